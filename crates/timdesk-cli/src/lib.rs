@@ -6,6 +6,7 @@
 //! 2 a usage error (message on stderr).
 #![warn(missing_docs)]
 
+mod emulator_cmd;
 mod usersig_cmd;
 
 use std::ffi::OsString;
@@ -31,6 +32,8 @@ enum Command {
     /// Generate, verify and decode UserSigs (TLSSigAPIv2).
     #[command(subcommand)]
     Usersig(usersig_cmd::UserSigCommand),
+    /// Run the built-in emulator of the server on 127.0.0.1 until Ctrl-C or SIGTERM.
+    Emulator(emulator_cmd::EmulatorArgs),
 }
 
 /// Runs the command line `args` (the first item is the program name), writing to `out` and
@@ -52,6 +55,7 @@ where
     };
     match cli.command {
         Command::Usersig(command) => usersig_cmd::run(command, out, err),
+        Command::Emulator(args) => emulator_cmd::run(args, out, err),
     }
 }
 

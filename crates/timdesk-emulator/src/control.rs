@@ -1,0 +1,415 @@
+//! The control side of the emulator: seed data, read what was delivered, inject faults,
+//! set rate limits. Reachable in-process through [`Control`] and over HTTP under
+//! `/__control/` (never under `/v4`), both through [`Control::handle`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use timdesk::usersig::Signer;
+
+use crate::endpoints::Endpoint;
+use crate::faults::{Fault, RateLimit};
+use crate::seed;
+use crate::world::{Agent, NewSession, World};
+
+/// The emulated application: what a client needs to talk to the emulator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppConfig {
+    /// The SDKAppID it serves.
+    pub sdkappid: u64,
+    /// The secret key UserSigs must be signed with.
+    pub secret_key: String,
+    /// The administrator account REST calls must come from.
+    pub admin: String,
+}
+
+impl Default for AppConfig {
+    /// The built-in app: sdkappid 1400000000, key `timdesk-emulator-secret`, admin `administrator`.
+    fn default() -> Self {
+        Self {
+            sdkappid: 1_400_000_000,
+            secret_key: "timdesk-emulator-secret".into(),
+            admin: "administrator".into(),
+        }
+    }
+}
+
+/// State shared by the server and every [`Control`].
+pub(crate) struct Shared {
+    pub(crate) app: AppConfig,
+    pub(crate) signer: Signer,
+    inner: Mutex<Inner>,
+}
+
+/// Everything that changes.
+pub(crate) struct Inner {
+    pub(crate) world: World,
+    pub(crate) faults: Vec<Fault>,
+    pub(crate) limits: HashMap<Endpoint, RateLimit>,
+    requests: BTreeMap<String, u64>,
+    rng: u64,
+}
+
+impl Inner {
+    /// The built-in data set, no faults, the default rate limits.
+    fn fresh(app: &AppConfig) -> Self {
+        let mut seed_bytes = [0u8; 8];
+        // Without OS randomness, fall back to the clock: ids only need to differ per run.
+        let rng = getrandom::fill(&mut seed_bytes)
+            .map_or_else(|_| now(), |()| u64::from_le_bytes(seed_bytes));
+        let limits = Endpoint::ALL
+            .into_iter()
+            .filter_map(|e| e.default_rate_limit().map(|n| (e, RateLimit::new(n))))
+            .collect();
+        let mut world = World::default();
+        seed::populate(&mut world, app, now());
+        Self {
+            world,
+            faults: Vec::new(),
+            limits,
+            requests: BTreeMap::new(),
+            rng,
+        }
+    }
+
+    /// A fresh version-4 UUID, the shape of a SessionId.
+    fn uuid(&mut self) -> String {
+        let (a, b) = (next_u64(&mut self.rng), next_u64(&mut self.rng));
+        let hex = format!("{a:016x}{b:016x}");
+        format!(
+            "{}-{}-4{}-a{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[13..16],
+            &hex[17..20],
+            &hex[20..32]
+        )
+    }
+
+    /// The fault, if any, that hits this request to `path`.
+    pub(crate) fn take_fault(&mut self, path: &str) -> Option<crate::faults::FaultAction> {
+        let Self { faults, rng, .. } = self;
+        crate::faults::take(faults, path, || roll(rng))
+    }
+
+    /// Counts a request to `path`.
+    pub(crate) fn count_request(&mut self, path: &str) {
+        *self.requests.entry(path.to_owned()).or_default() += 1;
+    }
+}
+
+/// SplitMix64: fast, and good enough for fault dice and session ids.
+fn next_u64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A uniform number in [0, 1).
+fn roll(state: &mut u64) -> f64 {
+    (next_u64(state) >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The current Unix time in seconds.
+pub(crate) fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// A handle on a running emulator's state; cheap to clone, safe to share across threads.
+#[derive(Clone)]
+pub struct Control {
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Control {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control")
+            .field("sdkappid", &self.shared.app.sdkappid)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Control {
+    /// A fresh emulator state for `app`, holding the built-in data set.
+    pub(crate) fn new(app: AppConfig) -> Self {
+        let inner = Inner::fresh(&app);
+        let signer = Signer::new(app.sdkappid, &app.secret_key);
+        Self {
+            shared: Arc::new(Shared {
+                app,
+                signer,
+                inner: Mutex::new(inner),
+            }),
+        }
+    }
+
+    /// Locks the state; a panic elsewhere never makes it unusable.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.shared
+            .inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The emulated application.
+    pub fn app(&self) -> &AppConfig {
+        &self.shared.app
+    }
+
+    /// Imports accounts (idempotent).
+    pub fn import_accounts(&self, ids: &[&str]) {
+        let mut inner = self.lock();
+        for id in ids {
+            inner.world.import_account(id);
+        }
+    }
+
+    /// Adds or replaces an agent, naming its group when `group_name` is given.
+    pub fn upsert_agent(&self, agent: Agent, group_name: Option<&str>) {
+        let mut inner = self.lock();
+        if let Some(name) = group_name {
+            inner.world.upsert_group(agent.group_id, name);
+        }
+        inner.world.upsert_agent(agent);
+    }
+
+    /// Sets an agent online or offline.
+    pub fn set_agent_online(&self, agent_id: &str, online: bool) -> Result<(), String> {
+        self.lock().world.set_agent_online(agent_id, online)
+    }
+
+    /// Creates a session in chatbot reception; returns its SessionId.
+    pub fn create_session(&self, new: NewSession) -> Result<String, String> {
+        let mut inner = self.lock();
+        let id = inner.uuid();
+        inner.world.create_session(new, now(), || id)
+    }
+
+    /// Ends a session as something other than the API would (e.g. `UserEndedSession`).
+    pub fn end_session(&self, session_id: &str, end_status: &str) -> Result<(), String> {
+        self.lock()
+            .world
+            .end_session(session_id, end_status, now())
+            .map_err(|e| e.info)
+    }
+
+    /// A session with its state, agent and messages.
+    pub fn session(&self, session_id: &str) -> Option<Value> {
+        self.lock().world.session_json(session_id)
+    }
+
+    /// The messages delivered in a session (deduplicated by MsgRandom).
+    pub fn messages(&self, session_id: &str) -> Option<Value> {
+        self.session(session_id).map(|s| s["messages"].clone())
+    }
+
+    /// A user's conversations and their roaming messages.
+    pub fn conversations(&self, owner: &str) -> Value {
+        self.lock().world.conversations_json(owner)
+    }
+
+    /// Every CDR record, in the API's shape.
+    pub fn cdrs(&self) -> Value {
+        self.lock().world.cdrs_json()
+    }
+
+    /// Adds a fault for the requests to come.
+    pub fn inject(&self, fault: Fault) {
+        self.lock().faults.push(fault);
+    }
+
+    /// Removes every pending fault.
+    pub fn clear_faults(&self) {
+        self.lock().faults.clear();
+    }
+
+    /// Sets (or with `None` removes) the calls-per-second limit of an endpoint.
+    pub fn set_rate_limit(&self, endpoint: Endpoint, per_second: Option<u32>) {
+        let mut inner = self.lock();
+        match per_second {
+            Some(n) => inner.limits.insert(endpoint, RateLimit::new(n)),
+            None => inner.limits.remove(&endpoint),
+        };
+    }
+
+    /// How many requests reached each `/v4` path (including refused and faulted ones).
+    pub fn request_count(&self, path: &str) -> u64 {
+        self.lock().requests.get(path).copied().unwrap_or(0)
+    }
+
+    /// Back to the built-in data set, with no faults and the default rate limits.
+    pub fn reset(&self) {
+        let fresh = Inner::fresh(&self.shared.app);
+        *self.lock() = fresh;
+    }
+
+    /// The control API: `method` and `path` (below `/__control`) with a JSON `body`, giving
+    /// an HTTP status and a JSON answer. The HTTP server and the bindings both go through here.
+    ///
+    /// | method | path | body → answer |
+    /// |---|---|---|
+    /// | GET | /state | → app, accounts, agents, sessions, faults, rate limits, request counts |
+    /// | POST | /reset | → the built-in data set again |
+    /// | POST | /accounts | `{"accounts": [id…]}` |
+    /// | POST | /agents | `{"agent_id", "agent_group_id", "agent_group_name"?, "online"?, "capacity"?}` |
+    /// | POST | /agents/{id}/online | `{"online": bool}` |
+    /// | GET, POST | /sessions | `{"client_user_id", "session_id"?, "nickname"?, "channel"?, "started_at"?, "satisfaction"?}` → `{"session_id"}` |
+    /// | GET | /sessions/{id} | → the session with its messages |
+    /// | POST | /sessions/{id}/end | `{"end_status"}` (default `UserEndedSession`) |
+    /// | GET | /conversations/{owner} | → conversations with roaming messages |
+    /// | POST | /conversations/{owner}/groups | `{"group_id"}`: add a group conversation |
+    /// | GET | /cdrs | → every CDR record |
+    /// | GET, POST, DELETE | /faults | a fault (see [`Fault::from_json`]) / clear all |
+    /// | POST | /rate_limits | `{"path", "per_second": n or null}` |
+    /// | GET | /requests | → request counts per path |
+    pub fn handle(&self, method: &str, path: &str, body: &[u8]) -> (u16, Value) {
+        let body: Value = if body.iter().all(u8::is_ascii_whitespace) {
+            Value::Null
+        } else {
+            match serde_json::from_slice(body) {
+                Ok(v) => v,
+                Err(e) => return (400, json!({"error": format!("the body is not JSON: {e}")})),
+            }
+        };
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let result = match (method, segments.as_slice()) {
+            ("GET", ["state"]) => Ok(self.state()),
+            ("POST", ["reset"]) => {
+                self.reset();
+                Ok(json!({}))
+            }
+            ("GET", ["accounts"]) => Ok(self.lock().world.accounts_json()),
+            ("POST", ["accounts"]) => self.post_accounts(&body),
+            ("GET", ["agents"]) => Ok(self.lock().world.agents_json()),
+            ("POST", ["agents"]) => self.post_agent(&body),
+            ("POST", ["agents", id, "online"]) => body["online"]
+                .as_bool()
+                .ok_or_else(|| "online must be a boolean".to_owned())
+                .and_then(|online| self.set_agent_online(id, online))
+                .map(|()| json!({})),
+            ("GET", ["sessions"]) => Ok(self.lock().world.sessions_json()),
+            ("POST", ["sessions"]) => self.post_session(&body),
+            ("GET", ["sessions", id]) => self.session(id).ok_or_else(|| format!("no session {id}")),
+            ("POST", ["sessions", id, "end"]) => {
+                let status = body["end_status"].as_str().unwrap_or("UserEndedSession");
+                self.end_session(id, status).map(|()| json!({}))
+            }
+            ("GET", ["conversations", owner]) => Ok(self.conversations(owner)),
+            ("POST", ["conversations", owner, "groups"]) => match body["group_id"].as_str() {
+                Some(group) => {
+                    self.lock().world.add_group_conversation(owner, group);
+                    Ok(json!({}))
+                }
+                None => Err("group_id must be a string".into()),
+            },
+            ("GET", ["cdrs"]) => Ok(self.cdrs()),
+            ("GET", ["faults"]) => Ok(Value::Array(
+                self.lock().faults.iter().map(Fault::to_json).collect(),
+            )),
+            ("POST", ["faults"]) => Fault::from_json(&body).map(|fault| {
+                self.inject(fault);
+                json!({})
+            }),
+            ("DELETE", ["faults"]) => {
+                self.clear_faults();
+                Ok(json!({}))
+            }
+            ("POST", ["rate_limits"]) => self.post_rate_limit(&body),
+            ("GET", ["requests"]) => Ok(json!(self.lock().requests)),
+            _ => {
+                return (
+                    404,
+                    json!({"error": format!("no control route {method} /{}", segments.join("/"))}),
+                );
+            }
+        };
+        match result {
+            Ok(v) => (200, v),
+            Err(e) => (400, json!({"error": e})),
+        }
+    }
+
+    fn state(&self) -> Value {
+        let inner = self.lock();
+        json!({
+            "app": {"sdkappid": self.shared.app.sdkappid, "admin": self.shared.app.admin},
+            "accounts": inner.world.accounts_json(),
+            "agents": inner.world.agents_json(),
+            "sessions": inner.world.sessions_json(),
+            "faults": inner.faults.iter().map(Fault::to_json).collect::<Vec<_>>(),
+            "rate_limits": inner.limits.iter().map(|(e, l)| (e.path().to_owned(), l.per_second())).collect::<BTreeMap<_, _>>(),
+            "requests": inner.requests,
+        })
+    }
+
+    fn post_accounts(&self, body: &Value) -> Result<Value, String> {
+        let ids: Vec<&str> = body["accounts"]
+            .as_array()
+            .and_then(|a| a.iter().map(Value::as_str).collect())
+            .ok_or("accounts must be an array of strings")?;
+        self.import_accounts(&ids);
+        Ok(json!({}))
+    }
+
+    fn post_agent(&self, body: &Value) -> Result<Value, String> {
+        let agent = Agent {
+            id: body["agent_id"]
+                .as_str()
+                .ok_or("agent_id must be a string")?
+                .to_owned(),
+            group_id: body["agent_group_id"]
+                .as_u64()
+                .ok_or("agent_group_id must be an integer")?,
+            online: body["online"].as_bool().unwrap_or(true),
+            capacity: body["capacity"]
+                .as_u64()
+                .map_or(Ok(5), u32::try_from)
+                .map_err(|_| "capacity is too large")?,
+        };
+        self.upsert_agent(agent, body["agent_group_name"].as_str());
+        Ok(json!({}))
+    }
+
+    fn post_session(&self, body: &Value) -> Result<Value, String> {
+        let text = |name: &str| body[name].as_str().map(str::to_owned);
+        let new = NewSession {
+            id: text("session_id"),
+            user: text("client_user_id").ok_or("client_user_id must be a string")?,
+            nickname: text("nickname"),
+            channel: text("channel"),
+            started_at: body["started_at"].as_u64(),
+            satisfaction: body["satisfaction"].as_u64().map(|s| s.min(5) as u8),
+        };
+        self.create_session(new).map(|id| json!({"session_id": id}))
+    }
+
+    fn post_rate_limit(&self, body: &Value) -> Result<Value, String> {
+        let path = body["path"].as_str().ok_or("path must be a string")?;
+        let endpoint = Endpoint::from_path(path)
+            .ok_or_else(|| format!("{path:?} is not an emulated endpoint"))?;
+        let per_second = match &body["per_second"] {
+            Value::Null => None,
+            v => Some(
+                v.as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or("per_second must be an integer or null")?,
+            ),
+        };
+        self.set_rate_limit(endpoint, per_second);
+        Ok(json!({}))
+    }
+
+    /// When the rate limit of `endpoint` refuses a call now.
+    pub(crate) fn over_rate_limit(inner: &mut Inner, endpoint: Endpoint) -> bool {
+        inner
+            .limits
+            .get_mut(&endpoint)
+            .is_some_and(|limit| !limit.admit(Instant::now()))
+    }
+}

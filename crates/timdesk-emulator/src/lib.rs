@@ -1,0 +1,143 @@
+//! A faithful local stand-in for the Tencent Cloud Chat Desk server API.
+//!
+//! It serves `POST /v4/desk_http_svc/{transfer_to_human, send_msg, end_session,
+//! describe_im_cdr_list}` and `POST /v4/recentcontact/delete` over HTTP/1.1 on 127.0.0.1,
+//! checks the query string and UserSig as the server does, validates bodies with the
+//! documented error codes, and keeps the state of a small contact center (accounts, agents,
+//! sessions, messages, conversations, CDRs). A control API under `/__control/` (and
+//! in-process through [`Control`]) seeds data, reads what was delivered and injects faults.
+//!
+//! ```
+//! let emulator = timdesk_emulator::Emulator::start(Default::default()).unwrap();
+//! println!("serving {} for sdkappid {}", emulator.base_url(), emulator.app().sdkappid);
+//! // The server stops when `emulator` is dropped.
+//! ```
+//!
+//! Beyond each endpoint's documented codes, the query string is checked with the common
+//! codes (see the README's emulator section): an unknown `/v4/service/command` answers
+//! 60009 and a request that is not a POST 60002.
+#![warn(missing_docs)]
+
+mod answer;
+mod auth;
+mod control;
+mod endpoints;
+mod faults;
+mod seed;
+mod server;
+mod world;
+
+pub use answer::ApiError;
+pub use control::{AppConfig, Control};
+pub use endpoints::{Endpoint, MAX_MSG_BODY_BYTES};
+pub use faults::{Fault, FaultAction};
+pub use seed::summary as seed_summary;
+pub use world::{Agent, BOT_ACCOUNT, NewSession};
+
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+
+/// How to start an emulator.
+#[derive(Debug, Clone, Default)]
+pub struct EmulatorConfig {
+    /// The application it emulates.
+    pub app: AppConfig,
+    /// The port on 127.0.0.1; 0 (the default) picks a free one.
+    pub port: u16,
+}
+
+/// A running emulator. It serves from background threads until dropped.
+pub struct Emulator {
+    base_url: String,
+    addr: SocketAddr,
+    control: Control,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    /// Binds 127.0.0.1 on the configured port (a free one for 0) and starts serving.
+    pub fn start(config: EmulatorConfig) -> std::io::Result<Self> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("timdesk-emulator")
+            .enable_all()
+            .build()?;
+        let control = Control::new(config.app);
+        let listener = {
+            let _guard = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
+        runtime.spawn(server::serve(listener, control.clone()));
+        Ok(Self {
+            base_url: format!("http://{addr}"),
+            addr,
+            control,
+            runtime: Some(runtime),
+        })
+    }
+
+    /// The base URL to give a client, e.g. `http://127.0.0.1:41234`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The emulated application's credentials.
+    pub fn app(&self) -> &AppConfig {
+        self.control.app()
+    }
+
+    /// The control handle (also reachable over HTTP under `/__control/`).
+    pub fn control(&self) -> &Control {
+        &self.control
+    }
+
+    /// Blocks until SIGINT or SIGTERM (Ctrl-C on every platform), for `timdesk emulator`.
+    pub fn wait_for_shutdown_signal(&self) -> std::io::Result<()> {
+        let runtime = self.runtime.as_ref().expect("the runtime lives until drop");
+        runtime.block_on(async {
+            #[cfg(unix)]
+            {
+                let mut term =
+                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+                tokio::select! {
+                    r = tokio::signal::ctrl_c() => r,
+                    _ = term.recv() => Ok(()),
+                }
+            }
+            #[cfg(not(unix))]
+            tokio::signal::ctrl_c().await
+        })
+    }
+
+    /// Stops serving and closes every connection (dropping does the same).
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

@@ -1,0 +1,180 @@
+//! The HTTP side: axum routes served by hyper over HTTP/1.1 with keep-alive, with a way for
+//! a handler to close its connection without answering (the drop faults).
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{Method, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tower_service::Service as _;
+
+use crate::answer::{self, ApiError};
+use crate::auth;
+use crate::control::{Control, now};
+use crate::endpoints::Endpoint;
+use crate::faults::FaultAction;
+
+/// Set on each request: firing it closes the request's connection without an answer.
+#[derive(Clone)]
+struct Hangup(Arc<Notify>);
+
+impl Hangup {
+    /// Closes the connection; never returns.
+    async fn now(&self) -> Response {
+        self.0.notify_one();
+        std::future::pending().await
+    }
+}
+
+/// Accepts connections until the runtime is shut down.
+pub(crate) async fn serve(listener: TcpListener, control: Control) {
+    let router = Router::new()
+        .route("/v4/{*path}", any(v4))
+        .route("/__control/{*path}", any(control_api))
+        .with_state(control);
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let hangup = Hangup(Arc::new(Notify::new()));
+        let router = router.clone();
+        let on_hangup = hangup.0.clone();
+        let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+            request.extensions_mut().insert(hangup.clone());
+            router.clone().call(request)
+        });
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = connection => {}
+                () = on_hangup.notified() => {}
+            }
+        });
+    }
+}
+
+async fn control_api(
+    State(control): State<Control>,
+    method: Method,
+    Path(path): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (status, value) = control.handle(method.as_str(), &path, &body);
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        value.to_string(),
+    )
+        .into_response()
+}
+
+async fn v4(
+    State(control): State<Control>,
+    axum::Extension(hangup): axum::Extension<Hangup>,
+    method: Method,
+    Path(path): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let fault = {
+        let mut inner = control.lock();
+        inner.count_request(&path);
+        inner.take_fault(&path)
+    };
+    match fault {
+        Some(FaultAction::Delay(delay)) => tokio::time::sleep(delay).await,
+        Some(FaultAction::ErrorCode { code, info }) => {
+            let endpoint = Endpoint::from_path(&path);
+            return json(answer::body(
+                Err(ApiError::new(code, info)),
+                endpoint.is_some_and(Endpoint::has_error_display),
+            ));
+        }
+        Some(FaultAction::HttpStatus(status)) => return error_page(status),
+        Some(FaultAction::MalformedJson) => {
+            return (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                r#"{"ActionStatus":"OK","ErrorCode":0,"Err"#,
+            )
+                .into_response();
+        }
+        Some(FaultAction::DropBeforeApply) => return hangup.now().await,
+        Some(FaultAction::DropAfterApply) | None => {}
+    }
+    let answer = handle_v4(
+        &control,
+        &method,
+        &path,
+        query.as_deref().unwrap_or(""),
+        &body,
+    );
+    if fault == Some(FaultAction::DropAfterApply) {
+        return hangup.now().await;
+    }
+    answer
+}
+
+/// Authenticates, rate-limits and applies one `/v4` request.
+fn handle_v4(control: &Control, method: &Method, path: &str, query: &str, body: &[u8]) -> Response {
+    let endpoint = Endpoint::from_path(path);
+    let display = endpoint.is_some_and(Endpoint::has_error_display);
+    if method != Method::POST {
+        return json(answer::body(
+            Err(ApiError::new(60002, "REST API calls must use POST")),
+            display,
+        ));
+    }
+    let shared = &control.shared;
+    if let Err(e) = auth::check(query, &shared.app, &shared.signer, endpoint) {
+        return json(answer::body(Err(e), display));
+    }
+    let Some(endpoint) = endpoint else {
+        return json(answer::body(
+            Err(ApiError::new(60009, format!("no such API: /v4/{path}"))),
+            false,
+        ));
+    };
+    let mut inner = control.lock();
+    if Control::over_rate_limit(&mut inner, endpoint) {
+        let e = ApiError::new(
+            endpoint.rate_limited_code(),
+            format!(
+                "API rate limiting: {} is over its calls per second",
+                endpoint.path()
+            ),
+        );
+        return json(answer::body(Err(e), display));
+    }
+    let result = endpoint.apply(&mut inner.world, body, now());
+    json(answer::body(result, display))
+}
+
+fn json(value: serde_json::Value) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        value.to_string(),
+    )
+        .into_response()
+}
+
+/// An HTML error page like a gateway's.
+fn error_page(status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+    let text = format!(
+        "<html>\r\n<head><title>{status}</title></head>\r\n<body>\r\n<center><h1>{status}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+    );
+    (status, [(header::CONTENT_TYPE, "text/html")], text).into_response()
+}
