@@ -6,6 +6,8 @@
 //! 2 a usage error (message on stderr).
 #![warn(missing_docs)]
 
+mod call_cmd;
+mod demo_cmd;
 mod emulator_cmd;
 mod usersig_cmd;
 
@@ -32,6 +34,10 @@ enum Command {
     /// Generate, verify and decode UserSigs (TLSSigAPIv2).
     #[command(subcommand)]
     Usersig(usersig_cmd::UserSigCommand),
+    /// Walk a whole contact-center session against the built-in emulator.
+    Demo,
+    /// Send one signed request to any v4 endpoint and print the JSON answer.
+    Call(call_cmd::CallArgs),
     /// Run the built-in emulator of the server on 127.0.0.1 until Ctrl-C or SIGTERM.
     Emulator(emulator_cmd::EmulatorArgs),
 }
@@ -56,6 +62,8 @@ where
     match cli.command {
         Command::Usersig(command) => usersig_cmd::run(command, out, err),
         Command::Emulator(args) => emulator_cmd::run(args, out, err),
+        Command::Demo => demo_cmd::run(out, err),
+        Command::Call(args) => call_cmd::run(args, out, err),
     }
 }
 

@@ -243,6 +243,11 @@ impl Control {
         self.lock().requests.get(path).copied().unwrap_or(0)
     }
 
+    /// How many `/v4` requests arrived in all.
+    pub fn total_requests(&self) -> u64 {
+        self.lock().requests.values().sum()
+    }
+
     /// Back to the built-in data set, with no faults and the default rate limits.
     pub fn reset(&self) {
         let fresh = Inner::fresh(&self.shared.app);

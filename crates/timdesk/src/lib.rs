@@ -1,10 +1,32 @@
 //! timdesk: a client for the Tencent Cloud Chat Desk (contact-center) server API.
 //!
+//! - [`Client`]: the typed endpoints (transfer_to_human, send_msg, end_session,
+//!   describe_im_cdr_list, recentcontact/delete) and a generic signed call for any other
+//!   v4 endpoint, with error mapping and retries that never duplicate an effect.
+//! - [`Config`]: credentials, region or base URL, timeouts, retries, proxy, extra CAs.
 //! - [`usersig`]: UserSig (TLSSigAPIv2) generation, decoding and verification.
 //! - [`codes`]: the server error codes, their kinds and whether they are retryable.
+//!
+//! ```no_run
+//! use timdesk::{Client, Config, Region, api::{SendMsg, MsgElement}};
+//! let client = Client::new(Config::new(1400000000, "secret-key").region(Region::Singapore))?;
+//! client.send_msg(&SendMsg::in_session("fd8a2e30-54de-4e40-bcaf-02718409c5cf", vec![MsgElement::text("Hello")]))?;
+//! # Ok::<(), timdesk::Error>(())
+//! ```
 #![warn(missing_docs)]
 
+pub mod api;
+mod client;
 pub mod codes;
+mod config;
+mod error;
+mod region;
+mod transport;
 pub mod usersig;
 
+pub use client::{CdrIter, Client};
 pub use codes::ErrorKind;
+pub use config::{Config, Event, EventHook, RetryPolicy, Target};
+pub use error::{Error, Result};
+pub use region::Region;
+pub use transport::MAX_RESPONSE_BYTES;

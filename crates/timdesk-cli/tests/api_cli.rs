@@ -1,0 +1,200 @@
+//! `timdesk call`, `timdesk demo` and `timdesk emulator` as an operator runs them.
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+use timdesk_emulator::{Emulator, EmulatorConfig, Fault, FaultAction};
+
+const BIN: &str = env!("CARGO_BIN_EXE_timdesk");
+
+fn call(emulator: &Emulator, args: &[&str]) -> std::process::Output {
+    let app = emulator.app();
+    Command::new(BIN)
+        .arg("call")
+        .args(args)
+        .env("TIMDESK_SDKAPPID", app.sdkappid.to_string())
+        .env("TIMDESK_SECRET_KEY", &app.secret_key)
+        .env("TIMDESK_ENDPOINT", emulator.base_url())
+        .env_remove("TIMDESK_REGION")
+        .env_remove("TIMDESK_ADMIN")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn call_prints_the_answer_and_exits_0() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let out = call(
+        &emulator,
+        &[
+            "desk_http_svc/transfer_to_human",
+            "--json",
+            r#"{"SessionId":"fd8a2e30-54de-4e40-bcaf-02718409c5cf"}"#,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["AgentId"], "shannon@qq.com");
+}
+
+#[test]
+fn call_reports_api_errors_with_code_and_text_on_stderr_and_exits_1() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let out = call(
+        &emulator,
+        &[
+            "desk_http_svc/end_session",
+            "--json",
+            r#"{"SessionId":"5f0e2c4a-0000-4000-8000-000000000000"}"#,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("141005") && stderr.contains("does not exist"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn call_reads_the_body_from_a_file_and_takes_flags_over_the_environment() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let dir = std::env::temp_dir().join(format!("timdesk-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("body.json");
+    std::fs::write(&file, r#"{"StartTimestamp": 0, "EndTimestamp": 10}"#).unwrap();
+    let out = call(
+        &emulator,
+        &[
+            "desk_http_svc/describe_im_cdr_list",
+            "--json-file",
+            file.to_str().unwrap(),
+            "--admin",
+            "administrator",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()["TotalCount"],
+        0
+    );
+    let out = call(
+        &emulator,
+        &[
+            "desk_http_svc/describe_im_cdr_list",
+            "--json-file",
+            file.to_str().unwrap(),
+            "--admin",
+            "someone",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("60010"),
+        "someone is not the administrator"
+    );
+}
+
+#[test]
+fn call_usage_errors_exit_2_and_never_echo_the_key() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    for args in [
+        vec!["desk_http_svc/end_session"],
+        vec!["desk_http_svc/end_session", "--json", "{oops"],
+        vec!["no-slash", "--json", "{}"],
+    ] {
+        let out = call(&emulator, &args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!String::from_utf8_lossy(&out.stderr).contains(&emulator.app().secret_key));
+    }
+    emulator
+        .control()
+        .inject(Fault::new(None, FaultAction::DropBeforeApply, 10));
+    let out = call(&emulator, &["desk_http_svc/end_session", "--json", "{}"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !stderr.contains("usersig=") && !stderr.contains(&emulator.app().secret_key),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn demo_walks_a_whole_session() {
+    let out = Command::new(BIN).arg("demo").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for step in [
+        "transfer",
+        "send_msg      text",
+        "send_msg      card",
+        "end_session",
+        "cdr list      1 record",
+        "AgentEndedSession",
+        "recentcontact",
+        "141001",
+        "done",
+    ] {
+        assert!(text.contains(step), "the demo lacks {step:?}:\n{text}");
+    }
+}
+
+#[test]
+fn emulator_command_prints_its_url_serves_and_stops_on_sigterm() {
+    let mut child = Command::new(BIN)
+        .args([
+            "emulator",
+            "--sdkappid",
+            "20001234",
+            "--key",
+            "k2",
+            "--admin",
+            "boss",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines
+        .by_ref()
+        .map(Result::unwrap)
+        .find_map(|line| line.strip_prefix("TIMDESK_ENDPOINT=").map(str::to_owned))
+        .unwrap();
+    let config = timdesk::Config::new(20_001_234, "k2")
+        .admin("boss")
+        .base_url(&url);
+    let client = timdesk::Client::new(config).unwrap();
+    let page = client
+        .describe_im_cdr_list(&timdesk::api::CdrQuery::new(0, 1))
+        .unwrap();
+    assert_eq!(page.total_count, 0);
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(lines.map(Result::unwrap).any(|l| l.contains("stopped")));
+}

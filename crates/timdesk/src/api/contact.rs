@@ -1,0 +1,52 @@
+//! recentcontact/delete.
+
+use serde_json::{Value, json};
+
+use crate::error::{Error, Result};
+
+/// The other side of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactPeer {
+    /// A one-to-one conversation (Type 1, To_Account).
+    Account(String),
+    /// A group conversation (Type 2, ToGroupid).
+    Group(String),
+}
+
+/// A request to delete a conversation from a user's recent contacts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteRecentContact {
+    /// From_Account: whose conversation list.
+    pub from_account: String,
+    /// The conversation.
+    pub peer: ContactPeer,
+    /// ClearRamble: also delete its roaming messages.
+    pub clear_roaming: bool,
+}
+
+impl DeleteRecentContact {
+    pub(crate) fn to_body(&self) -> Result<Value> {
+        if self.from_account.is_empty() {
+            return Err(Error::invalid_argument("From_Account", "must not be empty"));
+        }
+        let mut body =
+            json!({"From_Account": self.from_account, "ClearRamble": u8::from(self.clear_roaming)});
+        match &self.peer {
+            ContactPeer::Account(id) if id.is_empty() => {
+                return Err(Error::invalid_argument("To_Account", "must not be empty"));
+            }
+            ContactPeer::Group(id) if id.is_empty() => {
+                return Err(Error::invalid_argument("ToGroupid", "must not be empty"));
+            }
+            ContactPeer::Account(id) => {
+                body["Type"] = json!(1);
+                body["To_Account"] = json!(id);
+            }
+            ContactPeer::Group(id) => {
+                body["Type"] = json!(2);
+                body["ToGroupid"] = json!(id);
+            }
+        }
+        Ok(body)
+    }
+}

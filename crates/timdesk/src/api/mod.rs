@@ -1,0 +1,16 @@
+//! Typed requests and answers of the endpoints in scope. Field names on the wire are the
+//! server's, exactly; each request checks its arguments before anything is sent.
+
+mod cdr;
+mod contact;
+mod message;
+mod session;
+
+pub use cdr::{CdrPage, CdrQuery, CdrRecord, EndStatus};
+pub use contact::{ContactPeer, DeleteRecentContact};
+pub use message::{Card, ImageInfo, MsgElement};
+pub(crate) use session::require_session_id;
+pub use session::{MsgTarget, SendMsg, SentMsg, Transfer, TransferToHuman};
+
+/// The largest send_msg request the server takes, serialized (documented: 12 KB).
+pub const MAX_SEND_MSG_BYTES: usize = 12 * 1024;

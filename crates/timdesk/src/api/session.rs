@@ -1,0 +1,254 @@
+//! transfer_to_human and send_msg.
+
+use serde_json::{Map, Value, json};
+
+use super::{MAX_SEND_MSG_BYTES, MsgElement};
+use crate::error::{Error, Result};
+
+/// A request to hand a session over from the chatbot to a human agent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TransferToHuman {
+    /// SessionId (required).
+    pub session_id: String,
+    /// AgentIdList: preferred agents, the first online one with room takes it.
+    pub agent_ids: Vec<String>,
+    /// AgentGroupId: the agent group; the default policy applies when `None`.
+    pub agent_group_id: Option<u64>,
+    /// SendTipIfNoAgentOnline: tell the user when no agent is online.
+    pub send_tip_if_no_agent_online: bool,
+}
+
+impl TransferToHuman {
+    /// A transfer of `session_id` by the default policy.
+    pub fn new(session_id: impl Into<String>) -> Self {
+        Self {
+            session_id: session_id.into(),
+            ..Self::default()
+        }
+    }
+
+    pub(crate) fn to_body(&self) -> Result<Value> {
+        require_session_id(&self.session_id)?;
+        if let Some(i) = self.agent_ids.iter().position(String::is_empty) {
+            return Err(Error::invalid_argument(
+                &format!("AgentIdList[{i}]"),
+                "must not be empty",
+            ));
+        }
+        let mut body = json!({"SessionId": self.session_id});
+        if !self.agent_ids.is_empty() {
+            body["AgentIdList"] = json!(self.agent_ids);
+        }
+        if let Some(group) = self.agent_group_id {
+            body["AgentGroupId"] = json!(group);
+        }
+        if self.send_tip_if_no_agent_online {
+            body["SendTipIfNoAgentOnline"] = json!(1);
+        }
+        Ok(body)
+    }
+}
+
+/// The outcome of a transfer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    /// AgentId: the assigned agent (empty while queued).
+    pub agent_id: String,
+    /// IsInQueue: the session waits for an agent with room.
+    pub in_queue: bool,
+}
+
+impl Transfer {
+    pub(crate) fn from_answer(answer: &Value) -> Self {
+        Self {
+            agent_id: answer["AgentId"].as_str().unwrap_or_default().to_owned(),
+            in_queue: answer["IsInQueue"].as_u64() == Some(1),
+        }
+    }
+}
+
+/// Whom a message goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MsgTarget {
+    /// Within a session (SessionId).
+    Session(String),
+    /// From a customer-service account to a user (FromAccount, ToAccount), for the
+    /// "application/client" integration.
+    Accounts {
+        /// FromAccount: a customer-service account.
+        from: String,
+        /// ToAccount: the user.
+        to: String,
+    },
+}
+
+/// A message to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SendMsg {
+    /// Where it goes.
+    pub target: MsgTarget,
+    /// MsgRandom, the deduplication key; generated when `None`. The client keeps it
+    /// across retries, so a retried message is delivered once.
+    pub msg_random: Option<u32>,
+    /// MsgBody: at least one element.
+    pub body: Vec<MsgElement>,
+    /// CloudCustomData.
+    pub cloud_custom_data: Option<String>,
+    /// ExcludeFromUserRespTimeout: do not count this message in the user-reply timeout.
+    pub exclude_from_user_resp_timeout: bool,
+}
+
+impl SendMsg {
+    /// A message within a session.
+    pub fn in_session(session_id: impl Into<String>, body: Vec<MsgElement>) -> Self {
+        Self::new(MsgTarget::Session(session_id.into()), body)
+    }
+
+    /// A message from a customer-service account to a user.
+    pub fn between(from: impl Into<String>, to: impl Into<String>, body: Vec<MsgElement>) -> Self {
+        Self::new(
+            MsgTarget::Accounts {
+                from: from.into(),
+                to: to.into(),
+            },
+            body,
+        )
+    }
+
+    fn new(target: MsgTarget, body: Vec<MsgElement>) -> Self {
+        Self {
+            target,
+            msg_random: None,
+            body,
+            cloud_custom_data: None,
+            exclude_from_user_resp_timeout: false,
+        }
+    }
+
+    /// The request body with `msg_random`; refuses what the server would refuse.
+    pub(crate) fn to_body(&self, msg_random: u32) -> Result<Vec<u8>> {
+        if self.body.is_empty() {
+            return Err(Error::invalid_argument(
+                "MsgBody",
+                "must hold at least one element",
+            ));
+        }
+        let mut body = Map::new();
+        match &self.target {
+            MsgTarget::Session(id) => {
+                require_session_id(id)?;
+                body.insert("SessionId".into(), json!(id));
+            }
+            MsgTarget::Accounts { from, to } => {
+                for (field, value) in [("FromAccount", from), ("ToAccount", to)] {
+                    if value.is_empty() {
+                        return Err(Error::invalid_argument(field, "must not be empty"));
+                    }
+                }
+                body.insert("FromAccount".into(), json!(from));
+                body.insert("ToAccount".into(), json!(to));
+            }
+        }
+        body.insert("MsgRandom".into(), json!(msg_random));
+        body.insert(
+            "MsgBody".into(),
+            Value::Array(self.body.iter().map(MsgElement::to_json).collect()),
+        );
+        if let Some(data) = &self.cloud_custom_data {
+            body.insert("CloudCustomData".into(), json!(data));
+        }
+        if self.exclude_from_user_resp_timeout {
+            body.insert("ExcludeFromUserRespTimeout".into(), json!(1));
+        }
+        let bytes = serde_json::to_vec(&body).map_err(|e| Error::invalid_argument("MsgBody", e))?;
+        if bytes.len() > MAX_SEND_MSG_BYTES {
+            return Err(Error::invalid_argument(
+                "MsgBody",
+                format!(
+                    "the request is {} bytes serialized; the server takes at most {MAX_SEND_MSG_BYTES}",
+                    bytes.len()
+                ),
+            ));
+        }
+        Ok(bytes)
+    }
+}
+
+/// A message the server accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SentMsg {
+    /// The MsgRandom it carried (generated when none was given).
+    pub msg_random: u32,
+}
+
+pub(crate) fn require_session_id(session_id: &str) -> Result<()> {
+    if session_id.trim().is_empty() {
+        return Err(Error::invalid_argument("SessionId", "must not be empty"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_names_the_field_and_the_rule() {
+        let cases = [
+            (
+                SendMsg::in_session("", vec![MsgElement::text("x")])
+                    .to_body(1)
+                    .unwrap_err(),
+                "SessionId: must not be empty",
+            ),
+            (
+                SendMsg::in_session("s", vec![]).to_body(1).unwrap_err(),
+                "MsgBody: must hold at least one element",
+            ),
+            (
+                SendMsg::between("", "u", vec![MsgElement::text("x")])
+                    .to_body(1)
+                    .unwrap_err(),
+                "FromAccount: must not be empty",
+            ),
+            (
+                SendMsg::in_session("s", vec![MsgElement::text("x".repeat(13_000))])
+                    .to_body(1)
+                    .unwrap_err(),
+                "at most 12288",
+            ),
+            (
+                TransferToHuman::new(" ").to_body().unwrap_err(),
+                "SessionId",
+            ),
+        ];
+        for (err, needle) in cases {
+            assert_eq!(err.kind(), crate::ErrorKind::InvalidArgument);
+            assert!(err.to_string().contains(needle), "{err}");
+        }
+    }
+
+    #[test]
+    fn bodies_carry_the_server_field_names() {
+        let mut msg = SendMsg::between("@cs", "user45", vec![MsgElement::text("hi")]);
+        msg.cloud_custom_data = Some("ccd".into());
+        msg.exclude_from_user_resp_timeout = true;
+        let body: Value = serde_json::from_slice(&msg.to_body(82139).unwrap()).unwrap();
+        assert_eq!(
+            body,
+            json!({"FromAccount": "@cs", "ToAccount": "user45", "MsgRandom": 82139,
+            "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}],
+            "CloudCustomData": "ccd", "ExcludeFromUserRespTimeout": 1})
+        );
+        let t = TransferToHuman {
+            session_id: "s".into(),
+            agent_ids: vec!["a".into()],
+            agent_group_id: Some(2473),
+            send_tip_if_no_agent_online: true,
+        };
+        assert_eq!(
+            t.to_body().unwrap(),
+            json!({"SessionId": "s", "AgentIdList": ["a"], "AgentGroupId": 2473, "SendTipIfNoAgentOnline": 1})
+        );
+    }
+}

@@ -1,0 +1,362 @@
+//! [`Config`]: credentials, where to send requests, timeouts, retries, proxy and TLS.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::region::Region;
+
+/// Where requests go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A region host, over HTTPS with certificate verification.
+    Region(Region),
+    /// An explicit base URL (the emulator, a proxy, a gateway), e.g. `http://127.0.0.1:8080`.
+    BaseUrl(String),
+}
+
+impl Target {
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        match self {
+            Self::Region(region) => region.base_url(),
+            Self::BaseUrl(url) => url.trim_end_matches('/').to_owned(),
+        }
+    }
+}
+
+/// How failed requests are retried: exponential backoff with jitter, bounded in attempts
+/// and in total time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 disables retries).
+    pub max_attempts: u32,
+    /// The delay before the first retry; it doubles each time.
+    pub base_delay: Duration,
+    /// The longest delay between two attempts.
+    pub max_delay: Duration,
+    /// No retry starts after this much time since the first attempt.
+    pub max_elapsed: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 4 attempts, 100 ms doubling up to 2 s, within 15 s.
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(2),
+            max_elapsed: Duration::from_secs(15),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// The delay before retry number `retry` (1 for the first), with `jitter` in [0, 1):
+    /// half the exponential delay plus a random part of the other half.
+    pub fn delay(&self, retry: u32, jitter: f64) -> Duration {
+        let exponential = self
+            .base_delay
+            .saturating_mul(1u32 << retry.saturating_sub(1).min(20));
+        let capped = exponential.min(self.max_delay);
+        capped.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+    }
+}
+
+/// Something the client did that an application may want to log.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Event {
+    /// A request failed and is sent again after `delay`.
+    Retry {
+        /// `service/command`.
+        path: String,
+        /// The attempt that failed (1 for the first).
+        attempt: u32,
+        /// The wait before the next attempt.
+        delay: Duration,
+        /// Why it failed.
+        error: Error,
+    },
+    /// The administrator UserSig was renewed (`reason`: `expiring` or `rejected`).
+    UserSigRenewed {
+        /// Why: `expiring` (well before expiry) or `rejected` (the server answered 70001).
+        reason: &'static str,
+    },
+}
+
+/// A callback receiving [`Event`]s; it must be quick and must not panic.
+pub type EventHook = Arc<dyn Fn(&Event) + Send + Sync>;
+
+/// Everything a [`crate::Client`] needs. `Debug` never shows the secret key.
+#[derive(Clone)]
+pub struct Config {
+    /// The application's SDKAppID.
+    pub sdkappid: u64,
+    /// The application's secret key.
+    pub secret_key: String,
+    /// The app administrator account the requests are made as (default `administrator`).
+    pub admin: String,
+    /// Where requests go (default: the China region).
+    pub target: Target,
+    /// Time allowed to establish a connection (default 5 s).
+    pub connect_timeout: Duration,
+    /// Time allowed for one attempt, connection included (default 10 s).
+    pub timeout: Duration,
+    /// The retry policy.
+    pub retry: RetryPolicy,
+    /// Validity of the administrator UserSig the client makes (default 1 day); it is
+    /// renewed at half of that.
+    pub usersig_ttl: Duration,
+    /// A proxy URL for every request; the standard proxy environment variables
+    /// (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`) apply when this is `None`.
+    pub proxy: Option<String>,
+    /// Extra trusted CA certificates (PEM, one or more), beyond the built-in Mozilla roots.
+    pub extra_ca_pem: Option<Vec<u8>>,
+    /// Receives retries and UserSig renewals, e.g. to log them.
+    pub on_event: Option<EventHook>,
+}
+
+impl Config {
+    /// A configuration for `sdkappid` with its secret key, the default administrator and
+    /// the China region.
+    pub fn new(sdkappid: u64, secret_key: impl Into<String>) -> Self {
+        Self {
+            sdkappid,
+            secret_key: secret_key.into(),
+            admin: "administrator".into(),
+            target: Target::Region(Region::China),
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            usersig_ttl: Duration::from_secs(86_400),
+            proxy: None,
+            extra_ca_pem: None,
+            on_event: None,
+        }
+    }
+
+    /// From the environment: TIMDESK_SDKAPPID and TIMDESK_SECRET_KEY (required),
+    /// TIMDESK_ADMIN, and TIMDESK_REGION or TIMDESK_ENDPOINT (not both).
+    pub fn from_env() -> Result<Self> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`Config::from_env`], reading variables through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let required = |name: &str| {
+            lookup(name)
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| Error::invalid_argument(name, "the environment variable is not set"))
+        };
+        let sdkappid = required("TIMDESK_SDKAPPID")?;
+        let sdkappid = sdkappid.trim().parse().map_err(|_| {
+            Error::invalid_argument("TIMDESK_SDKAPPID", "must be a non-negative integer")
+        })?;
+        let mut config = Self::new(sdkappid, required("TIMDESK_SECRET_KEY")?);
+        if let Some(admin) = lookup("TIMDESK_ADMIN").filter(|v| !v.is_empty()) {
+            config.admin = admin;
+        }
+        match (
+            lookup("TIMDESK_REGION").filter(|v| !v.is_empty()),
+            lookup("TIMDESK_ENDPOINT").filter(|v| !v.is_empty()),
+        ) {
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid_argument(
+                    "TIMDESK_REGION",
+                    "set TIMDESK_REGION or TIMDESK_ENDPOINT, not both",
+                ));
+            }
+            (Some(region), None) => config.target = Target::Region(region.parse()?),
+            (None, Some(url)) => config.target = Target::BaseUrl(url),
+            (None, None) => {}
+        }
+        Ok(config)
+    }
+
+    /// Sends requests to `region`.
+    pub fn region(mut self, region: Region) -> Self {
+        self.target = Target::Region(region);
+        self
+    }
+
+    /// Sends requests to `base_url` (the emulator, a proxy, a gateway).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.target = Target::BaseUrl(base_url.into());
+        self
+    }
+
+    /// Makes requests as `admin`.
+    pub fn admin(mut self, admin: impl Into<String>) -> Self {
+        self.admin = admin.into();
+        self
+    }
+
+    /// Sets the time allowed for one attempt.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Checks the configuration; [`crate::Client::new`] calls it.
+    pub fn validate(&self) -> Result<()> {
+        if self.secret_key.is_empty() {
+            return Err(Error::invalid_argument("secret_key", "must not be empty"));
+        }
+        if self.admin.is_empty() {
+            return Err(Error::invalid_argument("admin", "must not be empty"));
+        }
+        if let Target::BaseUrl(url) = &self.target {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(Error::invalid_argument(
+                    "endpoint",
+                    format!("{url:?} must start with http:// or https://"),
+                ));
+            }
+        }
+        if self.retry.max_attempts == 0 {
+            return Err(Error::invalid_argument(
+                "retry.max_attempts",
+                "must be at least 1",
+            ));
+        }
+        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
+            return Err(Error::invalid_argument(
+                "timeout",
+                "must be greater than zero",
+            ));
+        }
+        if self.usersig_ttl < Duration::from_secs(60) {
+            return Err(Error::invalid_argument(
+                "usersig_ttl",
+                "must be at least 60 seconds",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("sdkappid", &self.sdkappid)
+            .field("secret_key", &"<redacted>")
+            .field("admin", &self.admin)
+            .field("target", &self.target)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("usersig_ttl", &self.usersig_ttl)
+            .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
+            .field(
+                "extra_ca_pem",
+                &self.extra_ca_pem.as_ref().map(|pem| pem.len()),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn from_env_reads_credentials_and_target() {
+        let c = Config::from_lookup(env(&[
+            ("TIMDESK_SDKAPPID", "1400000000"),
+            ("TIMDESK_SECRET_KEY", "k"),
+            ("TIMDESK_ADMIN", "boss"),
+            ("TIMDESK_REGION", "jakarta"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            (c.sdkappid, c.admin.as_str(), c.target.clone()),
+            (1_400_000_000, "boss", Target::Region(Region::Jakarta))
+        );
+        let c = Config::from_lookup(env(&[
+            ("TIMDESK_SDKAPPID", "1"),
+            ("TIMDESK_SECRET_KEY", "k"),
+            ("TIMDESK_ENDPOINT", "http://127.0.0.1:9/"),
+        ]))
+        .unwrap();
+        assert_eq!(c.target.base_url(), "http://127.0.0.1:9");
+        assert_eq!(c.admin, "administrator");
+    }
+
+    #[test]
+    fn from_env_names_what_is_wrong() {
+        for (pairs, needle) in [
+            (vec![("TIMDESK_SECRET_KEY", "k")], "TIMDESK_SDKAPPID"),
+            (
+                vec![("TIMDESK_SDKAPPID", "x1"), ("TIMDESK_SECRET_KEY", "k")],
+                "TIMDESK_SDKAPPID",
+            ),
+            (vec![("TIMDESK_SDKAPPID", "1")], "TIMDESK_SECRET_KEY"),
+            (
+                vec![
+                    ("TIMDESK_SDKAPPID", "1"),
+                    ("TIMDESK_SECRET_KEY", "k"),
+                    ("TIMDESK_REGION", "moon"),
+                ],
+                "region",
+            ),
+            (
+                vec![
+                    ("TIMDESK_SDKAPPID", "1"),
+                    ("TIMDESK_SECRET_KEY", "k"),
+                    ("TIMDESK_REGION", "cn"),
+                    ("TIMDESK_ENDPOINT", "http://x"),
+                ],
+                "not both",
+            ),
+        ] {
+            let err = Config::from_lookup(env(&pairs)).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::InvalidArgument);
+            assert!(err.to_string().contains(needle), "{err} lacks {needle}");
+        }
+    }
+
+    #[test]
+    fn debug_hides_the_key() {
+        let printed = format!("{:?}", Config::new(1, "super-secret-key"));
+        assert!(!printed.contains("super-secret-key") && printed.contains("<redacted>"));
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_with_jitter_in_the_upper_half() {
+        let p = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(500),
+            ..RetryPolicy::default()
+        };
+        assert_eq!(p.delay(1, 1.0), Duration::from_millis(100));
+        assert_eq!(p.delay(2, 1.0), Duration::from_millis(200));
+        assert_eq!(p.delay(3, 0.0), Duration::from_millis(200));
+        assert_eq!(p.delay(10, 1.0), Duration::from_millis(500));
+        assert_eq!(p.delay(40, 0.0), Duration::from_millis(250));
+    }
+}
