@@ -121,7 +121,7 @@ pub struct Config {
     /// (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`) apply when this is `None`.
     pub proxy: Option<String>,
     /// Extra trusted CA certificates (PEM, one or more), beyond the built-in Mozilla roots.
-    pub extra_ca_pem: Option<Vec<u8>>,
+    pub ca_bundle: Option<Vec<u8>>,
     /// Receives retries and UserSig renewals, e.g. to log them.
     pub on_event: Option<EventHook>,
 }
@@ -140,7 +140,7 @@ impl Config {
             retry: RetryPolicy::default(),
             usersig_ttl: Duration::from_secs(86_400),
             proxy: None,
-            extra_ca_pem: None,
+            ca_bundle: None,
             on_event: None,
         }
     }
@@ -263,10 +263,7 @@ impl fmt::Debug for Config {
             .field("retry", &self.retry)
             .field("usersig_ttl", &self.usersig_ttl)
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
-            .field(
-                "extra_ca_pem",
-                &self.extra_ca_pem.as_ref().map(|pem| pem.len()),
-            )
+            .field("ca_bundle", &self.ca_bundle.as_ref().map(|pem| pem.len()))
             .finish_non_exhaustive()
     }
 }

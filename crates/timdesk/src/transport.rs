@@ -126,15 +126,12 @@ impl Transport {
                 .map_err(|_| Error::invalid_argument("proxy", "is not a valid proxy URL"))?;
             builder = builder.proxy(proxy);
         }
-        if let Some(pem) = &config.extra_ca_pem {
+        if let Some(pem) = &config.ca_bundle {
             let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|_| {
-                Error::invalid_argument("extra_ca_pem", "is not a PEM certificate bundle")
+                Error::invalid_argument("ca_bundle", "is not a PEM certificate bundle")
             })?;
             if certs.is_empty() {
-                return Err(Error::invalid_argument(
-                    "extra_ca_pem",
-                    "holds no certificate",
-                ));
+                return Err(Error::invalid_argument("ca_bundle", "holds no certificate"));
             }
             for cert in certs {
                 builder = builder.add_root_certificate(cert);

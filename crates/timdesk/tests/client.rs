@@ -689,10 +689,10 @@ fn bad_configuration_is_refused_by_name() {
         (Config::new(1, "k").timeout(Duration::ZERO), "timeout"),
         (
             Config {
-                extra_ca_pem: Some(b"not pem".to_vec()),
+                ca_bundle: Some(b"not pem".to_vec()),
                 ..Config::new(1, "k")
             },
-            "extra_ca_pem",
+            "ca_bundle",
         ),
         (
             Config {

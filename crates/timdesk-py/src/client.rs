@@ -1,0 +1,381 @@
+//! `timdesk.Client`: the Rust client for Python, releasing the GIL during every call.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use timdesk::api::{
+    CdrQuery, ContactPeer, DeleteRecentContact, MsgTarget, SendMsg, TransferToHuman,
+};
+use timdesk::{Config, Event, RetryPolicy, Target};
+
+use crate::convert::{bounded, from_py, optional_bounded, timestamp, to_py, type_name};
+use crate::errors::{client_error, invalid_argument};
+use crate::types::{CdrPage, CdrRecord, SentMsg, Transfer, element};
+
+/// A client of one application's server API. Safe to share between threads: calls release
+/// the GIL, and threads share one connection pool and one cached administrator UserSig.
+#[pyclass(frozen, module = "timdesk._native")]
+pub struct Client {
+    inner: timdesk::Client,
+}
+
+fn seconds(value: f64, field: &str) -> PyResult<Duration> {
+    if value.is_finite() && value > 0.0 && value < 1e9 {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(invalid_argument(
+            field,
+            "must be a positive number of seconds",
+        ))
+    }
+}
+
+/// Sends retries and UserSig renewals to the Python logger "timdesk".
+fn logging_hook(py: Python<'_>) -> PyResult<timdesk::EventHook> {
+    let logger: Py<PyAny> = py
+        .import("logging")?
+        .call_method1("getLogger", ("timdesk",))?
+        .unbind();
+    Ok(Arc::new(move |event: &Event| {
+        Python::attach(|py| {
+            let logger = logger.bind(py);
+            let _ = match event {
+                Event::Retry {
+                    path,
+                    attempt,
+                    delay,
+                    error,
+                } => logger.call_method1(
+                    "warning",
+                    (
+                        "retrying %s after attempt %d failed, in %.3f s: %s",
+                        path,
+                        *attempt,
+                        delay.as_secs_f64(),
+                        error.to_string(),
+                    ),
+                ),
+                Event::UserSigRenewed { reason } => {
+                    logger.call_method1("info", ("administrator UserSig renewed (%s)", *reason))
+                }
+                _ => Ok(py.None().into_bound(py)),
+            };
+        });
+    }))
+}
+
+#[pymethods]
+impl Client {
+    /// A client for one application. Give `region` (china, singapore, seoul, frankfurt,
+    /// silicon-valley, jakarta) or `endpoint` (a base URL such as the emulator's), not both.
+    #[new]
+    #[pyo3(signature = (*, sdkappid, secret_key, admin="administrator", region=None, endpoint=None, timeout=10.0,
+        connect_timeout=5.0, max_attempts=4, retry_base_delay=0.1, retry_max_delay=2.0, retry_max_elapsed=15.0,
+        usersig_ttl=86400, proxy=None, ca_bundle=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        sdkappid: &Bound<'_, PyAny>,
+        secret_key: &str,
+        admin: &str,
+        region: Option<&str>,
+        endpoint: Option<&str>,
+        timeout: f64,
+        connect_timeout: f64,
+        max_attempts: u32,
+        retry_base_delay: f64,
+        retry_max_delay: f64,
+        retry_max_elapsed: f64,
+        usersig_ttl: u64,
+        proxy: Option<String>,
+        ca_bundle: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut config =
+            Config::new(bounded(sdkappid, "sdkappid", 0, u64::MAX)?, secret_key).admin(admin);
+        config.target = match (region, endpoint) {
+            (Some(_), Some(_)) => {
+                return Err(invalid_argument(
+                    "region",
+                    "give region or endpoint, not both",
+                ));
+            }
+            (Some(region), None) => Target::Region(region.parse().map_err(|e| client_error(&e))?),
+            (None, Some(url)) => Target::BaseUrl(url.to_owned()),
+            (None, None) => config.target,
+        };
+        config.timeout = seconds(timeout, "timeout")?;
+        config.connect_timeout = seconds(connect_timeout, "connect_timeout")?;
+        config.retry = RetryPolicy {
+            max_attempts,
+            base_delay: seconds(retry_base_delay, "retry_base_delay")?,
+            max_delay: seconds(retry_max_delay, "retry_max_delay")?,
+            max_elapsed: seconds(retry_max_elapsed, "retry_max_elapsed")?,
+        };
+        config.usersig_ttl = Duration::from_secs(usersig_ttl);
+        config.proxy = proxy;
+        config.ca_bundle = match ca_bundle {
+            None => None,
+            Some(b) if b.is_none() => None,
+            Some(b) => Some(match b.extract::<Vec<u8>>() {
+                Ok(pem) if !b.is_instance_of::<pyo3::types::PyString>() => pem,
+                _ => {
+                    let path: std::path::PathBuf = b.extract().map_err(|_| {
+                        PyTypeError::new_err("ca_bundle must be PEM bytes or a path")
+                    })?;
+                    std::fs::read(&path).map_err(|e| {
+                        invalid_argument(
+                            "ca_bundle",
+                            format!("cannot read {}: {e}", path.display()),
+                        )
+                    })?
+                }
+            }),
+        };
+        config.on_event = Some(logging_hook(py)?);
+        Ok(Self {
+            inner: timdesk::Client::new(config).map_err(|e| client_error(&e))?,
+        })
+    }
+
+    /// A client from TIMDESK_SDKAPPID, TIMDESK_SECRET_KEY, TIMDESK_ADMIN, and
+    /// TIMDESK_REGION or TIMDESK_ENDPOINT.
+    #[staticmethod]
+    fn from_env(py: Python<'_>) -> PyResult<Self> {
+        let mut config = Config::from_env().map_err(|e| client_error(&e))?;
+        config.on_event = Some(logging_hook(py)?);
+        Ok(Self {
+            inner: timdesk::Client::new(config).map_err(|e| client_error(&e))?,
+        })
+    }
+
+    /// Where requests go.
+    #[getter]
+    fn base_url(&self) -> String {
+        self.inner.base_url().to_owned()
+    }
+
+    /// Hands a session from the chatbot to a human agent.
+    #[pyo3(signature = (session_id, *, agent_ids=Vec::new(), agent_group_id=None, send_tip_if_no_agent_online=false))]
+    fn transfer_to_human(
+        &self,
+        py: Python<'_>,
+        session_id: String,
+        agent_ids: Vec<String>,
+        agent_group_id: Option<&Bound<'_, PyAny>>,
+        send_tip_if_no_agent_online: bool,
+    ) -> PyResult<Transfer> {
+        let request = TransferToHuman {
+            session_id,
+            agent_ids,
+            agent_group_id: optional_bounded(agent_group_id, "agent_group_id", 0, u64::MAX)?,
+            send_tip_if_no_agent_online,
+        };
+        let t = py
+            .detach(|| self.inner.transfer_to_human(&request))
+            .map_err(|e| client_error(&e))?;
+        Ok(Transfer {
+            agent_id: t.agent_id,
+            in_queue: t.in_queue,
+        })
+    }
+
+    /// Sends a message within a session (`session_id`), or from a customer-service account
+    /// to a user (`from_account` and `to_account`). Delivered once even when retried.
+    #[pyo3(signature = (*, body, session_id=None, from_account=None, to_account=None, msg_random=None,
+        cloud_custom_data=None, exclude_from_user_resp_timeout=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn send_msg(
+        &self,
+        py: Python<'_>,
+        body: &Bound<'_, PyAny>,
+        session_id: Option<String>,
+        from_account: Option<String>,
+        to_account: Option<String>,
+        msg_random: Option<&Bound<'_, PyAny>>,
+        cloud_custom_data: Option<String>,
+        exclude_from_user_resp_timeout: bool,
+    ) -> PyResult<SentMsg> {
+        if body.is_instance_of::<pyo3::types::PyString>() || body.is_instance_of::<PyDict>() {
+            return Err(PyTypeError::new_err(format!(
+                "body must be a sequence of message elements, not {}",
+                type_name(body)
+            )));
+        }
+        let elements = body
+            .try_iter()
+            .map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "body must be a sequence of message elements, not {}",
+                    type_name(body)
+                ))
+            })?
+            .enumerate()
+            .map(|(i, item)| element(&item?, i))
+            .collect::<PyResult<Vec<_>>>()?;
+        let target = match (session_id, from_account, to_account) {
+            (Some(id), None, None) => MsgTarget::Session(id),
+            (None, Some(from), Some(to)) => MsgTarget::Accounts { from, to },
+            _ => {
+                return Err(invalid_argument(
+                    "session_id",
+                    "give session_id, or both from_account and to_account",
+                ));
+            }
+        };
+        let message = SendMsg {
+            target,
+            msg_random: optional_bounded(msg_random, "msg_random", 0, u64::from(u32::MAX))?
+                .map(|r| r as u32),
+            body: elements,
+            cloud_custom_data,
+            exclude_from_user_resp_timeout,
+        };
+        let sent = py
+            .detach(|| self.inner.send_msg(&message))
+            .map_err(|e| client_error(&e))?;
+        Ok(SentMsg {
+            msg_random: sent.msg_random,
+        })
+    }
+
+    /// Ends a session that was transferred to a human.
+    fn end_session(&self, py: Python<'_>, session_id: String) -> PyResult<()> {
+        py.detach(|| self.inner.end_session(&session_id))
+            .map_err(|e| client_error(&e))
+    }
+
+    /// One page of CDR records with a session time in [start, end] (int or datetime).
+    #[pyo3(signature = (*, start, end, limit=None, offset=None, client_user_id=None))]
+    fn describe_im_cdr_list(
+        &self,
+        py: Python<'_>,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        limit: Option<&Bound<'_, PyAny>>,
+        offset: Option<&Bound<'_, PyAny>>,
+        client_user_id: Option<String>,
+    ) -> PyResult<CdrPage> {
+        let query = CdrQuery {
+            start: timestamp(start, "start")?,
+            end: timestamp(end, "end")?,
+            limit: optional_bounded(limit, "limit", 1, 100)?.map(|l| l as u32),
+            offset: optional_bounded(offset, "offset", 0, u64::from(u32::MAX))?.map(|o| o as u32),
+            client_user_id,
+        };
+        let page = py
+            .detach(|| self.inner.describe_im_cdr_list(&query))
+            .map_err(|e| client_error(&e))?;
+        Ok(CdrPage {
+            total_count: page.total_count,
+            records: page.records.into_iter().map(CdrRecord::from).collect(),
+        })
+    }
+
+    /// Every CDR record of a window, fetched lazily in pages of 100.
+    #[pyo3(signature = (*, start, end, client_user_id=None))]
+    fn iter_cdrs(
+        &self,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        client_user_id: Option<String>,
+    ) -> PyResult<CdrIterator> {
+        let (start, end) = (timestamp(start, "start")?, timestamp(end, "end")?);
+        if start > end {
+            return Err(invalid_argument(
+                "start",
+                format!("{start} is after end {end}"),
+            ));
+        }
+        Ok(CdrIterator {
+            inner: Mutex::new(self.inner.cdrs(start, end, client_user_id.as_deref())),
+        })
+    }
+
+    /// Deletes a conversation from `from_account`'s recent contacts: one-to-one with
+    /// `to_account` or a group `to_group`; `clear_roaming` also deletes its messages.
+    #[pyo3(signature = (*, from_account, to_account=None, to_group=None, clear_roaming=false))]
+    fn delete_recent_contact(
+        &self,
+        py: Python<'_>,
+        from_account: String,
+        to_account: Option<String>,
+        to_group: Option<String>,
+        clear_roaming: bool,
+    ) -> PyResult<()> {
+        let peer = match (to_account, to_group) {
+            (Some(account), None) => ContactPeer::Account(account),
+            (None, Some(group)) => ContactPeer::Group(group),
+            _ => {
+                return Err(invalid_argument(
+                    "to_account",
+                    "give to_account or to_group, exactly one",
+                ));
+            }
+        };
+        let request = DeleteRecentContact {
+            from_account,
+            peer,
+            clear_roaming,
+        };
+        py.detach(|| self.inner.delete_recent_contact(&request))
+            .map_err(|e| client_error(&e))
+    }
+
+    /// Any v4 endpoint: `path` is "service/command", `body` a dict; returns the answer.
+    /// With `idempotent=True`, requests whose answer was lost are retried too.
+    #[pyo3(signature = (path, body, *, idempotent=false))]
+    fn call(
+        &self,
+        py: Python<'_>,
+        path: String,
+        body: &Bound<'_, PyAny>,
+        idempotent: bool,
+    ) -> PyResult<Py<PyAny>> {
+        if !body.is_instance_of::<PyDict>() {
+            return Err(PyTypeError::new_err(format!(
+                "body must be a dict, not {}",
+                type_name(body)
+            )));
+        }
+        let body = from_py(body, "body")?;
+        let answer = py
+            .detach(|| {
+                if idempotent {
+                    self.inner.call_idempotent(&path, &body)
+                } else {
+                    self.inner.call(&path, &body)
+                }
+            })
+            .map_err(|e| client_error(&e))?;
+        to_py(py, &answer)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Client(base_url={:?})", self.inner.base_url())
+    }
+}
+
+/// Iterates over CDR records, fetching a page of 100 when needed (without the GIL).
+#[pyclass(module = "timdesk._native")]
+pub struct CdrIterator {
+    inner: Mutex<timdesk::CdrIter>,
+}
+
+#[pymethods]
+impl CdrIterator {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<CdrRecord>> {
+        let next = py.detach(|| self.inner.lock().unwrap_or_else(|p| p.into_inner()).next());
+        match next {
+            None => Ok(None),
+            Some(Ok(record)) => Ok(Some(record.into())),
+            Some(Err(e)) => Err(client_error(&e)),
+        }
+    }
+}

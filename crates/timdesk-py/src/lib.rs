@@ -1,0 +1,98 @@
+//! `timdesk._native`: the Rust core for Python. The public API is re-exported by the
+//! `timdesk` package, which also defines the exceptions this module raises.
+
+mod client;
+mod convert;
+mod emulator;
+mod errors;
+mod types;
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use timdesk::usersig::{self, DEFAULT_EXPIRE_SECS, Signer};
+
+const _: () = assert!(
+    DEFAULT_EXPIRE_SECS == 15_552_000,
+    "the Python default of expire must follow the core"
+);
+
+use crate::convert::{bounded, timestamp};
+use crate::errors::usersig_error;
+use crate::types::UserSig;
+
+/// A UserSig for `identifier`, valid `expire` seconds from `time` (an int or a datetime;
+/// now by default), optionally carrying `userbuf`.
+#[pyfunction]
+#[pyo3(signature = (*, sdkappid, secret_key, identifier, expire=15_552_000, userbuf=None, time=None))]
+fn gen_usersig(
+    sdkappid: &Bound<'_, PyAny>,
+    secret_key: &str,
+    identifier: &str,
+    expire: u64,
+    userbuf: Option<&Bound<'_, PyBytes>>,
+    time: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
+    let signer = Signer::new(bounded(sdkappid, "sdkappid", 0, u64::MAX)?, secret_key);
+    let userbuf = userbuf.map(|b| b.as_bytes());
+    Ok(match time {
+        Some(t) if !t.is_none() => {
+            signer.generate_at(identifier, expire, userbuf, timestamp(t, "time")?)
+        }
+        _ => signer.generate(identifier, expire, userbuf),
+    })
+}
+
+/// Verifies `usersig` for `identifier` with the key, judging expiry at `at` (now by
+/// default); returns the decoded UserSig or raises UserSigError with its `reason`.
+#[pyfunction]
+#[pyo3(signature = (usersig, *, sdkappid, secret_key, identifier, at=None))]
+fn verify_usersig(
+    usersig: &str,
+    sdkappid: &Bound<'_, PyAny>,
+    secret_key: &str,
+    identifier: &str,
+    at: Option<&Bound<'_, PyAny>>,
+) -> PyResult<UserSig> {
+    let signer = Signer::new(bounded(sdkappid, "sdkappid", 0, u64::MAX)?, secret_key);
+    let result = match at {
+        Some(t) if !t.is_none() => signer.verify_at(usersig, identifier, timestamp(t, "at")?),
+        _ => signer.verify(usersig, identifier),
+    };
+    result.map(UserSig::from).map_err(|e| usersig_error(&e))
+}
+
+/// Decodes a UserSig without the key (no signature check).
+#[pyfunction]
+fn decode_usersig(usersig: &str) -> PyResult<UserSig> {
+    usersig::decode(usersig)
+        .map(UserSig::from)
+        .map_err(|e| usersig_error(&e))
+}
+
+/// Runs the `timdesk` command line (`argv[0]` is the program name); returns the exit code.
+#[pyfunction]
+fn run_cli(py: Python<'_>, argv: Vec<String>) -> u8 {
+    py.detach(|| {
+        let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+        timdesk_cli::run(argv, &mut stdout.lock(), &mut stderr.lock())
+    })
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<client::Client>()?;
+    m.add_class::<client::CdrIterator>()?;
+    m.add_class::<types::Transfer>()?;
+    m.add_class::<types::SentMsg>()?;
+    m.add_class::<types::CdrPage>()?;
+    m.add_class::<types::CdrRecord>()?;
+    m.add_class::<types::UserSig>()?;
+    m.add_class::<types::MsgElement>()?;
+    m.add_class::<emulator::Emulator>()?;
+    m.add_function(wrap_pyfunction!(gen_usersig, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_usersig, m)?)?;
+    m.add_function(wrap_pyfunction!(decode_usersig, m)?)?;
+    m.add_function(wrap_pyfunction!(run_cli, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,77 @@
+"""timdesk: the Tencent Cloud Chat Desk (contact-center) server API.
+
+    import timdesk
+    client = timdesk.Client(sdkappid=1400000000, secret_key="...", region="singapore")
+    t = client.transfer_to_human("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
+    client.send_msg(session_id=..., body=[timdesk.Text("Hello")])
+
+Offline, against the built-in emulator: see :mod:`timdesk.testing`.
+"""
+from ._native import (
+    CdrPage,
+    CdrRecord,
+    Client,
+    MsgElement,
+    SentMsg,
+    Transfer,
+    UserSig,
+    __version__,
+    decode_usersig,
+    gen_usersig,
+    verify_usersig,
+)
+from .exceptions import (
+    AuthError,
+    BadResponseError,
+    ForbiddenError,
+    InvalidArgumentError,
+    NetworkError,
+    NoAgentOnlineError,
+    NotFoundError,
+    NotTransferableError,
+    RateLimitedError,
+    ServerError,
+    TimdeskError,
+    TimeoutError,
+    UnknownError,
+    UserSigError,
+)
+from .messages import Card, Custom, Face, File, Image, ImageInfo, Location, Sound, Text, Video
+
+__all__ = [
+    "__version__",
+    "Client",
+    "Transfer",
+    "SentMsg",
+    "CdrPage",
+    "CdrRecord",
+    "UserSig",
+    "MsgElement",
+    "gen_usersig",
+    "verify_usersig",
+    "decode_usersig",
+    "Text",
+    "Custom",
+    "Card",
+    "Face",
+    "Location",
+    "Image",
+    "ImageInfo",
+    "Sound",
+    "File",
+    "Video",
+    "TimdeskError",
+    "InvalidArgumentError",
+    "AuthError",
+    "UserSigError",
+    "ForbiddenError",
+    "NotFoundError",
+    "NoAgentOnlineError",
+    "NotTransferableError",
+    "RateLimitedError",
+    "ServerError",
+    "NetworkError",
+    "TimeoutError",
+    "BadResponseError",
+    "UnknownError",
+]

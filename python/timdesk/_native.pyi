@@ -1,0 +1,208 @@
+"""Type stubs of timdesk._native, the Rust core (checked with mypy's stubtest)."""
+import datetime
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+
+from typing import final
+
+from .messages import _Element
+
+_Timestamp = Union[int, datetime.datetime]
+_Element_ = Union["MsgElement", _Element, Dict[str, Any]]
+
+__all__ = [
+    "CdrIterator", "CdrPage", "CdrRecord", "Client", "Emulator", "MsgElement", "SentMsg", "Transfer", "UserSig",
+    "decode_usersig", "gen_usersig", "run_cli", "verify_usersig", "__version__",
+]
+
+__version__: str
+
+@final
+class Transfer:
+    @property
+    def agent_id(self) -> str: ...
+    @property
+    def in_queue(self) -> bool: ...
+
+@final
+class SentMsg:
+    @property
+    def msg_random(self) -> int: ...
+
+@final
+class CdrRecord:
+    @property
+    def session_id(self) -> str: ...
+    @property
+    def agent_group_id(self) -> str: ...
+    @property
+    def agent_group_name(self) -> str: ...
+    @property
+    def agent_id(self) -> str: ...
+    @property
+    def channel_type(self) -> str: ...
+    @property
+    def client_user_id(self) -> str: ...
+    @property
+    def client_user_nickname(self) -> str: ...
+    @property
+    def duration(self) -> int: ...
+    @property
+    def end_status(self) -> str: ...
+    @property
+    def satisfaction_selected(self) -> int: ...
+    @property
+    def timestamp(self) -> int: ...
+
+@final
+class CdrPage:
+    @property
+    def total_count(self) -> int: ...
+    @property
+    def records(self) -> List[CdrRecord]: ...
+    def __len__(self) -> int: ...
+
+@final
+class CdrIterator:
+    def __iter__(self) -> Iterator[CdrRecord]: ...
+    def __next__(self) -> CdrRecord: ...
+
+@final
+class UserSig:
+    @property
+    def version(self) -> str: ...
+    @property
+    def identifier(self) -> str: ...
+    @property
+    def sdkappid(self) -> int: ...
+    @property
+    def time(self) -> int: ...
+    @property
+    def expire(self) -> int: ...
+    @property
+    def expires_at(self) -> int: ...
+    @property
+    def userbuf(self) -> Optional[bytes]: ...
+
+@final
+class MsgElement:
+    @staticmethod
+    def text(text: str) -> MsgElement: ...
+    @staticmethod
+    def custom(data: str, desc: Optional[str] = None, ext: Optional[str] = None, sound: Optional[str] = None) -> MsgElement: ...
+    @staticmethod
+    def card(header: str, desc: str, pic: str, url: str) -> MsgElement: ...
+    @staticmethod
+    def face(index: int, data: Optional[str] = None) -> MsgElement: ...
+    @staticmethod
+    def location(desc: str, latitude: float, longitude: float) -> MsgElement: ...
+    @staticmethod
+    def image(uuid: str, image_format: int, image_info: Sequence[Tuple[int, int, int, int, str]]) -> MsgElement: ...
+    @staticmethod
+    def sound(url: str, size: int, second: int) -> MsgElement: ...
+    @staticmethod
+    def file(url: str, file_size: int, file_name: str) -> MsgElement: ...
+    @staticmethod
+    def video(
+        video_url: str, video_size: int, video_second: int, video_format: str, thumb_url: str,
+        thumb_size: int, thumb_width: int, thumb_height: int, thumb_format: str,
+    ) -> MsgElement: ...
+    @staticmethod
+    def from_json(element: Dict[str, Any]) -> MsgElement: ...
+    def to_json(self) -> Dict[str, Any]: ...
+
+@final
+class Client:
+    def __new__(
+        cls,
+        *,
+        sdkappid: int,
+        secret_key: str,
+        admin: str = "administrator",
+        region: Optional[str] = None,
+        endpoint: Optional[str] = None,
+        timeout: float = 10.0,
+        connect_timeout: float = 5.0,
+        max_attempts: int = 4,
+        retry_base_delay: float = 0.1,
+        retry_max_delay: float = 2.0,
+        retry_max_elapsed: float = 15.0,
+        usersig_ttl: int = 86400,
+        proxy: Optional[str] = None,
+        ca_bundle: Union[bytes, str, None] = None,
+    ) -> Client: ...
+    @staticmethod
+    def from_env() -> Client: ...
+    @property
+    def base_url(self) -> str: ...
+    def transfer_to_human(
+        self,
+        session_id: str,
+        *,
+        agent_ids: Sequence[str] = ...,
+        agent_group_id: Optional[int] = None,
+        send_tip_if_no_agent_online: bool = False,
+    ) -> Transfer: ...
+    def send_msg(
+        self,
+        *,
+        body: Sequence[_Element_],
+        session_id: Optional[str] = None,
+        from_account: Optional[str] = None,
+        to_account: Optional[str] = None,
+        msg_random: Optional[int] = None,
+        cloud_custom_data: Optional[str] = None,
+        exclude_from_user_resp_timeout: bool = False,
+    ) -> SentMsg: ...
+    def end_session(self, session_id: str) -> None: ...
+    def describe_im_cdr_list(
+        self,
+        *,
+        start: _Timestamp,
+        end: _Timestamp,
+        limit: Optional[int] = None,
+        offset: Optional[int] = None,
+        client_user_id: Optional[str] = None,
+    ) -> CdrPage: ...
+    def iter_cdrs(self, *, start: _Timestamp, end: _Timestamp, client_user_id: Optional[str] = None) -> CdrIterator: ...
+    def delete_recent_contact(
+        self,
+        *,
+        from_account: str,
+        to_account: Optional[str] = None,
+        to_group: Optional[str] = None,
+        clear_roaming: bool = False,
+    ) -> None: ...
+    def call(self, path: str, body: Dict[str, Any], *, idempotent: bool = False) -> Dict[str, Any]: ...
+
+@final
+class Emulator:
+    def __new__(
+        cls, *, sdkappid: Optional[int] = None, secret_key: Optional[str] = None, admin: Optional[str] = None, port: int = 0
+    ) -> Emulator: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def sdkappid(self) -> int: ...
+    @property
+    def secret_key(self) -> str: ...
+    @property
+    def admin(self) -> str: ...
+    @property
+    def running(self) -> bool: ...
+    def control(self, method: str, path: str, body: Any = None) -> Any: ...
+    def stop(self) -> None: ...
+
+def gen_usersig(
+    *,
+    sdkappid: int,
+    secret_key: str,
+    identifier: str,
+    expire: int = 15552000,
+    userbuf: Optional[bytes] = None,
+    time: Optional[_Timestamp] = None,
+) -> str: ...
+def verify_usersig(
+    usersig: str, *, sdkappid: int, secret_key: str, identifier: str, at: Optional[_Timestamp] = None
+) -> UserSig: ...
+def decode_usersig(usersig: str) -> UserSig: ...
+def run_cli(argv: Sequence[str]) -> int: ...

@@ -1,0 +1,176 @@
+"""Test your code offline against the built-in emulator of the Desk server API.
+
+As a context manager::
+
+    from timdesk.testing import Emulator
+
+    with Emulator() as emu:
+        client = emu.client()
+        client.transfer_to_human(emu.WAITING_SESSIONS[0])
+        assert emu.session(emu.WAITING_SESSIONS[0])["state"] == "with_agent"
+
+As a pytest fixture (this module is a pytest plugin, registered when timdesk is
+installed)::
+
+    def test_handover(timdesk_emulator):
+        client = timdesk_emulator.client()
+        ...
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterator, List, Optional
+
+from . import _native
+from ._native import Client
+
+__all__ = ["Emulator", "timdesk_emulator"]
+
+
+class Emulator:
+    """An emulator of the server running in this process on 127.0.0.1 (a free port by
+    default), holding the built-in data set. Stops on ``stop()`` or leaving ``with``."""
+
+    #: SessionIds of the built-in users waiting in chatbot reception.
+    WAITING_SESSIONS = (
+        "fd8a2e30-54de-4e40-bcaf-02718409c5cf",
+        "b0f4ca12-4850-4218-a284-efe679a87066",
+        "a97d3e1f-a88b-403b-9b3a-7bc6554ea05d",
+    )
+
+    def __init__(self, *, sdkappid: Optional[int] = None, secret_key: Optional[str] = None,
+                 admin: Optional[str] = None, port: int = 0) -> None:
+        self._native = _native.Emulator(sdkappid=sdkappid, secret_key=secret_key, admin=admin, port=port)
+
+    def __enter__(self) -> "Emulator":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"Emulator(base_url={self.base_url!r})"
+
+    @property
+    def base_url(self) -> str:
+        """The base URL clients send to."""
+        return self._native.base_url
+
+    @property
+    def sdkappid(self) -> int:
+        """The emulated SDKAppID."""
+        return self._native.sdkappid
+
+    @property
+    def secret_key(self) -> str:
+        """The emulated app's secret key."""
+        return self._native.secret_key
+
+    @property
+    def admin(self) -> str:
+        """The emulated app's administrator."""
+        return self._native.admin
+
+    def client(self, **options: Any) -> Client:
+        """A :class:`timdesk.Client` for this emulator; ``options`` go to the constructor."""
+        return Client(sdkappid=self.sdkappid, secret_key=self.secret_key, admin=self.admin,
+                      endpoint=self.base_url, **options)
+
+    def stop(self) -> None:
+        """Stops serving (idempotent)."""
+        self._native.stop()
+
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        """A raw control API call (method and path as under /__control over HTTP)."""
+        return self._native.control(method, path, body)
+
+    # -- seeding ----------------------------------------------------------------------
+    def import_accounts(self, *accounts: str) -> None:
+        """Imports user accounts."""
+        self.control("POST", "/accounts", {"accounts": list(accounts)})
+
+    def add_agent(self, agent_id: str, *, group_id: int, group_name: Optional[str] = None,
+                  online: bool = True, capacity: int = 5) -> None:
+        """Adds or replaces an agent."""
+        body: Dict[str, Any] = {"agent_id": agent_id, "agent_group_id": group_id,
+                                "online": online, "capacity": capacity}
+        if group_name is not None:
+            body["agent_group_name"] = group_name
+        self.control("POST", "/agents", body)
+
+    def set_agent_online(self, agent_id: str, online: bool) -> None:
+        """Sets an agent online or offline (queued sessions are assigned when room appears)."""
+        self.control("POST", f"/agents/{agent_id}/online", {"online": online})
+
+    def create_session(self, client_user_id: str, *, session_id: Optional[str] = None,
+                       nickname: Optional[str] = None, channel: Optional[str] = None,
+                       started_at: Optional[int] = None, satisfaction: Optional[int] = None) -> str:
+        """Creates a session waiting in chatbot reception; returns its SessionId."""
+        body = {"client_user_id": client_user_id, "session_id": session_id, "nickname": nickname,
+                "channel": channel, "started_at": started_at, "satisfaction": satisfaction}
+        return self.control("POST", "/sessions", {k: v for k, v in body.items() if v is not None})["session_id"]
+
+    def end_session(self, session_id: str, end_status: str = "UserEndedSession") -> None:
+        """Ends a session as the user or a timeout would, writing its CDR."""
+        self.control("POST", f"/sessions/{session_id}/end", {"end_status": end_status})
+
+    def reset(self) -> None:
+        """Back to the built-in data set, no faults, default rate limits."""
+        self.control("POST", "/reset")
+
+    # -- reading ----------------------------------------------------------------------
+    def session(self, session_id: str) -> Dict[str, Any]:
+        """A session: state, agent, messages."""
+        return self.control("GET", f"/sessions/{session_id}")
+
+    def messages(self, session_id: str) -> List[Dict[str, Any]]:
+        """The messages delivered in a session (each MsgRandom once)."""
+        return self.session(session_id)["messages"]
+
+    def conversations(self, owner: str) -> List[Dict[str, Any]]:
+        """A user's conversations with their roaming messages."""
+        return self.control("GET", f"/conversations/{owner}")
+
+    def cdrs(self) -> List[Dict[str, Any]]:
+        """Every CDR record, in the API's shape."""
+        return self.control("GET", "/cdrs")
+
+    def agents(self) -> List[Dict[str, Any]]:
+        """Every agent with its load."""
+        return self.control("GET", "/agents")
+
+    def request_count(self, path: str) -> int:
+        """How many requests reached /v4/<path>."""
+        return int(self.control("GET", "/requests").get(path, 0))
+
+    # -- faults and limits ------------------------------------------------------------
+    def inject_fault(self, kind: str, *, path: Optional[str] = None, count: int = 1,
+                     probability: float = 1.0, **params: Any) -> None:
+        """Injects a fault into the next ``count`` (-1: every) matching requests.
+
+        ``kind``: ``error_code`` (code=, info=), ``http_status`` (status=), ``delay`` (ms=),
+        ``malformed_json``, ``drop_before_apply``, ``drop_after_apply``.
+        """
+        body = {"kind": kind, "path": path, "count": count, "probability": probability, **params}
+        self.control("POST", "/faults", body)
+
+    def clear_faults(self) -> None:
+        """Removes every pending fault."""
+        self.control("DELETE", "/faults")
+
+    def set_rate_limit(self, path: str, per_second: Optional[int]) -> None:
+        """Sets (None removes) the calls-per-second limit of an endpoint."""
+        self.control("POST", "/rate_limits", {"path": path, "per_second": per_second})
+
+
+def _emulator_fixture() -> Iterator[Emulator]:
+    """A fresh in-process emulator for one test, stopped afterwards."""
+    with Emulator() as emulator:
+        yield emulator
+
+
+try:
+    import pytest
+except ImportError:  # the fixture is for pytest users only
+    pass
+else:
+    timdesk_emulator = pytest.fixture(name="timdesk_emulator")(_emulator_fixture)
