@@ -1,0 +1,44 @@
+/* Hand a waiting user to a human agent and greet them, against the built-in emulator.
+ * With a real app, fill timdesk_config with your sdkappid, key and region instead. */
+#include <stdio.h>
+
+#include "timdesk.h"
+
+int main(void) {
+    timdesk_emulator *emu = NULL;
+    timdesk_client *client = NULL;
+    timdesk_error *err = NULL;
+    char *agent = NULL;
+    bool queued = false;
+    int rc = 1;
+
+    if (timdesk_emulator_start(0, NULL, NULL, 0, &emu, &err) != TIMDESK_STATUS_OK) goto done;
+    timdesk_config config = {0};
+    config.sdkappid = timdesk_emulator_sdkappid(emu);
+    config.secret_key = timdesk_emulator_secret_key(emu);
+    config.endpoint = timdesk_emulator_base_url(emu);
+    if (timdesk_client_new(&config, &client, &err) != TIMDESK_STATUS_OK) goto done;
+
+    const char *session = "fd8a2e30-54de-4e40-bcaf-02718409c5cf";
+    if (timdesk_transfer_to_human(client, session, NULL, 3067, false, &agent, &queued, &err) != TIMDESK_STATUS_OK) goto done;
+    printf("session %s is with %s%s\n", session, agent, queued ? " (queued)" : "");
+
+    timdesk_message msg = {0};
+    msg.session_id = session;
+    msg.msg_body_json = "[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"Hello from C\"}}]";
+    uint32_t msg_random = 0;
+    if (timdesk_send_msg(client, &msg, &msg_random, &err) != TIMDESK_STATUS_OK) goto done;
+    printf("sent MsgRandom %u\n", msg_random);
+    rc = 0;
+
+done:
+    if (err != NULL) {
+        fprintf(stderr, "error %u (%s, code %u): %s\n", timdesk_error_status(err), timdesk_error_kind(err),
+                timdesk_error_code(err), timdesk_error_message(err));
+    }
+    timdesk_error_free(err);
+    timdesk_string_free(agent);
+    timdesk_client_free(client);
+    timdesk_emulator_free(emu);
+    return rc;
+}

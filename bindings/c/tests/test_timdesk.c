@@ -1,0 +1,477 @@
+/* The C ABI against the in-process emulator: every function, every error path, hostile
+ * input. Built with -std=c11 -Wall -Wextra -Werror -pedantic; run plain, under
+ * ASan+UBSan and under valgrind by ctest. Prints "N passed, M failed". */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "timdesk.h"
+
+static int passed, failed;
+
+#define CHECK(cond)                                                              \
+    do {                                                                         \
+        if (cond) {                                                              \
+            passed++;                                                            \
+        } else {                                                                 \
+            failed++;                                                            \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+        }                                                                        \
+    } while (0)
+
+#define ALICE "fd8a2e30-54de-4e40-bcaf-02718409c5cf"
+#define BOB "b0f4ca12-4850-4218-a284-efe679a87066"
+#define CAROL "a97d3e1f-a88b-403b-9b3a-7bc6554ea05d"
+#define TEXT_BODY "[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"hello\"}}]"
+
+static const char INVALID_UTF8[] = {'a', (char)0xff, (char)0xfe, 0};
+
+/* Checks that a call failed with `status`, returns the error's kind for further checks. */
+static void expect_status(timdesk_status got, timdesk_error *err, timdesk_status want, const char *what) {
+    if (got != want) {
+        failed++;
+        fprintf(stderr, "%s: status %u, wanted %u (%s)\n", what, got, want, timdesk_error_message(err));
+    } else {
+        passed++;
+    }
+    if (want != TIMDESK_STATUS_OK) {
+        CHECK(err != NULL);
+        CHECK(timdesk_error_status(err) == want);
+        CHECK(strlen(timdesk_error_message(err)) > 0);
+    }
+}
+
+/* Runs `call` first, then checks its status and the error it left in `err`. */
+#define EXPECT(call, want, what)                      \
+    do {                                              \
+        timdesk_status status_ = (call);              \
+        expect_status(status_, err, (want), (what));  \
+    } while (0)
+
+static timdesk_client *client_for(timdesk_emulator *emu) {
+    timdesk_config config = {0};
+    config.sdkappid = timdesk_emulator_sdkappid(emu);
+    config.secret_key = timdesk_emulator_secret_key(emu);
+    config.admin = timdesk_emulator_admin(emu);
+    config.endpoint = timdesk_emulator_base_url(emu);
+    config.retry_base_delay_ms = 5;
+    timdesk_client *client = NULL;
+    timdesk_error *err = NULL;
+    timdesk_status s = timdesk_client_new(&config, &client, &err);
+    expect_status(s, err, TIMDESK_STATUS_OK, "timdesk_client_new");
+    timdesk_error_free(err);
+    return client;
+}
+
+static void control(timdesk_emulator *emu, const char *method, const char *path, const char *body) {
+    timdesk_error *err = NULL;
+    timdesk_status s = timdesk_emulator_control(emu, method, path, body, NULL, &err);
+    expect_status(s, err, TIMDESK_STATUS_OK, path);
+    timdesk_error_free(err);
+}
+
+static void test_version(void) {
+    char expected[32];
+    snprintf(expected, sizeof expected, "%d.%d.%d", TIMDESK_VERSION_MAJOR, TIMDESK_VERSION_MINOR, TIMDESK_VERSION_PATCH);
+    CHECK(strcmp(timdesk_version(), expected) == 0);
+}
+
+static void test_client_construction(timdesk_emulator *emu) {
+    timdesk_client *client = (timdesk_client *)0x1;
+    timdesk_error *err = NULL;
+    EXPECT(timdesk_client_new(NULL, &client, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "NULL config");
+    CHECK(client == (timdesk_client *)0x1); /* nothing written on failure */
+    CHECK(strstr(timdesk_error_message(err), "config") != NULL);
+    timdesk_error_free(err);
+
+    timdesk_config config = {0};
+    config.sdkappid = 1;
+    err = NULL;
+    EXPECT(timdesk_client_new(&config, &client, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "NULL key");
+    CHECK(strstr(timdesk_error_message(err), "secret_key") != NULL);
+    CHECK(strcmp(timdesk_error_kind(err), "invalid_argument") == 0);
+    timdesk_error_free(err);
+
+    config.secret_key = "k";
+    config.region = "mars";
+    err = NULL;
+    EXPECT(timdesk_client_new(&config, &client, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "bad region");
+    CHECK(strstr(timdesk_error_message(err), "mars") != NULL);
+    timdesk_error_free(err);
+
+    config.region = "singapore";
+    config.endpoint = "http://127.0.0.1:1";
+    err = NULL;
+    EXPECT(timdesk_client_new(&config, &client, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "region and endpoint");
+    timdesk_error_free(err);
+
+    config.region = NULL;
+    config.admin = INVALID_UTF8;
+    err = NULL;
+    EXPECT(timdesk_client_new(&config, &client, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "invalid UTF-8");
+    CHECK(strstr(timdesk_error_message(err), "UTF-8") != NULL);
+    timdesk_error_free(err);
+
+    config.admin = NULL;
+    CHECK(timdesk_client_new(&config, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+
+    config.region = "jakarta";
+    config.endpoint = NULL;
+    client = NULL;
+    CHECK(timdesk_client_new(&config, &client, NULL) == TIMDESK_STATUS_OK);
+    CHECK(client != NULL);
+    timdesk_client_free(client);
+
+    char sdkappid[32];
+    snprintf(sdkappid, sizeof sdkappid, "%llu", (unsigned long long)timdesk_emulator_sdkappid(emu));
+    setenv("TIMDESK_SDKAPPID", sdkappid, 1);
+    setenv("TIMDESK_SECRET_KEY", timdesk_emulator_secret_key(emu), 1);
+    setenv("TIMDESK_ENDPOINT", timdesk_emulator_base_url(emu), 1);
+    unsetenv("TIMDESK_REGION");
+    client = NULL;
+    CHECK(timdesk_client_from_env(&client, NULL) == TIMDESK_STATUS_OK);
+    char *page = NULL;
+    CHECK(timdesk_describe_im_cdr_list(client, 0, 1, 0, 0, NULL, &page, NULL) == TIMDESK_STATUS_OK);
+    timdesk_string_free(page);
+    timdesk_client_free(client);
+    unsetenv("TIMDESK_SECRET_KEY");
+    err = NULL;
+    EXPECT(timdesk_client_from_env(&client, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "env without key");
+    timdesk_error_free(err);
+}
+
+static void test_session_lifecycle(timdesk_emulator *emu, timdesk_client *client) {
+    char *agent = NULL;
+    bool in_queue = true;
+    timdesk_error *err = NULL;
+    timdesk_status s = timdesk_transfer_to_human(client, ALICE, "[\"test_agent@qq.com\"]", -1, false, &agent, &in_queue, &err);
+    expect_status(s, err, TIMDESK_STATUS_OK, "transfer");
+    CHECK(agent != NULL && strcmp(agent, "test_agent@qq.com") == 0);
+    CHECK(!in_queue);
+    timdesk_string_free(agent);
+
+    agent = (char *)0x1;
+    s = timdesk_transfer_to_human(client, ALICE, NULL, -1, false, &agent, &in_queue, &err);
+    expect_status(s, err, TIMDESK_STATUS_NOT_TRANSFERABLE, "second transfer");
+    CHECK(timdesk_error_code(err) == 141003);
+    CHECK(!timdesk_error_retryable(err));
+    CHECK(!timdesk_error_maybe_applied(err));
+    CHECK(strcmp(timdesk_error_kind(err), "not_transferable") == 0);
+    CHECK(agent == (char *)0x1);
+    timdesk_error_free(err);
+
+    err = NULL;
+    s = timdesk_transfer_to_human(client, BOB, "{not json", -1, false, &agent, &in_queue, &err);
+    expect_status(s, err, TIMDESK_STATUS_INVALID_ARGUMENT, "bad agent JSON");
+    CHECK(strstr(timdesk_error_message(err), "agent_ids_json") != NULL);
+    timdesk_error_free(err);
+
+    err = NULL;
+    s = timdesk_transfer_to_human(client, BOB, NULL, 2473, false, &agent, &in_queue, &err);
+    expect_status(s, err, TIMDESK_STATUS_OK, "queued transfer");
+    CHECK(in_queue && strcmp(agent, "") == 0);
+    timdesk_string_free(agent);
+
+    timdesk_message msg = {0};
+    msg.session_id = ALICE;
+    msg.msg_body_json = TEXT_BODY;
+    msg.cloud_custom_data = "ccd";
+    msg.has_msg_random = true;
+    msg.msg_random = 4242;
+    uint32_t random = 0;
+    err = NULL;
+    s = timdesk_send_msg(client, &msg, &random, &err);
+    expect_status(s, err, TIMDESK_STATUS_OK, "send_msg");
+    CHECK(random == 4242);
+    CHECK(timdesk_send_msg(client, &msg, NULL, NULL) == TIMDESK_STATUS_OK); /* deduplicated */
+    char *state = NULL;
+    CHECK(timdesk_emulator_control(emu, "GET", "/sessions/" ALICE, NULL, &state, NULL) == TIMDESK_STATUS_OK);
+    CHECK(state != NULL && strstr(state, "\"msg_random\":4242") != NULL && strstr(state, "\"ccd\"") != NULL);
+    CHECK(state != NULL && strstr(strstr(state, "4242") + 4, "4242") == NULL);
+    timdesk_string_free(state);
+
+    timdesk_message direct = {0};
+    direct.from_account = "shannon@qq.com";
+    direct.to_account = "user_dave";
+    direct.msg_body_json = TEXT_BODY;
+    CHECK(timdesk_send_msg(client, &direct, &random, NULL) == TIMDESK_STATUS_OK);
+
+    timdesk_message bad = msg;
+    bad.msg_body_json = "[]";
+    err = NULL;
+    EXPECT(timdesk_send_msg(client, &bad, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "empty body");
+    CHECK(strstr(timdesk_error_message(err), "MsgBody") != NULL);
+    timdesk_error_free(err);
+    bad.msg_body_json = "{\"MsgType\":1}";
+    err = NULL;
+    EXPECT(timdesk_send_msg(client, &bad, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "body not array");
+    timdesk_error_free(err);
+    bad.msg_body_json = TEXT_BODY;
+    bad.from_account = "x";
+    err = NULL;
+    EXPECT(timdesk_send_msg(client, &bad, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "both targets");
+    timdesk_error_free(err);
+
+    err = NULL;
+    EXPECT(timdesk_end_session(client, ALICE, &err), TIMDESK_STATUS_OK, "end_session");
+    EXPECT(timdesk_end_session(client, ALICE, &err), TIMDESK_STATUS_NOT_FOUND, "end again");
+    CHECK(timdesk_error_code(err) == 141005);
+    timdesk_error_free(err);
+
+    char *page = NULL;
+    err = NULL;
+    EXPECT(timdesk_describe_im_cdr_list(client, 0, 4000000000u, 100, 0, "user_alice", &page, &err), TIMDESK_STATUS_OK, "describe");
+    CHECK(page != NULL && strstr(page, "\"TotalCount\":1") != NULL && strstr(page, "AgentEndedSession") != NULL);
+    timdesk_string_free(page);
+    err = NULL;
+    EXPECT(timdesk_describe_im_cdr_list(client, 0, 1, 101, 0, NULL, &page, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "limit 101");
+    CHECK(strstr(timdesk_error_message(err), "Limit") != NULL);
+    timdesk_error_free(err);
+
+    err = NULL;
+    EXPECT(timdesk_delete_recent_contact(client, "user_dave", "shannon@qq.com", NULL, true, &err), TIMDESK_STATUS_OK, "delete");
+    EXPECT(timdesk_delete_recent_contact(client, "user_dave", NULL, NULL, true, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "delete no peer");
+    timdesk_error_free(err);
+    err = NULL;
+    EXPECT(timdesk_delete_recent_contact(client, "ghost", NULL, "@TGS#1", false, &err), TIMDESK_STATUS_NOT_FOUND, "delete ghost");
+    CHECK(timdesk_error_code(err) == 50001);
+    timdesk_error_free(err);
+
+    control(emu, "POST", "/agents/shannon@qq.com/online", "{\"online\":false}");
+    control(emu, "POST", "/agents/test_agent@qq.com/online", "{\"online\":false}");
+    err = NULL;
+    s = timdesk_transfer_to_human(client, CAROL, NULL, -1, true, &agent, &in_queue, &err);
+    expect_status(s, err, TIMDESK_STATUS_NO_AGENT_ONLINE, "no agent online");
+    CHECK(timdesk_error_code(err) == 141001);
+    timdesk_error_free(err);
+}
+
+static void test_cdr_iterator(timdesk_emulator *emu, timdesk_client *client) {
+    for (int i = 0; i < 130; i++) {
+        char body[128], *answer = NULL;
+        snprintf(body, sizeof body, "{\"client_user_id\":\"iter_user\",\"started_at\":%d}", 9000 + i);
+        CHECK(timdesk_emulator_control(emu, "POST", "/sessions", body, &answer, NULL) == TIMDESK_STATUS_OK);
+        char path[128];
+        const char *id = strstr(answer, "\"session_id\":\"") + 14;
+        snprintf(path, sizeof path, "/sessions/%.36s/end", id);
+        control(emu, "POST", path, "{\"end_status\":\"UserTimeout\"}");
+        timdesk_string_free(answer);
+    }
+    timdesk_cdr_iter *iter = NULL;
+    CHECK(timdesk_cdr_iter_new(client, 9000, 9999, "iter_user", &iter, NULL) == TIMDESK_STATUS_OK);
+    int count = 0;
+    char *record = NULL;
+    timdesk_status s;
+    while ((s = timdesk_cdr_iter_next(iter, &record, NULL)) == TIMDESK_STATUS_OK) {
+        count++;
+        if (count == 1) {
+            CHECK(strstr(record, "\"Timestamp\":9000") != NULL);
+        }
+        timdesk_string_free(record);
+    }
+    CHECK(s == TIMDESK_STATUS_DONE);
+    CHECK(count == 130);
+    CHECK(timdesk_cdr_iter_next(iter, &record, NULL) == TIMDESK_STATUS_DONE);
+    timdesk_cdr_iter_free(iter);
+    timdesk_error *err = NULL;
+    EXPECT(timdesk_cdr_iter_new(client, 5, 1, NULL, &iter, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "iter start > end");
+    timdesk_error_free(err);
+}
+
+static void test_generic_call_and_faults(timdesk_emulator *emu, timdesk_client *client) {
+    char *answer = NULL;
+    timdesk_error *err = NULL;
+    EXPECT(timdesk_call(client, "desk_http_svc/describe_im_cdr_list", "{\"StartTimestamp\":0,\"EndTimestamp\":1}", false, &answer, &err),
+           TIMDESK_STATUS_OK, "call");
+    CHECK(answer != NULL && strstr(answer, "\"ActionStatus\":\"OK\"") != NULL);
+    timdesk_string_free(answer);
+    EXPECT(timdesk_call(client, "openim/unknown", "{}", false, &answer, &err), TIMDESK_STATUS_NOT_FOUND, "unknown endpoint");
+    CHECK(timdesk_error_code(err) == 60009);
+    timdesk_error_free(err);
+    err = NULL;
+    EXPECT(timdesk_call(client, "bad path", "{}", false, &answer, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "bad path");
+    timdesk_error_free(err);
+    err = NULL;
+    EXPECT(timdesk_call(client, "a/b", "[1,", false, &answer, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "bad body");
+    timdesk_error_free(err);
+
+    control(emu, "POST", "/faults", "{\"kind\":\"http_status\",\"status\":502,\"count\":-1}");
+    err = NULL;
+    EXPECT(timdesk_end_session(client, BOB, &err), TIMDESK_STATUS_SERVER, "502");
+    CHECK(timdesk_error_retryable(err));
+    timdesk_error_free(err);
+    control(emu, "DELETE", "/faults", NULL);
+    control(emu, "POST", "/faults", "{\"kind\":\"malformed_json\",\"count\":-1}");
+    err = NULL;
+    EXPECT(timdesk_end_session(client, BOB, &err), TIMDESK_STATUS_BAD_RESPONSE, "malformed");
+    timdesk_error_free(err);
+    control(emu, "DELETE", "/faults", NULL);
+    control(emu, "POST", "/faults", "{\"kind\":\"drop_after_apply\",\"path\":\"desk_http_svc/send_msg\"}");
+    timdesk_message msg = {0};
+    msg.session_id = BOB;
+    msg.msg_body_json = TEXT_BODY;
+    CHECK(timdesk_send_msg(client, &msg, NULL, NULL) == TIMDESK_STATUS_OK);
+
+    err = NULL;
+    EXPECT(timdesk_emulator_control(emu, "GET", "/nowhere", NULL, &answer, &err), TIMDESK_STATUS_EMULATOR, "bad control route");
+    timdesk_error_free(err);
+}
+
+static void test_usersig(void) {
+    const uint8_t userbuf[] = {0, 255, 10};
+    char *sig = NULL, *doc = NULL;
+    CHECK(timdesk_usersig_gen(1400000000, "key", "admin", 600, userbuf, sizeof userbuf, 1700000000, &sig, NULL) == TIMDESK_STATUS_OK);
+    CHECK(timdesk_usersig_verify(1400000000, "key", "admin", sig, 1700000100, &doc, NULL) == TIMDESK_STATUS_OK);
+    CHECK(doc != NULL && strstr(doc, "\"userbuf_hex\":\"00ff0a\"") != NULL && strstr(doc, "\"expires_at\":1700000600") != NULL);
+    timdesk_string_free(doc);
+    timdesk_error *err = NULL;
+    EXPECT(timdesk_usersig_verify(1400000000, "key", "admin", sig, 1700000601, NULL, &err), TIMDESK_STATUS_USERSIG_INVALID, "expired");
+    CHECK(strcmp(timdesk_error_kind(err), "expired") == 0);
+    timdesk_error_free(err);
+    err = NULL;
+    EXPECT(timdesk_usersig_verify(1400000000, "other", "admin", sig, -1, NULL, &err), TIMDESK_STATUS_USERSIG_INVALID, "bad key");
+    CHECK(strcmp(timdesk_error_kind(err), "bad_signature") == 0);
+    CHECK(strstr(timdesk_error_message(err), "key") == NULL || strstr(timdesk_error_message(err), "other") == NULL);
+    timdesk_error_free(err);
+    CHECK(timdesk_usersig_decode(sig, &doc, NULL) == TIMDESK_STATUS_OK);
+    CHECK(strstr(doc, "\"identifier\":\"admin\"") != NULL);
+    timdesk_string_free(doc);
+    timdesk_string_free(sig);
+    err = NULL;
+    EXPECT(timdesk_usersig_decode("!!garbage", &doc, &err), TIMDESK_STATUS_USERSIG_INVALID, "decode garbage");
+    CHECK(strcmp(timdesk_error_kind(err), "not_base64") == 0);
+    timdesk_error_free(err);
+    CHECK(timdesk_usersig_gen(1, "k", "u", 60, NULL, 0, -1, &sig, NULL) == TIMDESK_STATUS_OK);
+    CHECK(timdesk_usersig_verify(1, "k", "u", sig, -1, NULL, NULL) == TIMDESK_STATUS_OK);
+    timdesk_string_free(sig);
+}
+
+static void test_hostile_input(timdesk_client *client) {
+    char *out = NULL;
+    bool flag = false;
+    /* NULL everywhere: an error status, never a crash. */
+    CHECK(timdesk_transfer_to_human(NULL, ALICE, NULL, -1, false, &out, &flag, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_transfer_to_human(client, NULL, NULL, -1, false, &out, &flag, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_transfer_to_human(client, ALICE, NULL, -1, false, NULL, &flag, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_transfer_to_human(client, ALICE, NULL, -1, false, &out, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_send_msg(client, NULL, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    timdesk_message empty = {0};
+    CHECK(timdesk_send_msg(client, &empty, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_end_session(client, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_end_session(NULL, ALICE, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_describe_im_cdr_list(client, 0, 1, 0, 0, NULL, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_cdr_iter_new(client, 0, 1, NULL, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_cdr_iter_next(NULL, &out, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_delete_recent_contact(client, NULL, "a", NULL, false, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_call(client, NULL, "{}", false, &out, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_call(client, "a/b", NULL, false, &out, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_usersig_gen(1, NULL, "u", 60, NULL, 0, -1, &out, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_usersig_verify(1, "k", "u", NULL, -1, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_usersig_decode(NULL, &out, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_emulator_control(NULL, "GET", "/state", NULL, &out, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_emulator_start(0, NULL, NULL, 0, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+
+    /* Invalid UTF-8. */
+    timdesk_error *err = NULL;
+    EXPECT(timdesk_end_session(client, INVALID_UTF8, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "invalid UTF-8 session");
+    CHECK(strstr(timdesk_error_message(err), "session_id") != NULL);
+    timdesk_error_free(err);
+    CHECK(timdesk_usersig_decode(INVALID_UTF8, &out, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+
+    /* A 1 MB string. */
+    size_t size = 1024 * 1024;
+    char *big = malloc(size + 1);
+    memset(big, 'x', size);
+    big[size] = 0;
+    CHECK(timdesk_end_session(client, big, NULL) != TIMDESK_STATUS_OK);
+    CHECK(timdesk_usersig_decode(big, &out, NULL) == TIMDESK_STATUS_USERSIG_INVALID);
+    char *body = malloc(size + 64);
+    snprintf(body, size + 64, "[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"%s\"}}]", big);
+    timdesk_message huge = {0};
+    huge.session_id = BOB;
+    huge.msg_body_json = body;
+    err = NULL;
+    EXPECT(timdesk_send_msg(client, &huge, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "1 MB message");
+    CHECK(strstr(timdesk_error_message(err), "12288") != NULL);
+    timdesk_error_free(err);
+    free(body);
+    free(big);
+
+    /* Freeing NULL, and NULL errors. */
+    timdesk_client_free(NULL);
+    timdesk_cdr_iter_free(NULL);
+    timdesk_emulator_free(NULL);
+    timdesk_error_free(NULL);
+    timdesk_string_free(NULL);
+    CHECK(timdesk_error_code(NULL) == 0);
+    CHECK(strcmp(timdesk_error_message(NULL), "") == 0);
+    CHECK(strcmp(timdesk_error_kind(NULL), "") == 0);
+    CHECK(!timdesk_error_retryable(NULL));
+    CHECK(strcmp(timdesk_emulator_base_url(NULL), "") == 0);
+}
+
+struct thread_args {
+    timdesk_client *client;
+    int ok;
+};
+
+static void *send_many(void *p) {
+    struct thread_args *args = p;
+    timdesk_message msg = {0};
+    msg.from_account = "shannon@qq.com";
+    msg.to_account = "user_dave";
+    msg.msg_body_json = TEXT_BODY;
+    for (int i = 0; i < 25; i++) {
+        if (timdesk_send_msg(args->client, &msg, NULL, NULL) == TIMDESK_STATUS_OK) {
+            args->ok++;
+        }
+    }
+    return NULL;
+}
+
+static void test_threads_share_a_client(timdesk_client *client) {
+    pthread_t threads[4];
+    struct thread_args args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i].client = client;
+        args[i].ok = 0;
+        pthread_create(&threads[i], NULL, send_many, &args[i]);
+    }
+    int ok = 0;
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], NULL);
+        ok += args[i].ok;
+    }
+    CHECK(ok == 100);
+}
+
+int main(void) {
+    test_version();
+    timdesk_emulator *emu = NULL;
+    timdesk_error *err = NULL;
+    timdesk_status s = timdesk_emulator_start(0, NULL, NULL, 0, &emu, &err);
+    expect_status(s, err, TIMDESK_STATUS_OK, "emulator start");
+    if (emu == NULL) {
+        fprintf(stderr, "cannot start the emulator: %s\n", timdesk_error_message(err));
+        return 1;
+    }
+    CHECK(strncmp(timdesk_emulator_base_url(emu), "http://127.0.0.1:", 17) == 0);
+    CHECK(timdesk_emulator_sdkappid(emu) == 1400000000u);
+    CHECK(strcmp(timdesk_emulator_admin(emu), "administrator") == 0);
+
+    test_client_construction(emu);
+    timdesk_client *client = client_for(emu);
+    test_session_lifecycle(emu, client);
+    test_cdr_iterator(emu, client);
+    test_generic_call_and_faults(emu, client);
+    test_usersig();
+    test_hostile_input(client);
+    test_threads_share_a_client(client);
+
+    timdesk_client_free(client);
+    timdesk_emulator_free(emu);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}

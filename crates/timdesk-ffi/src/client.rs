@@ -1,0 +1,490 @@
+//! The client: configuration, the typed endpoints, the CDR iterator and the generic call.
+
+use std::ffi::c_char;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde_json::Value;
+use timdesk::api::{
+    CdrQuery, ContactPeer, DeleteRecentContact, MsgElement, MsgTarget, SendMsg, TransferToHuman,
+};
+use timdesk::{Config, Target};
+
+use crate::boundary::{self, Failure, c_string, json, optional_string, out, string};
+use crate::error::*;
+
+/// How to build a client. Zero or NULL fields take their defaults; initialise with
+/// `timdesk_config config = {0};` and set what you need.
+#[repr(C)]
+pub struct timdesk_config {
+    /// The application's SDKAppID.
+    pub sdkappid: u64,
+    /// The application's secret key (required).
+    pub secret_key: *const c_char,
+    /// The administrator account; NULL for "administrator".
+    pub admin: *const c_char,
+    /// A region name (china, singapore, seoul, frankfurt, silicon-valley, jakarta); NULL
+    /// for china unless `endpoint` is set.
+    pub region: *const c_char,
+    /// An explicit base URL (e.g. the emulator's) instead of a region; NULL for none.
+    pub endpoint: *const c_char,
+    /// Time allowed for one attempt, in milliseconds; 0 for 10 s.
+    pub timeout_ms: u32,
+    /// Time allowed to connect, in milliseconds; 0 for 5 s.
+    pub connect_timeout_ms: u32,
+    /// Attempts in all, the first included; 0 for 4.
+    pub max_attempts: u32,
+    /// Delay before the first retry, in milliseconds (it doubles); 0 for 100 ms.
+    pub retry_base_delay_ms: u32,
+    /// A proxy URL; NULL to follow the standard proxy environment variables.
+    pub proxy: *const c_char,
+    /// Extra trusted CA certificates, PEM text; NULL for none.
+    pub ca_bundle_pem: *const c_char,
+}
+
+/// A client of one application's server API. Safe to share between threads.
+pub struct timdesk_client {
+    inner: timdesk::Client,
+}
+
+/// Iterates over the CDR records of a time window, a page of 100 at a time.
+pub struct timdesk_cdr_iter {
+    inner: Mutex<timdesk::CdrIter>,
+}
+
+fn config_from(c: &timdesk_config) -> Result<Config, Failure> {
+    let mut config = Config::new(c.sdkappid, string(c.secret_key, "secret_key")?);
+    if let Some(admin) = optional_string(c.admin, "admin")? {
+        config.admin = admin.to_owned();
+    }
+    match (
+        optional_string(c.region, "region")?,
+        optional_string(c.endpoint, "endpoint")?,
+    ) {
+        (Some(_), Some(_)) => {
+            return Err(Failure::invalid(
+                "region",
+                "set region or endpoint, not both",
+            ));
+        }
+        (Some(region), None) => config.target = Target::Region(region.parse()?),
+        (None, Some(url)) => config.target = Target::BaseUrl(url.to_owned()),
+        (None, None) => {}
+    }
+    if c.timeout_ms > 0 {
+        config.timeout = Duration::from_millis(c.timeout_ms.into());
+    }
+    if c.connect_timeout_ms > 0 {
+        config.connect_timeout = Duration::from_millis(c.connect_timeout_ms.into());
+    }
+    if c.max_attempts > 0 {
+        config.retry.max_attempts = c.max_attempts;
+    }
+    if c.retry_base_delay_ms > 0 {
+        config.retry.base_delay = Duration::from_millis(c.retry_base_delay_ms.into());
+    }
+    config.proxy = optional_string(c.proxy, "proxy")?.map(str::to_owned);
+    config.ca_bundle =
+        optional_string(c.ca_bundle_pem, "ca_bundle_pem")?.map(|pem| pem.as_bytes().to_vec());
+    Ok(config)
+}
+
+fn client_ref<'a>(client: *const timdesk_client) -> Result<&'a timdesk::Client, Failure> {
+    // SAFETY: the caller passes NULL (refused) or a live client.
+    unsafe { client.as_ref() }
+        .map(|c| &c.inner)
+        .ok_or_else(|| Failure::invalid("client", "is NULL"))
+}
+
+/// Creates a client from `config`.
+///
+/// # Safety
+/// `config` must be NULL or point to a valid timdesk_config whose strings are NULL or
+/// NUL-terminated; `out` must be NULL or writable; `err` NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_client_new(
+    config: *const timdesk_config,
+    out_client: *mut *mut timdesk_client,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        // SAFETY: the caller passes NULL (refused) or a valid config.
+        let config =
+            unsafe { config.as_ref() }.ok_or_else(|| Failure::invalid("config", "is NULL"))?;
+        let slot = out(out_client, "out_client")?;
+        let client = timdesk::Client::new(config_from(config)?)?;
+        *slot = Box::into_raw(Box::new(timdesk_client { inner: client }));
+        Ok(())
+    })
+}
+
+/// Creates a client from TIMDESK_SDKAPPID, TIMDESK_SECRET_KEY, TIMDESK_ADMIN, and
+/// TIMDESK_REGION or TIMDESK_ENDPOINT.
+///
+/// # Safety
+/// `out_client` and `err` must be NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_client_from_env(
+    out_client: *mut *mut timdesk_client,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let slot = out(out_client, "out_client")?;
+        let client = timdesk::Client::from_env()?;
+        *slot = Box::into_raw(Box::new(timdesk_client { inner: client }));
+        Ok(())
+    })
+}
+
+/// Frees a client. NULL is a no-op. Other threads must be done with it.
+///
+/// # Safety
+/// `client` must be NULL or a client from this library not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_client_free(client: *mut timdesk_client) {
+    boundary::quiet((), || {
+        if !client.is_null() {
+            // SAFETY: made by Box::into_raw in timdesk_client_new.
+            drop(unsafe { Box::from_raw(client) });
+        }
+    })
+}
+
+/// desk_http_svc/transfer_to_human. `agent_ids_json` is a JSON array of agent ids or
+/// NULL; `agent_group_id` < 0 means none. On success `*out_agent_id` receives the
+/// assigned agent ("" while queued; free with timdesk_string_free) and `*out_in_queue`
+/// whether the session is queued.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_transfer_to_human(
+    client: *const timdesk_client,
+    session_id: *const c_char,
+    agent_ids_json: *const c_char,
+    agent_group_id: i64,
+    send_tip_if_no_agent_online: bool,
+    out_agent_id: *mut *mut c_char,
+    out_in_queue: *mut bool,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let agent_slot = out(out_agent_id, "out_agent_id")?;
+        let queue_slot = out(out_in_queue, "out_in_queue")?;
+        let agent_ids = match agent_ids_json.is_null() {
+            true => Vec::new(),
+            false => match json(agent_ids_json, "agent_ids_json")? {
+                Value::Array(items) => items
+                    .into_iter()
+                    .map(|v| v.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| {
+                        Failure::invalid("agent_ids_json", "must be an array of strings")
+                    })?,
+                _ => {
+                    return Err(Failure::invalid(
+                        "agent_ids_json",
+                        "must be an array of strings",
+                    ));
+                }
+            },
+        };
+        let request = TransferToHuman {
+            session_id: string(session_id, "session_id")?.to_owned(),
+            agent_ids,
+            agent_group_id: u64::try_from(agent_group_id).ok(),
+            send_tip_if_no_agent_online,
+        };
+        let transfer = client.transfer_to_human(&request)?;
+        *agent_slot = c_string(transfer.agent_id, "AgentId")?;
+        *queue_slot = transfer.in_queue;
+        Ok(())
+    })
+}
+
+/// A message for timdesk_send_msg. Give `session_id`, or `from_account` and `to_account`.
+#[repr(C)]
+pub struct timdesk_message {
+    /// SessionId, or NULL when sending between accounts.
+    pub session_id: *const c_char,
+    /// FromAccount (a customer-service account), or NULL.
+    pub from_account: *const c_char,
+    /// ToAccount (the user), or NULL.
+    pub to_account: *const c_char,
+    /// MsgBody as JSON: an array of {"MsgType": ..., "MsgContent": {...}} elements.
+    pub msg_body_json: *const c_char,
+    /// CloudCustomData, or NULL.
+    pub cloud_custom_data: *const c_char,
+    /// ExcludeFromUserRespTimeout.
+    pub exclude_from_user_resp_timeout: bool,
+    /// Whether `msg_random` is set; otherwise one is generated.
+    pub has_msg_random: bool,
+    /// MsgRandom, the deduplication key (kept across retries).
+    pub msg_random: u32,
+}
+
+/// desk_http_svc/send_msg, delivered once even when retried. On success
+/// `*out_msg_random` (may be NULL) receives the MsgRandom used.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_send_msg(
+    client: *const timdesk_client,
+    message: *const timdesk_message,
+    out_msg_random: *mut u32,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        // SAFETY: the caller passes NULL (refused) or a valid message.
+        let m =
+            unsafe { message.as_ref() }.ok_or_else(|| Failure::invalid("message", "is NULL"))?;
+        let body = match json(m.msg_body_json, "msg_body_json")? {
+            Value::Array(items) => items
+                .into_iter()
+                .map(MsgElement::from_json)
+                .collect::<Result<Vec<_>, _>>()?,
+            _ => {
+                return Err(Failure::invalid(
+                    "msg_body_json",
+                    "must be a JSON array of message elements",
+                ));
+            }
+        };
+        let target = match (
+            optional_string(m.session_id, "session_id")?,
+            optional_string(m.from_account, "from_account")?,
+            optional_string(m.to_account, "to_account")?,
+        ) {
+            (Some(id), None, None) => MsgTarget::Session(id.to_owned()),
+            (None, Some(from), Some(to)) => MsgTarget::Accounts {
+                from: from.to_owned(),
+                to: to.to_owned(),
+            },
+            _ => {
+                return Err(Failure::invalid(
+                    "session_id",
+                    "give session_id, or both from_account and to_account",
+                ));
+            }
+        };
+        let request = SendMsg {
+            target,
+            msg_random: m.has_msg_random.then_some(m.msg_random),
+            body,
+            cloud_custom_data: optional_string(m.cloud_custom_data, "cloud_custom_data")?
+                .map(str::to_owned),
+            exclude_from_user_resp_timeout: m.exclude_from_user_resp_timeout,
+        };
+        let sent = client.send_msg(&request)?;
+        if !out_msg_random.is_null() {
+            // SAFETY: checked non-NULL; the caller passes a writable pointer.
+            unsafe { *out_msg_random = sent.msg_random };
+        }
+        Ok(())
+    })
+}
+
+/// desk_http_svc/end_session.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_end_session(
+    client: *const timdesk_client,
+    session_id: *const c_char,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        client.end_session(string(session_id, "session_id")?)?;
+        Ok(())
+    })
+}
+
+/// desk_http_svc/describe_im_cdr_list: one page. `limit` 0 takes the server's default
+/// (20); `client_user_id` may be NULL. On success `*out_page_json` receives
+/// {"TotalCount": n, "IMCdrList": [...]} (free with timdesk_string_free).
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_describe_im_cdr_list(
+    client: *const timdesk_client,
+    start: u64,
+    end: u64,
+    limit: u32,
+    offset: u32,
+    client_user_id: *const c_char,
+    out_page_json: *mut *mut c_char,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let slot = out(out_page_json, "out_page_json")?;
+        let query = CdrQuery {
+            start,
+            end,
+            limit: (limit > 0).then_some(limit),
+            offset: Some(offset),
+            client_user_id: optional_string(client_user_id, "client_user_id")?.map(str::to_owned),
+        };
+        let page = client.describe_im_cdr_list(&query)?;
+        let records: Vec<Value> = page
+            .records
+            .iter()
+            .map(timdesk::api::CdrRecord::to_json)
+            .collect();
+        let text =
+            serde_json::json!({"TotalCount": page.total_count, "IMCdrList": records}).to_string();
+        *slot = c_string(text, "the CDR page")?;
+        Ok(())
+    })
+}
+
+/// Starts iterating over every CDR record with a session time in [start, end]
+/// (`client_user_id` may be NULL). Pages are fetched by timdesk_cdr_iter_next.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_cdr_iter_new(
+    client: *const timdesk_client,
+    start: u64,
+    end: u64,
+    client_user_id: *const c_char,
+    out_iter: *mut *mut timdesk_cdr_iter,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let slot = out(out_iter, "out_iter")?;
+        if start > end {
+            return Err(Failure::invalid(
+                "start",
+                format!("{start} is after end {end}"),
+            ));
+        }
+        let user = optional_string(client_user_id, "client_user_id")?;
+        let iter = client.cdrs(start, end, user);
+        *slot = Box::into_raw(Box::new(timdesk_cdr_iter {
+            inner: Mutex::new(iter),
+        }));
+        Ok(())
+    })
+}
+
+/// The next record as JSON in `*out_record_json` (free with timdesk_string_free), or
+/// TIMDESK_STATUS_DONE when there is none left; an error ends the iteration.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_cdr_iter_next(
+    iter: *mut timdesk_cdr_iter,
+    out_record_json: *mut *mut c_char,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    let mut done = false;
+    let status = boundary::run(err, || {
+        // SAFETY: the caller passes NULL (refused) or a live iterator.
+        let iter = unsafe { iter.as_ref() }.ok_or_else(|| Failure::invalid("iter", "is NULL"))?;
+        let slot = out(out_record_json, "out_record_json")?;
+        let next = iter.inner.lock().unwrap_or_else(|p| p.into_inner()).next();
+        match next {
+            None => done = true,
+            Some(record) => *slot = c_string(record?.to_json().to_string(), "the CDR record")?,
+        }
+        Ok(())
+    });
+    if status == TIMDESK_STATUS_OK && done {
+        TIMDESK_STATUS_DONE
+    } else {
+        status
+    }
+}
+
+/// Frees an iterator. NULL is a no-op.
+///
+/// # Safety
+/// `iter` must be NULL or an iterator from this library not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_cdr_iter_free(iter: *mut timdesk_cdr_iter) {
+    boundary::quiet((), || {
+        if !iter.is_null() {
+            // SAFETY: made by Box::into_raw in timdesk_cdr_iter_new.
+            drop(unsafe { Box::from_raw(iter) });
+        }
+    })
+}
+
+/// recentcontact/delete: removes `from_account`'s conversation with `to_account`
+/// (one-to-one) or `to_group` (group): exactly one of them non-NULL.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_delete_recent_contact(
+    client: *const timdesk_client,
+    from_account: *const c_char,
+    to_account: *const c_char,
+    to_group: *const c_char,
+    clear_roaming: bool,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let peer = match (
+            optional_string(to_account, "to_account")?,
+            optional_string(to_group, "to_group")?,
+        ) {
+            (Some(account), None) => ContactPeer::Account(account.to_owned()),
+            (None, Some(group)) => ContactPeer::Group(group.to_owned()),
+            _ => {
+                return Err(Failure::invalid(
+                    "to_account",
+                    "give to_account or to_group, exactly one",
+                ));
+            }
+        };
+        let request = DeleteRecentContact {
+            from_account: string(from_account, "from_account")?.to_owned(),
+            peer,
+            clear_roaming,
+        };
+        client.delete_recent_contact(&request)?;
+        Ok(())
+    })
+}
+
+/// Any v4 endpoint: `path` is "service/command", `body_json` a JSON object. On success
+/// `*out_answer_json` receives the answer (free with timdesk_string_free). With
+/// `idempotent`, requests whose answer was lost are retried too.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_call(
+    client: *const timdesk_client,
+    path: *const c_char,
+    body_json: *const c_char,
+    idempotent: bool,
+    out_answer_json: *mut *mut c_char,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let slot = out(out_answer_json, "out_answer_json")?;
+        let path = string(path, "path")?;
+        let body = json(body_json, "body_json")?;
+        let answer = if idempotent {
+            client.call_idempotent(path, &body)?
+        } else {
+            client.call(path, &body)?
+        };
+        *slot = c_string(answer.to_string(), "the answer")?;
+        Ok(())
+    })
+}

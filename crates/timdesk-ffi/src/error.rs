@@ -1,0 +1,139 @@
+//! Status codes and the owned error object.
+
+use std::ffi::{CString, c_char};
+
+/// The result of a fallible function: TIMDESK_STATUS_OK or the kind of failure.
+/// The values are explicit and never reused.
+pub type timdesk_status = u32;
+
+/// Success.
+pub const TIMDESK_STATUS_OK: timdesk_status = 0;
+/// An argument is wrong: NULL, not UTF-8, not JSON, or refused by validation or the server.
+pub const TIMDESK_STATUS_INVALID_ARGUMENT: timdesk_status = 1;
+/// Authentication or authorisation failed (UserSig, sdkappid, admin rights).
+pub const TIMDESK_STATUS_AUTH: timdesk_status = 2;
+/// The application or request is not allowed.
+pub const TIMDESK_STATUS_FORBIDDEN: timdesk_status = 3;
+/// The session, account or resource does not exist (or the session has ended).
+pub const TIMDESK_STATUS_NOT_FOUND: timdesk_status = 4;
+/// No agent is online to take the session (141001).
+pub const TIMDESK_STATUS_NO_AGENT_ONLINE: timdesk_status = 5;
+/// The session cannot be transferred to a human (141003).
+pub const TIMDESK_STATUS_NOT_TRANSFERABLE: timdesk_status = 6;
+/// Too many requests, even after backing off.
+pub const TIMDESK_STATUS_RATE_LIMITED: timdesk_status = 7;
+/// The server or a gateway failed internally.
+pub const TIMDESK_STATUS_SERVER: timdesk_status = 8;
+/// The connection failed or broke.
+pub const TIMDESK_STATUS_NETWORK: timdesk_status = 9;
+/// No answer in time.
+pub const TIMDESK_STATUS_TIMEOUT: timdesk_status = 10;
+/// The answer was not a valid API answer.
+pub const TIMDESK_STATUS_BAD_RESPONSE: timdesk_status = 11;
+/// A server error code this library does not know (see timdesk_error_code).
+pub const TIMDESK_STATUS_UNKNOWN: timdesk_status = 12;
+/// A UserSig did not decode or verify (timdesk_error_kind names the reason).
+pub const TIMDESK_STATUS_USERSIG_INVALID: timdesk_status = 13;
+/// The emulator could not start, or refused a control call.
+pub const TIMDESK_STATUS_EMULATOR: timdesk_status = 14;
+/// The iteration is over (timdesk_cdr_iter_next); not an error.
+pub const TIMDESK_STATUS_DONE: timdesk_status = 15;
+/// The library panicked; the call had no effect on the handles passed in.
+pub const TIMDESK_STATUS_PANIC: timdesk_status = 100;
+
+/// The details of a failure. Owned by the caller; free with timdesk_error_free.
+pub struct timdesk_error {
+    pub(crate) status: timdesk_status,
+    pub(crate) kind: CString,
+    pub(crate) code: u32,
+    pub(crate) message: CString,
+    pub(crate) retryable: bool,
+    pub(crate) maybe_applied: bool,
+}
+
+/// The failure's status (the same value the function returned).
+///
+/// # Safety
+/// `err` must be NULL or an error from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_error_status(err: *const timdesk_error) -> timdesk_status {
+    // SAFETY: the caller passes NULL or a live error.
+    crate::boundary::quiet(TIMDESK_STATUS_PANIC, || {
+        unsafe { err.as_ref() }.map_or(TIMDESK_STATUS_INVALID_ARGUMENT, |e| e.status)
+    })
+}
+
+/// The kind as text, e.g. "no_agent_online", or for UserSig failures the reason, e.g.
+/// "expired". Owned by the error; valid until timdesk_error_free. "" for NULL.
+///
+/// # Safety
+/// `err` must be NULL or an error from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_error_kind(err: *const timdesk_error) -> *const c_char {
+    // SAFETY: the caller passes NULL or a live error.
+    crate::boundary::quiet(c"".as_ptr(), || {
+        unsafe { err.as_ref() }.map_or(c"".as_ptr(), |e| e.kind.as_ptr())
+    })
+}
+
+/// The server's ErrorCode, or 0 when the server did not answer with one.
+///
+/// # Safety
+/// `err` must be NULL or an error from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_error_code(err: *const timdesk_error) -> u32 {
+    // SAFETY: the caller passes NULL or a live error.
+    crate::boundary::quiet(0, || unsafe { err.as_ref() }.map_or(0, |e| e.code))
+}
+
+/// A readable message (never holding the secret key or a UserSig). Owned by the error;
+/// valid until timdesk_error_free. "" for NULL.
+///
+/// # Safety
+/// `err` must be NULL or an error from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_error_message(err: *const timdesk_error) -> *const c_char {
+    // SAFETY: the caller passes NULL or a live error.
+    crate::boundary::quiet(c"".as_ptr(), || {
+        unsafe { err.as_ref() }.map_or(c"".as_ptr(), |e| e.message.as_ptr())
+    })
+}
+
+/// Whether the same request may succeed later (it was already retried).
+///
+/// # Safety
+/// `err` must be NULL or an error from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_error_retryable(err: *const timdesk_error) -> bool {
+    // SAFETY: the caller passes NULL or a live error.
+    crate::boundary::quiet(false, || {
+        unsafe { err.as_ref() }.is_some_and(|e| e.retryable)
+    })
+}
+
+/// Whether the request may have taken effect despite the failure (an attempt reached the
+/// server and its answer was lost).
+///
+/// # Safety
+/// `err` must be NULL or an error from this library.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_error_maybe_applied(err: *const timdesk_error) -> bool {
+    // SAFETY: the caller passes NULL or a live error.
+    crate::boundary::quiet(false, || {
+        unsafe { err.as_ref() }.is_some_and(|e| e.maybe_applied)
+    })
+}
+
+/// Frees an error. NULL is a no-op.
+///
+/// # Safety
+/// `err` must be NULL or an error from this library not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_error_free(err: *mut timdesk_error) {
+    crate::boundary::quiet((), || {
+        if !err.is_null() {
+            // SAFETY: made by Box::into_raw in boundary::run.
+            drop(unsafe { Box::from_raw(err) });
+        }
+    })
+}
