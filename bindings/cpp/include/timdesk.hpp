@@ -1,0 +1,394 @@
+// timdesk.hpp: C++17 header-only wrapper over the C ABI of timdesk (timdesk.h).
+//
+// Move-only RAII classes own the C handles (std::unique_ptr with the C free function as
+// deleter); every failure throws timdesk::Error carrying the C error's fields.
+//
+//   timdesk::Client client({.sdkappid = 1400000000, .secret_key = key, .region = "singapore"});
+//   auto t = client.transfer_to_human(session_id);
+//   client.send_msg_in_session(session_id, R"([{"MsgType":"TIMTextElem","MsgContent":{"Text":"Hi"}}])");
+#ifndef TIMDESK_HPP
+#define TIMDESK_HPP
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "timdesk.h"
+
+namespace timdesk {
+
+/// A failed call: the C status, kind, server code, message, and retry facts.
+class Error : public std::runtime_error {
+public:
+    Error(timdesk_status status, std::string kind, uint32_t code, const std::string &message, bool retryable,
+          bool maybe_applied)
+        : std::runtime_error(message), status_(status), kind_(std::move(kind)), code_(code), retryable_(retryable),
+          maybe_applied_(maybe_applied) {}
+
+    /// The TIMDESK_STATUS_* value.
+    timdesk_status status() const noexcept { return status_; }
+    /// The kind, e.g. "no_agent_online" (for UserSig failures, the reason, e.g. "expired").
+    const std::string &kind() const noexcept { return kind_; }
+    /// The server's ErrorCode, 0 when the server did not answer with one.
+    uint32_t code() const noexcept { return code_; }
+    /// Whether the same request may succeed later.
+    bool retryable() const noexcept { return retryable_; }
+    /// Whether the request may have taken effect despite the failure.
+    bool maybe_applied() const noexcept { return maybe_applied_; }
+
+private:
+    timdesk_status status_;
+    std::string kind_;
+    uint32_t code_;
+    bool retryable_;
+    bool maybe_applied_;
+};
+
+namespace detail {
+
+struct ErrorDeleter {
+    void operator()(timdesk_error *e) const noexcept { timdesk_error_free(e); }
+};
+struct StringDeleter {
+    void operator()(char *s) const noexcept { timdesk_string_free(s); }
+};
+struct ClientDeleter {
+    void operator()(timdesk_client *c) const noexcept { timdesk_client_free(c); }
+};
+struct EmulatorDeleter {
+    void operator()(timdesk_emulator *e) const noexcept { timdesk_emulator_free(e); }
+};
+struct CdrIterDeleter {
+    void operator()(timdesk_cdr_iter *i) const noexcept { timdesk_cdr_iter_free(i); }
+};
+
+/// Throws timdesk::Error unless `status` is OK; frees `raw` in every case.
+inline void check(timdesk_status status, timdesk_error *raw) {
+    std::unique_ptr<timdesk_error, ErrorDeleter> err(raw);
+    if (status == TIMDESK_STATUS_OK) {
+        return;
+    }
+    throw Error(status, timdesk_error_kind(err.get()), timdesk_error_code(err.get()),
+                err ? timdesk_error_message(err.get()) : "timdesk call failed", timdesk_error_retryable(err.get()),
+                timdesk_error_maybe_applied(err.get()));
+}
+
+/// Calls `f(&err)`, a C function returning a status, then throws on failure. The call is
+/// sequenced before `err` is read (function arguments are evaluated in no set order).
+template <typename F>
+inline void call(F &&f) {
+    timdesk_error *err = nullptr;
+    timdesk_status status = f(&err);
+    check(status, err);
+}
+
+/// Takes ownership of a library string.
+inline std::string take(char *s) {
+    std::unique_ptr<char, StringDeleter> owned(s);
+    return owned ? std::string(owned.get()) : std::string();
+}
+
+/// NULL for an empty or absent string, so that C takes its default.
+inline const char *or_null(const std::string &s) { return s.empty() ? nullptr : s.c_str(); }
+inline const char *or_null(const std::optional<std::string> &s) { return s ? s->c_str() : nullptr; }
+
+/// `s` as a JSON string literal.
+inline std::string json_string(const std::string &s) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20) {
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 15];
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+    }
+    return out + "\"";
+}
+
+} // namespace detail
+
+/// How to build a Client; empty strings and zeros take the library's defaults.
+struct Config {
+    uint64_t sdkappid = 0;
+    std::string secret_key;
+    std::string admin;       ///< default "administrator"
+    std::string region;      ///< china, singapore, seoul, frankfurt, silicon-valley, jakarta
+    std::string endpoint;    ///< an explicit base URL instead of a region
+    uint32_t timeout_ms = 0; ///< per attempt; default 10 s
+    uint32_t connect_timeout_ms = 0;
+    uint32_t max_attempts = 0;
+    uint32_t retry_base_delay_ms = 0;
+    std::string proxy;
+    std::string ca_bundle_pem;
+};
+
+/// The outcome of transfer_to_human.
+struct Transfer {
+    std::string agent_id; ///< "" while queued
+    bool in_queue = false;
+};
+
+/// Optional fields of a message.
+struct MessageOptions {
+    std::optional<uint32_t> msg_random;   ///< generated when absent; kept across retries
+    std::optional<std::string> cloud_custom_data;
+    bool exclude_from_user_resp_timeout = false;
+};
+
+/// Iterates over CDR records (JSON text each), fetching pages of 100 as needed.
+class CdrIterator {
+public:
+    explicit CdrIterator(timdesk_cdr_iter *raw) : iter_(raw) {}
+
+    /// The next record as JSON, or nothing when the window is exhausted.
+    std::optional<std::string> next() {
+        char *record = nullptr;
+        timdesk_error *err = nullptr;
+        timdesk_status status = timdesk_cdr_iter_next(iter_.get(), &record, &err);
+        if (status == TIMDESK_STATUS_DONE) {
+            timdesk_error_free(err);
+            return std::nullopt;
+        }
+        detail::check(status, err);
+        return detail::take(record);
+    }
+
+private:
+    std::unique_ptr<timdesk_cdr_iter, detail::CdrIterDeleter> iter_;
+};
+
+/// A client of one application's server API; move-only, safe to share across threads
+/// by reference.
+class Client {
+public:
+    explicit Client(const Config &c) {
+        timdesk_config config{};
+        config.sdkappid = c.sdkappid;
+        config.secret_key = c.secret_key.c_str();
+        config.admin = detail::or_null(c.admin);
+        config.region = detail::or_null(c.region);
+        config.endpoint = detail::or_null(c.endpoint);
+        config.timeout_ms = c.timeout_ms;
+        config.connect_timeout_ms = c.connect_timeout_ms;
+        config.max_attempts = c.max_attempts;
+        config.retry_base_delay_ms = c.retry_base_delay_ms;
+        config.proxy = detail::or_null(c.proxy);
+        config.ca_bundle_pem = detail::or_null(c.ca_bundle_pem);
+        timdesk_client *raw = nullptr;
+        detail::call([&](timdesk_error **err) { return timdesk_client_new(&config, &raw, err); });
+        handle_.reset(raw);
+    }
+
+    /// A client from the TIMDESK_* environment variables.
+    static Client from_env() {
+        timdesk_client *raw = nullptr;
+        detail::call([&](timdesk_error **err) { return timdesk_client_from_env(&raw, err); });
+        return Client(raw);
+    }
+
+    Client(Client &&) noexcept = default;
+    Client &operator=(Client &&) noexcept = default;
+    Client(const Client &) = delete;
+    Client &operator=(const Client &) = delete;
+
+    /// desk_http_svc/transfer_to_human.
+    Transfer transfer_to_human(const std::string &session_id, const std::vector<std::string> &agent_ids = {},
+                               std::optional<uint64_t> agent_group_id = std::nullopt,
+                               bool send_tip_if_no_agent_online = false) const {
+        std::string ids;
+        if (!agent_ids.empty()) {
+            ids = "[";
+            for (size_t i = 0; i < agent_ids.size(); ++i) {
+                ids += (i ? "," : "") + detail::json_string(agent_ids[i]);
+            }
+            ids += "]";
+        }
+        char *agent = nullptr;
+        bool queued = false;
+        int64_t group = agent_group_id ? static_cast<int64_t>(*agent_group_id) : -1;
+        detail::call([&](timdesk_error **err) {
+            return timdesk_transfer_to_human(get(), session_id.c_str(), detail::or_null(ids), group,
+                                             send_tip_if_no_agent_online, &agent, &queued, err);
+        });
+        return Transfer{detail::take(agent), queued};
+    }
+
+    /// desk_http_svc/send_msg within a session; `msg_body_json` is the MsgBody array.
+    /// Returns the MsgRandom used.
+    uint32_t send_msg_in_session(const std::string &session_id, const std::string &msg_body_json,
+                                 const MessageOptions &options = {}) const {
+        timdesk_message m{};
+        m.session_id = session_id.c_str();
+        return send(m, msg_body_json, options);
+    }
+
+    /// desk_http_svc/send_msg from a customer-service account to a user.
+    uint32_t send_msg_between(const std::string &from_account, const std::string &to_account,
+                              const std::string &msg_body_json, const MessageOptions &options = {}) const {
+        timdesk_message m{};
+        m.from_account = from_account.c_str();
+        m.to_account = to_account.c_str();
+        return send(m, msg_body_json, options);
+    }
+
+    /// desk_http_svc/end_session.
+    void end_session(const std::string &session_id) const {
+        detail::call([&](timdesk_error **err) { return timdesk_end_session(get(), session_id.c_str(), err); });
+    }
+
+    /// desk_http_svc/describe_im_cdr_list: one page as JSON {"TotalCount", "IMCdrList"}.
+    std::string describe_im_cdr_list(uint64_t start, uint64_t end, uint32_t limit = 0, uint32_t offset = 0,
+                                     const std::optional<std::string> &client_user_id = std::nullopt) const {
+        char *page = nullptr;
+        detail::call([&](timdesk_error **err) { return timdesk_describe_im_cdr_list(get(), start, end, limit, offset, detail::or_null(client_user_id),
+                                                   &page, err); });
+        return detail::take(page);
+    }
+
+    /// Every CDR record of [start, end], lazily.
+    CdrIterator cdrs(uint64_t start, uint64_t end,
+                     const std::optional<std::string> &client_user_id = std::nullopt) const {
+        timdesk_cdr_iter *iter = nullptr;
+        detail::call([&](timdesk_error **err) { return timdesk_cdr_iter_new(get(), start, end, detail::or_null(client_user_id), &iter, err); });
+        return CdrIterator(iter);
+    }
+
+    /// recentcontact/delete of a one-to-one conversation.
+    void delete_recent_contact(const std::string &from_account, const std::string &to_account,
+                               bool clear_roaming = false) const {
+        detail::call([&](timdesk_error **err) { return timdesk_delete_recent_contact(get(), from_account.c_str(), to_account.c_str(), nullptr,
+                                                    clear_roaming, err); });
+    }
+
+    /// recentcontact/delete of a group conversation.
+    void delete_group_contact(const std::string &from_account, const std::string &group_id,
+                              bool clear_roaming = false) const {
+        detail::call([&](timdesk_error **err) { return timdesk_delete_recent_contact(get(), from_account.c_str(), nullptr, group_id.c_str(),
+                                                    clear_roaming, err); });
+    }
+
+    /// Any v4 endpoint ("service/command") with a JSON body; returns the JSON answer.
+    std::string call(const std::string &path, const std::string &body_json, bool idempotent = false) const {
+        char *answer = nullptr;
+        detail::call([&](timdesk_error **err) { return timdesk_call(get(), path.c_str(), body_json.c_str(), idempotent, &answer, err); });
+        return detail::take(answer);
+    }
+
+    /// The C handle, still owned by this object.
+    timdesk_client *get() const noexcept { return handle_.get(); }
+
+private:
+    explicit Client(timdesk_client *raw) : handle_(raw) {}
+
+    uint32_t send(timdesk_message &m, const std::string &body, const MessageOptions &options) const {
+        m.msg_body_json = body.c_str();
+        m.cloud_custom_data = detail::or_null(options.cloud_custom_data);
+        m.exclude_from_user_resp_timeout = options.exclude_from_user_resp_timeout;
+        m.has_msg_random = options.msg_random.has_value();
+        m.msg_random = options.msg_random.value_or(0);
+        uint32_t random = 0;
+        detail::call([&](timdesk_error **err) { return timdesk_send_msg(get(), &m, &random, err); });
+        return random;
+    }
+
+    std::unique_ptr<timdesk_client, detail::ClientDeleter> handle_;
+};
+
+/// The built-in emulator, in-process on 127.0.0.1; stops when destroyed.
+class Emulator {
+public:
+    /// The built-in app on a free port.
+    Emulator() : Emulator(0, "", "", 0) {}
+
+    Emulator(uint64_t sdkappid, const std::string &secret_key, const std::string &admin, uint16_t port) {
+        timdesk_emulator *raw = nullptr;
+        detail::call([&](timdesk_error **err) {
+            return timdesk_emulator_start(sdkappid, detail::or_null(secret_key), detail::or_null(admin), port, &raw, err);
+        });
+        handle_.reset(raw);
+    }
+
+    std::string base_url() const { return timdesk_emulator_base_url(handle_.get()); }
+    uint64_t sdkappid() const { return timdesk_emulator_sdkappid(handle_.get()); }
+    std::string secret_key() const { return timdesk_emulator_secret_key(handle_.get()); }
+    std::string admin() const { return timdesk_emulator_admin(handle_.get()); }
+
+    /// A Config for a client of this emulator.
+    Config config() const {
+        Config c;
+        c.sdkappid = sdkappid();
+        c.secret_key = secret_key();
+        c.admin = admin();
+        c.endpoint = base_url();
+        return c;
+    }
+
+    /// A control API call (method and path as under /__control); returns the JSON answer.
+    std::string control(const std::string &method, const std::string &path, const std::string &body_json = "") const {
+        char *answer = nullptr;
+        detail::call([&](timdesk_error **err) { return timdesk_emulator_control(handle_.get(), method.c_str(), path.c_str(),
+                                               detail::or_null(body_json), &answer, err); });
+        return detail::take(answer);
+    }
+
+private:
+    std::unique_ptr<timdesk_emulator, detail::EmulatorDeleter> handle_;
+};
+
+/// UserSig tools.
+namespace usersig {
+
+/// A UserSig for `identifier`, valid `expire` seconds from `time` (negative: now).
+inline std::string gen(uint64_t sdkappid, const std::string &secret_key, const std::string &identifier,
+                       uint64_t expire = 180ull * 86400, const std::optional<std::string> &userbuf = std::nullopt,
+                       int64_t time = -1) {
+    char *sig = nullptr;
+    const uint8_t *buf = userbuf ? reinterpret_cast<const uint8_t *>(userbuf->data()) : nullptr;
+    detail::call([&](timdesk_error **err) {
+        return timdesk_usersig_gen(sdkappid, secret_key.c_str(), identifier.c_str(), expire, buf,
+                                   userbuf ? userbuf->size() : 0, time, &sig, err);
+    });
+    return detail::take(sig);
+}
+
+/// Verifies a UserSig (expiry judged at `at`, negative: now); returns its fields as JSON
+/// or throws Error with status TIMDESK_STATUS_USERSIG_INVALID and the reason as kind().
+inline std::string verify(uint64_t sdkappid, const std::string &secret_key, const std::string &identifier,
+                          const std::string &usersig, int64_t at = -1) {
+    char *doc = nullptr;
+    detail::call([&](timdesk_error **err) {
+        return timdesk_usersig_verify(sdkappid, secret_key.c_str(), identifier.c_str(), usersig.c_str(), at, &doc, err);
+    });
+    return detail::take(doc);
+}
+
+/// Decodes a UserSig without the key; returns its fields as JSON.
+inline std::string decode(const std::string &usersig) {
+    char *doc = nullptr;
+    detail::call([&](timdesk_error **err) { return timdesk_usersig_decode(usersig.c_str(), &doc, err); });
+    return detail::take(doc);
+}
+
+} // namespace usersig
+
+/// The library's version, e.g. "0.1.0".
+inline std::string version() { return timdesk_version(); }
+
+} // namespace timdesk
+
+#endif // TIMDESK_HPP

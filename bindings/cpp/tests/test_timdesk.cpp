@@ -1,0 +1,143 @@
+// The C++ wrapper against the in-process emulator (GoogleTest).
+#include <atomic>
+#include <thread>
+#include <type_traits>
+
+#include <gtest/gtest.h>
+
+#include "timdesk.hpp"
+
+namespace {
+
+const std::string ALICE = "fd8a2e30-54de-4e40-bcaf-02718409c5cf";
+const std::string BOB = "b0f4ca12-4850-4218-a284-efe679a87066";
+const std::string TEXT = R"([{"MsgType":"TIMTextElem","MsgContent":{"Text":"hello"}}])";
+
+static_assert(!std::is_copy_constructible_v<timdesk::Client>, "Client is move-only");
+static_assert(!std::is_copy_assignable_v<timdesk::Client>, "Client is move-only");
+static_assert(std::is_nothrow_move_constructible_v<timdesk::Client>, "Client moves");
+static_assert(!std::is_copy_constructible_v<timdesk::Emulator>, "Emulator is move-only");
+static_assert(!std::is_copy_constructible_v<timdesk::CdrIterator>, "CdrIterator is move-only");
+
+class TimdeskTest : public ::testing::Test {
+protected:
+    timdesk::Emulator emulator;
+    timdesk::Client client{[this] {
+        auto c = emulator.config();
+        c.retry_base_delay_ms = 5;
+        return c;
+    }()};
+};
+
+TEST_F(TimdeskTest, WholeSession) {
+    auto t = client.transfer_to_human(ALICE, {"test_agent@qq.com"});
+    EXPECT_EQ(t.agent_id, "test_agent@qq.com");
+    EXPECT_FALSE(t.in_queue);
+    timdesk::MessageOptions options;
+    options.msg_random = 77;
+    options.cloud_custom_data = "ccd";
+    EXPECT_EQ(client.send_msg_in_session(ALICE, TEXT, options), 77u);
+    EXPECT_NE(emulator.control("GET", "/sessions/" + ALICE).find("\"msg_random\":77"), std::string::npos);
+    client.send_msg_between("shannon@qq.com", "user_alice", TEXT);
+    client.end_session(ALICE);
+    auto page = client.describe_im_cdr_list(0, 4000000000ull, 100);
+    EXPECT_NE(page.find("\"TotalCount\":1"), std::string::npos);
+    EXPECT_NE(page.find("AgentEndedSession"), std::string::npos);
+    client.delete_recent_contact("user_alice", "shannon@qq.com", true);
+    emulator.control("POST", "/conversations/user_alice/groups", R"({"group_id":"@TGS#1"})");
+    client.delete_group_contact("user_alice", "@TGS#1");
+    auto conversations = emulator.control("GET", "/conversations/user_alice");
+    EXPECT_EQ(conversations.find("shannon@qq.com"), std::string::npos) << conversations;
+    EXPECT_NE(conversations.find(R"("in_recent_contacts":false,"peer":"@TGS#1")"), std::string::npos) << conversations;
+}
+
+TEST_F(TimdeskTest, ErrorsCarryTheCFields) {
+    client.transfer_to_human(ALICE);
+    try {
+        client.transfer_to_human(ALICE);
+        FAIL() << "expected NotTransferable";
+    } catch (const timdesk::Error &e) {
+        EXPECT_EQ(e.status(), TIMDESK_STATUS_NOT_TRANSFERABLE);
+        EXPECT_EQ(e.kind(), "not_transferable");
+        EXPECT_EQ(e.code(), 141003u);
+        EXPECT_FALSE(e.retryable());
+        EXPECT_FALSE(e.maybe_applied());
+        EXPECT_NE(std::string(e.what()).find("141003"), std::string::npos);
+    }
+    EXPECT_THROW(client.end_session("5f0e2c4a-0000-4000-8000-000000000000"), timdesk::Error);
+    EXPECT_THROW(client.send_msg_in_session(ALICE, "[]"), timdesk::Error);
+    EXPECT_THROW(client.call("no slash", "{}"), timdesk::Error);
+    EXPECT_THROW(timdesk::Client(timdesk::Config{}), timdesk::Error);
+    emulator.control("POST", "/faults", R"({"kind":"http_status","status":502,"count":-1})");
+    try {
+        client.end_session(BOB);
+        FAIL() << "expected a server error";
+    } catch (const timdesk::Error &e) {
+        EXPECT_EQ(e.status(), TIMDESK_STATUS_SERVER);
+        EXPECT_TRUE(e.retryable());
+    }
+    EXPECT_THROW(emulator.control("GET", "/nowhere"), timdesk::Error);
+}
+
+TEST_F(TimdeskTest, CdrIteratorAndGenericCall) {
+    for (int i = 0; i < 105; ++i) {
+        auto created = emulator.control("POST", "/sessions", R"({"client_user_id":"it","started_at":)" + std::to_string(7000 + i) + "}");
+        auto id = created.substr(created.find("\"session_id\":\"") + 14, 36);
+        emulator.control("POST", "/sessions/" + id + "/end");
+    }
+    auto records = client.cdrs(7000, 8000, std::string("it"));
+    int count = 0;
+    while (auto record = records.next()) {
+        ++count;
+        EXPECT_NE(record->find("UserEndedSession"), std::string::npos);
+    }
+    EXPECT_EQ(count, 105);
+    EXPECT_FALSE(records.next().has_value());
+    auto answer = client.call("desk_http_svc/transfer_to_human", R"({"SessionId":")" + ALICE + "\"}");
+    EXPECT_NE(answer.find("shannon@qq.com"), std::string::npos);
+}
+
+TEST_F(TimdeskTest, MovedFromClientIsEmptyAndTheMovedToWorks) {
+    timdesk::Client moved = std::move(client);
+    EXPECT_EQ(client.get(), nullptr);
+    EXPECT_NE(moved.get(), nullptr);
+    EXPECT_EQ(moved.transfer_to_human(ALICE).agent_id, "shannon@qq.com");
+    EXPECT_THROW(client.end_session(ALICE), timdesk::Error);
+}
+
+TEST_F(TimdeskTest, ThreadsShareOneClient) {
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&] {
+            for (int i = 0; i < 20; ++i) {
+                client.send_msg_between("shannon@qq.com", "user_dave", TEXT);
+                ++ok;
+            }
+        });
+    }
+    for (auto &t : threads) t.join();
+    EXPECT_EQ(ok.load(), 80);
+}
+
+TEST(UserSig, GenVerifyDecode) {
+    auto sig = timdesk::usersig::gen(1400000000, "key", "admin", 600, std::string("\x01\x02", 2), 1700000000);
+    auto doc = timdesk::usersig::verify(1400000000, "key", "admin", sig, 1700000001);
+    EXPECT_NE(doc.find("\"userbuf_hex\":\"0102\""), std::string::npos);
+    EXPECT_NE(timdesk::usersig::decode(sig).find("\"identifier\":\"admin\""), std::string::npos);
+    try {
+        timdesk::usersig::verify(1400000000, "key", "admin", sig, 1700000601);
+        FAIL() << "expected expiry";
+    } catch (const timdesk::Error &e) {
+        EXPECT_EQ(e.status(), TIMDESK_STATUS_USERSIG_INVALID);
+        EXPECT_EQ(e.kind(), "expired");
+    }
+    EXPECT_EQ(timdesk::version(), std::to_string(TIMDESK_VERSION_MAJOR) + "." + std::to_string(TIMDESK_VERSION_MINOR) +
+                                      "." + std::to_string(TIMDESK_VERSION_PATCH));
+}
+
+TEST(JsonString, EscapesWhatJsonRequires) {
+    EXPECT_EQ(timdesk::detail::json_string("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");
+}
+
+} // namespace

@@ -1,0 +1,3 @@
+module github.com/timdesk/timdesk/bindings/go
+
+go 1.22

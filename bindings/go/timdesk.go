@@ -1,0 +1,648 @@
+// Package timdesk is a client of the Tencent Cloud Chat Desk (contact-center) server API,
+// over the static libtimdesk (the Rust core's C ABI).
+//
+// Build with libtimdesk installed (scripts/install-c) and PKG_CONFIG_PATH pointing at its
+// lib/pkgconfig:
+//
+//	client, err := timdesk.NewClient(timdesk.Config{SDKAppID: 1400000000, SecretKey: key, Region: "singapore"})
+//	defer client.Close()
+//	t, err := client.TransferToHuman(sessionID, timdesk.TransferOptions{})
+//	if errors.Is(err, timdesk.ErrNoAgentOnline) { ... }
+//
+// Calls block with the client's own timeouts; one Client is safe for concurrent use.
+package timdesk
+
+/*
+#cgo pkg-config: timdesk-static
+#include <stdlib.h>
+#include "timdesk.h"
+*/
+import "C"
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+// Status is a TIMDESK_STATUS_* value of the C ABI.
+type Status uint32
+
+// The statuses, one per kind of failure.
+const (
+	StatusOK               Status = C.TIMDESK_STATUS_OK
+	StatusInvalidArgument  Status = C.TIMDESK_STATUS_INVALID_ARGUMENT
+	StatusAuth             Status = C.TIMDESK_STATUS_AUTH
+	StatusForbidden        Status = C.TIMDESK_STATUS_FORBIDDEN
+	StatusNotFound         Status = C.TIMDESK_STATUS_NOT_FOUND
+	StatusNoAgentOnline    Status = C.TIMDESK_STATUS_NO_AGENT_ONLINE
+	StatusNotTransferable  Status = C.TIMDESK_STATUS_NOT_TRANSFERABLE
+	StatusRateLimited      Status = C.TIMDESK_STATUS_RATE_LIMITED
+	StatusServer           Status = C.TIMDESK_STATUS_SERVER
+	StatusNetwork          Status = C.TIMDESK_STATUS_NETWORK
+	StatusTimeout          Status = C.TIMDESK_STATUS_TIMEOUT
+	StatusBadResponse      Status = C.TIMDESK_STATUS_BAD_RESPONSE
+	StatusUnknown          Status = C.TIMDESK_STATUS_UNKNOWN
+	StatusUserSigInvalid   Status = C.TIMDESK_STATUS_USERSIG_INVALID
+	StatusEmulator         Status = C.TIMDESK_STATUS_EMULATOR
+	StatusPanic            Status = C.TIMDESK_STATUS_PANIC
+	statusDone             Status = C.TIMDESK_STATUS_DONE
+)
+
+// Error is every error this package returns. Match a kind with errors.Is against the
+// sentinels (ErrNoAgentOnline, ...), or get the details with errors.As.
+type Error struct {
+	Status       Status
+	Kind         string // e.g. "no_agent_online"; for UserSig failures the reason, e.g. "expired"
+	Code         uint32 // the server's ErrorCode, 0 when the server did not answer with one
+	Message      string
+	Retryable    bool // the same request may succeed later
+	MaybeApplied bool // the request may have taken effect despite the error
+}
+
+func (e *Error) Error() string {
+	if e.Message == "" {
+		return fmt.Sprintf("timdesk: status %d", e.Status)
+	}
+	return "timdesk: " + e.Message
+}
+
+// Is reports whether target is a sentinel (or Error) of the same status.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Status == e.Status
+}
+
+// Sentinels for errors.Is, one per status.
+var (
+	ErrInvalidArgument = &Error{Status: StatusInvalidArgument, Kind: "invalid_argument"}
+	ErrAuth            = &Error{Status: StatusAuth, Kind: "auth"}
+	ErrForbidden       = &Error{Status: StatusForbidden, Kind: "forbidden"}
+	ErrNotFound        = &Error{Status: StatusNotFound, Kind: "not_found"}
+	ErrNoAgentOnline   = &Error{Status: StatusNoAgentOnline, Kind: "no_agent_online"}
+	ErrNotTransferable = &Error{Status: StatusNotTransferable, Kind: "not_transferable"}
+	ErrRateLimited     = &Error{Status: StatusRateLimited, Kind: "rate_limited"}
+	ErrServer          = &Error{Status: StatusServer, Kind: "server"}
+	ErrNetwork         = &Error{Status: StatusNetwork, Kind: "network"}
+	ErrTimeout         = &Error{Status: StatusTimeout, Kind: "timeout"}
+	ErrBadResponse     = &Error{Status: StatusBadResponse, Kind: "bad_response"}
+	ErrUnknown         = &Error{Status: StatusUnknown, Kind: "unknown"}
+	ErrUserSigInvalid  = &Error{Status: StatusUserSigInvalid, Kind: "usersig"}
+	ErrEmulator        = &Error{Status: StatusEmulator, Kind: "emulator"}
+	ErrPanic           = &Error{Status: StatusPanic, Kind: "panic"}
+	// ErrClosed is returned by calls on a closed Client or Emulator.
+	ErrClosed = &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "use of a closed handle"}
+)
+
+// check turns a status and its C error into a Go error, freeing the C error.
+func check(status C.timdesk_status, cerr *C.timdesk_error) error {
+	defer C.timdesk_error_free(cerr)
+	if Status(status) == StatusOK {
+		return nil
+	}
+	return &Error{
+		Status:       Status(status),
+		Kind:         C.GoString(C.timdesk_error_kind(cerr)),
+		Code:         uint32(C.timdesk_error_code(cerr)),
+		Message:      C.GoString(C.timdesk_error_message(cerr)),
+		Retryable:    bool(C.timdesk_error_retryable(cerr)),
+		MaybeApplied: bool(C.timdesk_error_maybe_applied(cerr)),
+	}
+}
+
+// cstrings owns C copies of Go strings for the length of one call.
+type cstrings []*C.char
+
+func (c *cstrings) of(s string) *C.char {
+	p := C.CString(s)
+	*c = append(*c, p)
+	return p
+}
+
+// optional is NULL for "".
+func (c *cstrings) optional(s string) *C.char {
+	if s == "" {
+		return nil
+	}
+	return c.of(s)
+}
+
+func (c *cstrings) free() {
+	for _, p := range *c {
+		C.free(unsafe.Pointer(p))
+	}
+}
+
+// take copies and frees a library string.
+func take(s *C.char) string {
+	defer C.timdesk_string_free(s)
+	return C.GoString(s)
+}
+
+// Version is the library's version, e.g. "0.1.0".
+func Version() string { return C.GoString(C.timdesk_version()) }
+
+// Config configures a Client; zero values take the library's defaults.
+type Config struct {
+	SDKAppID       uint64
+	SecretKey      string
+	Admin          string        // default "administrator"
+	Region         string        // china, singapore, seoul, frankfurt, silicon-valley, jakarta
+	Endpoint       string        // an explicit base URL instead of a region (e.g. the emulator's)
+	Timeout        time.Duration // per attempt; default 10 s
+	ConnectTimeout time.Duration // default 5 s
+	MaxAttempts    uint32        // default 4
+	RetryBaseDelay time.Duration // default 100 ms, doubling
+	Proxy          string
+	CABundlePEM    string // extra trusted CA certificates, PEM
+}
+
+// Client is a client of one application's server API, safe for concurrent use.
+type Client struct {
+	mu  sync.RWMutex
+	ptr *C.timdesk_client
+}
+
+func millis(d time.Duration) C.uint32_t {
+	if d <= 0 {
+		return 0
+	}
+	if ms := d.Milliseconds(); ms < 1<<32 && ms > 0 {
+		return C.uint32_t(ms)
+	}
+	return 1
+}
+
+// NewClient builds a client from cfg.
+func NewClient(cfg Config) (*Client, error) {
+	var cs cstrings
+	defer cs.free()
+	config := C.timdesk_config{
+		sdkappid:            C.uint64_t(cfg.SDKAppID),
+		secret_key:          cs.optional(cfg.SecretKey),
+		admin:               cs.optional(cfg.Admin),
+		region:              cs.optional(cfg.Region),
+		endpoint:            cs.optional(cfg.Endpoint),
+		timeout_ms:          millis(cfg.Timeout),
+		connect_timeout_ms:  millis(cfg.ConnectTimeout),
+		max_attempts:        C.uint32_t(cfg.MaxAttempts),
+		retry_base_delay_ms: millis(cfg.RetryBaseDelay),
+		proxy:               cs.optional(cfg.Proxy),
+		ca_bundle_pem:       cs.optional(cfg.CABundlePEM),
+	}
+	var ptr *C.timdesk_client
+	var cerr *C.timdesk_error
+	if err := check(C.timdesk_client_new(&config, &ptr, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	return newClient(ptr), nil
+}
+
+// NewClientFromEnv builds a client from TIMDESK_SDKAPPID, TIMDESK_SECRET_KEY,
+// TIMDESK_ADMIN, and TIMDESK_REGION or TIMDESK_ENDPOINT.
+func NewClientFromEnv() (*Client, error) {
+	var ptr *C.timdesk_client
+	var cerr *C.timdesk_error
+	if err := check(C.timdesk_client_from_env(&ptr, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	return newClient(ptr), nil
+}
+
+func newClient(ptr *C.timdesk_client) *Client {
+	c := &Client{ptr: ptr}
+	runtime.SetFinalizer(c, func(c *Client) { _ = c.Close() })
+	return c
+}
+
+// Close frees the client; calls made afterwards return ErrClosed. Idempotent; it waits
+// for calls in flight.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ptr != nil {
+		C.timdesk_client_free(c.ptr)
+		c.ptr = nil
+	}
+	return nil
+}
+
+// with runs f with the live handle, holding Close off until it returns.
+func (c *Client) with(f func(*C.timdesk_client) error) error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.ptr == nil {
+		return ErrClosed
+	}
+	err := f(c.ptr)
+	runtime.KeepAlive(c)
+	return err
+}
+
+// TransferOptions are the optional fields of TransferToHuman.
+type TransferOptions struct {
+	AgentIDs               []string // preferred agents (AgentIdList)
+	AgentGroupID           *uint64  // AgentGroupId; nil for the default policy
+	SendTipIfNoAgentOnline bool
+}
+
+// Transfer is the outcome of TransferToHuman.
+type Transfer struct {
+	AgentID string // "" while queued
+	InQueue bool
+}
+
+// TransferToHuman hands a session from the chatbot to a human agent.
+func (c *Client) TransferToHuman(sessionID string, opts TransferOptions) (Transfer, error) {
+	var out Transfer
+	err := c.with(func(ptr *C.timdesk_client) error {
+		var cs cstrings
+		defer cs.free()
+		var ids *C.char
+		if len(opts.AgentIDs) > 0 {
+			text, err := json.Marshal(opts.AgentIDs)
+			if err != nil {
+				return err
+			}
+			ids = cs.of(string(text))
+		}
+		group := C.int64_t(-1)
+		if opts.AgentGroupID != nil {
+			if *opts.AgentGroupID > 1<<63-1 {
+				return &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: AgentGroupId: too large"}
+			}
+			group = C.int64_t(*opts.AgentGroupID)
+		}
+		var agent *C.char
+		var queued C.bool
+		var cerr *C.timdesk_error
+		status := C.timdesk_transfer_to_human(ptr, cs.of(sessionID), ids, group, C.bool(opts.SendTipIfNoAgentOnline), &agent, &queued, &cerr)
+		if err := check(status, cerr); err != nil {
+			return err
+		}
+		out = Transfer{AgentID: take(agent), InQueue: bool(queued)}
+		return nil
+	})
+	return out, err
+}
+
+// Element is one MsgBody element in the server's JSON form; see Text, Custom and Card.
+type Element map[string]any
+
+// Text is a TIMTextElem.
+func Text(text string) Element {
+	return Element{"MsgType": "TIMTextElem", "MsgContent": map[string]any{"Text": text}}
+}
+
+// Custom is a TIMCustomElem carrying data (often serialized JSON).
+func Custom(data string) Element {
+	return Element{"MsgType": "TIMCustomElem", "MsgContent": map[string]any{"Data": data}}
+}
+
+// Card is the desk's card message.
+func Card(header, desc, pic, url string) Element {
+	payload, _ := json.Marshal(map[string]any{
+		"src":                   "22",
+		"content":               map[string]string{"header": header, "desc": desc, "pic": pic, "url": url},
+		"customerServicePlugin": 0,
+	})
+	return Custom(string(payload))
+}
+
+// Message is a message for SendMsg: set SessionID, or FromAccount and ToAccount.
+type Message struct {
+	SessionID                  string
+	FromAccount                string
+	ToAccount                  string
+	Body                       []Element
+	MsgRandom                  *uint32 // generated when nil; kept across retries
+	CloudCustomData            string
+	ExcludeFromUserRespTimeout bool
+}
+
+// SendMsg sends a message, delivered once even when retried; it returns the MsgRandom.
+func (c *Client) SendMsg(m Message) (uint32, error) {
+	var random uint32
+	err := c.with(func(ptr *C.timdesk_client) error {
+		body, err := json.Marshal(m.Body)
+		if err != nil {
+			return &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: MsgBody: " + err.Error()}
+		}
+		if m.Body == nil {
+			body = []byte("[]")
+		}
+		var cs cstrings
+		defer cs.free()
+		msg := C.timdesk_message{
+			session_id:                     cs.optional(m.SessionID),
+			from_account:                   cs.optional(m.FromAccount),
+			to_account:                     cs.optional(m.ToAccount),
+			msg_body_json:                  cs.of(string(body)),
+			cloud_custom_data:              cs.optional(m.CloudCustomData),
+			exclude_from_user_resp_timeout: C.bool(m.ExcludeFromUserRespTimeout),
+		}
+		if m.MsgRandom != nil {
+			msg.has_msg_random = true
+			msg.msg_random = C.uint32_t(*m.MsgRandom)
+		}
+		var out C.uint32_t
+		var cerr *C.timdesk_error
+		if err := check(C.timdesk_send_msg(ptr, &msg, &out, &cerr), cerr); err != nil {
+			return err
+		}
+		random = uint32(out)
+		return nil
+	})
+	return random, err
+}
+
+// EndSession ends a session that was transferred to a human.
+func (c *Client) EndSession(sessionID string) error {
+	return c.with(func(ptr *C.timdesk_client) error {
+		var cs cstrings
+		defer cs.free()
+		var cerr *C.timdesk_error
+		return check(C.timdesk_end_session(ptr, cs.of(sessionID), &cerr), cerr)
+	})
+}
+
+// CdrRecord is a session service record, with the server's field names.
+type CdrRecord struct {
+	SessionID            string `json:"SessionId"`
+	AgentGroupID         string `json:"AgentGroupId"`
+	AgentGroupName       string `json:"AgentGroupName"`
+	AgentID              string `json:"AgentId"`
+	ChannelType          string `json:"ChannelType"`
+	ClientUserID         string `json:"ClientUserId"`
+	ClientUserNickName   string `json:"ClientUserNickName"`
+	Duration             uint64 `json:"Duration"`
+	EndStatus            string `json:"EndStatus"`
+	SatisfactionSelected uint64 `json:"SatisfactionSelected"`
+	Timestamp            uint64 `json:"Timestamp"`
+}
+
+// CdrPage is one page of DescribeIMCdrList.
+type CdrPage struct {
+	TotalCount uint64      `json:"TotalCount"`
+	Records    []CdrRecord `json:"IMCdrList"`
+}
+
+// CdrQuery selects CDR records with a session time in [Start, End].
+type CdrQuery struct {
+	Start, End   uint64
+	Limit        uint32 // 1 to 100; 0 for the server's default (20)
+	Offset       uint32
+	ClientUserID string
+}
+
+// DescribeIMCdrList returns one page of CDR records.
+func (c *Client) DescribeIMCdrList(q CdrQuery) (CdrPage, error) {
+	var page CdrPage
+	err := c.with(func(ptr *C.timdesk_client) error {
+		var cs cstrings
+		defer cs.free()
+		var text *C.char
+		var cerr *C.timdesk_error
+		status := C.timdesk_describe_im_cdr_list(ptr, C.uint64_t(q.Start), C.uint64_t(q.End), C.uint32_t(q.Limit), C.uint32_t(q.Offset), cs.optional(q.ClientUserID), &text, &cerr)
+		if err := check(status, cerr); err != nil {
+			return err
+		}
+		return json.Unmarshal([]byte(take(text)), &page)
+	})
+	return page, err
+}
+
+// CdrIterator walks every CDR record of a window, fetching pages of 100 as needed:
+//
+//	it := client.Cdrs(start, end, "")
+//	defer it.Close()
+//	for it.Next() { use(it.Record()) }
+//	if err := it.Err(); err != nil { ... }
+type CdrIterator struct {
+	client *Client
+	ptr    *C.timdesk_cdr_iter
+	record CdrRecord
+	err    error
+}
+
+// Cdrs iterates over the records of [start, end] (of one user when clientUserID is set).
+func (c *Client) Cdrs(start, end uint64, clientUserID string) *CdrIterator {
+	it := &CdrIterator{client: c}
+	it.err = c.with(func(ptr *C.timdesk_client) error {
+		var cs cstrings
+		defer cs.free()
+		var cerr *C.timdesk_error
+		return check(C.timdesk_cdr_iter_new(ptr, C.uint64_t(start), C.uint64_t(end), cs.optional(clientUserID), &it.ptr, &cerr), cerr)
+	})
+	return it
+}
+
+// Next advances to the next record; false at the end or on an error (see Err).
+func (it *CdrIterator) Next() bool {
+	if it.err != nil || it.ptr == nil {
+		return false
+	}
+	var text *C.char
+	var cerr *C.timdesk_error
+	status := C.timdesk_cdr_iter_next(it.ptr, &text, &cerr)
+	runtime.KeepAlive(it)
+	if Status(status) == statusDone {
+		C.timdesk_error_free(cerr)
+		it.Close()
+		return false
+	}
+	if it.err = check(status, cerr); it.err != nil {
+		return false
+	}
+	it.record = CdrRecord{}
+	it.err = json.Unmarshal([]byte(take(text)), &it.record)
+	return it.err == nil
+}
+
+// Record is the current record.
+func (it *CdrIterator) Record() CdrRecord { return it.record }
+
+// Err is the error that ended the iteration, if any.
+func (it *CdrIterator) Err() error { return it.err }
+
+// Close frees the iterator (idempotent).
+func (it *CdrIterator) Close() {
+	if it.ptr != nil {
+		C.timdesk_cdr_iter_free(it.ptr)
+		it.ptr = nil
+	}
+}
+
+// DeleteRecentContact removes fromAccount's conversation with toAccount (one-to-one), or
+// with the group toGroup when toAccount is "": exactly one of them set.
+func (c *Client) DeleteRecentContact(fromAccount, toAccount, toGroup string, clearRoaming bool) error {
+	return c.with(func(ptr *C.timdesk_client) error {
+		var cs cstrings
+		defer cs.free()
+		var cerr *C.timdesk_error
+		return check(C.timdesk_delete_recent_contact(ptr, cs.of(fromAccount), cs.optional(toAccount), cs.optional(toGroup), C.bool(clearRoaming), &cerr), cerr)
+	})
+}
+
+// Call sends a request to any v4 endpoint ("service/command") with body marshalled to a
+// JSON object, and returns the answer. With idempotent, lost answers are retried too.
+func (c *Client) Call(path string, body any, idempotent bool) (map[string]any, error) {
+	var answer map[string]any
+	err := c.with(func(ptr *C.timdesk_client) error {
+		text, err := json.Marshal(body)
+		if err != nil {
+			return &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: body: " + err.Error()}
+		}
+		var cs cstrings
+		defer cs.free()
+		var out *C.char
+		var cerr *C.timdesk_error
+		if err := check(C.timdesk_call(ptr, cs.of(path), cs.of(string(text)), C.bool(idempotent), &out, &cerr), cerr); err != nil {
+			return err
+		}
+		return json.Unmarshal([]byte(take(out)), &answer)
+	})
+	return answer, err
+}
+
+// GenUserSig makes a UserSig valid expire from issued (the zero time: now), carrying
+// userbuf when it is not nil.
+func GenUserSig(sdkappid uint64, secretKey, identifier string, expire time.Duration, userbuf []byte, issued time.Time) (string, error) {
+	var cs cstrings
+	defer cs.free()
+	when := C.int64_t(-1)
+	if !issued.IsZero() {
+		when = C.int64_t(issued.Unix())
+	}
+	var buf *C.uint8_t
+	if userbuf != nil {
+		p := C.CBytes(append(userbuf, 0))
+		defer C.free(p)
+		buf = (*C.uint8_t)(p)
+	}
+	var out *C.char
+	var cerr *C.timdesk_error
+	status := C.timdesk_usersig_gen(C.uint64_t(sdkappid), cs.of(secretKey), cs.of(identifier), C.uint64_t(expire/time.Second), buf, C.size_t(len(userbuf)), when, &out, &cerr)
+	if err := check(status, cerr); err != nil {
+		return "", err
+	}
+	return take(out), nil
+}
+
+// UserSig is a decoded UserSig.
+type UserSig struct {
+	Version    string  `json:"version"`
+	Identifier string  `json:"identifier"`
+	SDKAppID   uint64  `json:"sdkappid"`
+	Time       uint64  `json:"time"`
+	Expire     uint64  `json:"expire"`
+	ExpiresAt  uint64  `json:"expires_at"`
+	UserbufHex *string `json:"userbuf_hex"`
+}
+
+// VerifyUserSig checks a UserSig (expiry judged at at; the zero time: now). A refusal is an
+// *Error matching ErrUserSigInvalid whose Kind is the reason ("expired", "bad_signature", ...).
+func VerifyUserSig(sdkappid uint64, secretKey, identifier, usersig string, at time.Time) (UserSig, error) {
+	var cs cstrings
+	defer cs.free()
+	when := C.int64_t(-1)
+	if !at.IsZero() {
+		when = C.int64_t(at.Unix())
+	}
+	var out *C.char
+	var cerr *C.timdesk_error
+	var doc UserSig
+	if err := check(C.timdesk_usersig_verify(C.uint64_t(sdkappid), cs.of(secretKey), cs.of(identifier), cs.of(usersig), when, &out, &cerr), cerr); err != nil {
+		return doc, err
+	}
+	err := json.Unmarshal([]byte(take(out)), &doc)
+	return doc, err
+}
+
+// DecodeUserSig reads a UserSig's fields without the key.
+func DecodeUserSig(usersig string) (UserSig, error) {
+	var cs cstrings
+	defer cs.free()
+	var out *C.char
+	var cerr *C.timdesk_error
+	var doc UserSig
+	if err := check(C.timdesk_usersig_decode(cs.of(usersig), &out, &cerr), cerr); err != nil {
+		return doc, err
+	}
+	err := json.Unmarshal([]byte(take(out)), &doc)
+	return doc, err
+}
+
+// Emulator is the built-in emulator of the server, in-process on 127.0.0.1, for tests.
+type Emulator struct {
+	mu  sync.RWMutex
+	ptr *C.timdesk_emulator
+}
+
+// StartEmulator starts an emulator of the built-in app on a free port.
+func StartEmulator() (*Emulator, error) {
+	var ptr *C.timdesk_emulator
+	var cerr *C.timdesk_error
+	if err := check(C.timdesk_emulator_start(0, nil, nil, 0, &ptr, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	e := &Emulator{ptr: ptr}
+	runtime.SetFinalizer(e, func(e *Emulator) { _ = e.Close() })
+	return e, nil
+}
+
+// Config is a client configuration for this emulator.
+func (e *Emulator) Config() Config {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.ptr == nil {
+		return Config{}
+	}
+	return Config{
+		SDKAppID:  uint64(C.timdesk_emulator_sdkappid(e.ptr)),
+		SecretKey: C.GoString(C.timdesk_emulator_secret_key(e.ptr)),
+		Admin:     C.GoString(C.timdesk_emulator_admin(e.ptr)),
+		Endpoint:  C.GoString(C.timdesk_emulator_base_url(e.ptr)),
+	}
+}
+
+// Control makes a control API call (method and path as under /__control over HTTP) with
+// body marshalled to JSON (nil for none), returning the JSON answer.
+func (e *Emulator) Control(method, path string, body any) (json.RawMessage, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.ptr == nil {
+		return nil, ErrClosed
+	}
+	var cs cstrings
+	defer cs.free()
+	var cbody *C.char
+	if body != nil {
+		text, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		cbody = cs.of(string(text))
+	}
+	var out *C.char
+	var cerr *C.timdesk_error
+	if err := check(C.timdesk_emulator_control(e.ptr, cs.of(method), cs.of(path), cbody, &out, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	return json.RawMessage(take(out)), nil
+}
+
+// Close stops the emulator (idempotent).
+func (e *Emulator) Close() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.ptr != nil {
+		C.timdesk_emulator_free(e.ptr)
+		e.ptr = nil
+	}
+	return nil
+}
+

@@ -1,0 +1,216 @@
+package timdesk_test
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	timdesk "github.com/timdesk/timdesk/bindings/go"
+)
+
+const (
+	alice = "fd8a2e30-54de-4e40-bcaf-02718409c5cf"
+	bob   = "b0f4ca12-4850-4218-a284-efe679a87066"
+	carol = "a97d3e1f-a88b-403b-9b3a-7bc6554ea05d"
+)
+
+func setup(t *testing.T) (*timdesk.Emulator, *timdesk.Client) {
+	t.Helper()
+	emu, err := timdesk.StartEmulator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := emu.Config()
+	cfg.RetryBaseDelay = 5 * time.Millisecond
+	client, err := timdesk.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		client.Close()
+		emu.Close()
+	})
+	return emu, client
+}
+
+func control(t *testing.T, emu *timdesk.Emulator, method, path string, body any) json.RawMessage {
+	t.Helper()
+	answer, err := emu.Control(method, path, body)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	return answer
+}
+
+func TestWholeSession(t *testing.T) {
+	emu, client := setup(t)
+	group := uint64(3067)
+	tr, err := client.TransferToHuman(alice, timdesk.TransferOptions{AgentGroupID: &group})
+	if err != nil || tr.AgentID != "shannon@qq.com" || tr.InQueue {
+		t.Fatalf("transfer: %+v %v", tr, err)
+	}
+	random := uint32(99)
+	got, err := client.SendMsg(timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.Text("hi"), timdesk.Card("Order", "2 items", "p", "u")}, MsgRandom: &random, CloudCustomData: "ccd"})
+	if err != nil || got != 99 {
+		t.Fatalf("send: %d %v", got, err)
+	}
+	session := string(control(t, emu, "GET", "/sessions/"+alice, nil))
+	if !strings.Contains(session, `"msg_random":99`) || !strings.Contains(session, "TIMCustomElem") {
+		t.Fatalf("not delivered: %s", session)
+	}
+	if err := client.EndSession(alice); err != nil {
+		t.Fatal(err)
+	}
+	page, err := client.DescribeIMCdrList(timdesk.CdrQuery{Start: 0, End: 4_000_000_000, Limit: 100})
+	if err != nil || page.TotalCount != 1 || page.Records[0].SessionID != alice || page.Records[0].EndStatus != "AgentEndedSession" {
+		t.Fatalf("cdr: %+v %v", page, err)
+	}
+	if _, err := client.SendMsg(timdesk.Message{FromAccount: "shannon@qq.com", ToAccount: "user_alice", Body: []timdesk.Element{timdesk.Text("bye")}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := client.DeleteRecentContact("user_alice", "shannon@qq.com", "", true); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(control(t, emu, "GET", "/conversations/user_alice", nil)), "shannon@qq.com") {
+		t.Fatal("conversation not deleted")
+	}
+}
+
+func TestErrorsMatchSentinelsAndCarryFields(t *testing.T) {
+	emu, client := setup(t)
+	if _, err := client.TransferToHuman(alice, timdesk.TransferOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := client.TransferToHuman(alice, timdesk.TransferOptions{})
+	var e *timdesk.Error
+	if !errors.Is(err, timdesk.ErrNotTransferable) || !errors.As(err, &e) || e.Code != 141003 || e.Retryable {
+		t.Fatalf("got %#v", err)
+	}
+	if err := client.EndSession("5f0e2c4a-0000-4000-8000-000000000000"); !errors.Is(err, timdesk.ErrNotFound) {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := client.SendMsg(timdesk.Message{SessionID: alice}); !errors.Is(err, timdesk.ErrInvalidArgument) || !strings.Contains(err.Error(), "MsgBody") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := client.Call("bad path", map[string]any{}, false); !errors.Is(err, timdesk.ErrInvalidArgument) {
+		t.Fatalf("got %v", err)
+	}
+	control(t, emu, "POST", "/agents/shannon@qq.com/online", map[string]any{"online": false})
+	control(t, emu, "POST", "/agents/test_agent@qq.com/online", map[string]any{"online": false})
+	if _, err := client.TransferToHuman(bob, timdesk.TransferOptions{SendTipIfNoAgentOnline: true}); !errors.Is(err, timdesk.ErrNoAgentOnline) {
+		t.Fatalf("got %v", err)
+	}
+	control(t, emu, "POST", "/faults", map[string]any{"kind": "http_status", "status": 502, "count": -1})
+	if err := client.EndSession(carol); !errors.Is(err, timdesk.ErrServer) || !errors.As(err, &e) || !e.Retryable {
+		t.Fatalf("got %v", err)
+	}
+	control(t, emu, "DELETE", "/faults", nil)
+	if _, err := emu.Control("GET", "/nowhere", nil); !errors.Is(err, timdesk.ErrEmulator) {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := timdesk.NewClient(timdesk.Config{SDKAppID: 1}); !errors.Is(err, timdesk.ErrInvalidArgument) || !strings.Contains(err.Error(), "secret_key") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestRetriesDeliverOnce(t *testing.T) {
+	emu, client := setup(t)
+	control(t, emu, "POST", "/faults", map[string]any{"kind": "drop_after_apply", "path": "desk_http_svc/send_msg"})
+	if _, err := client.SendMsg(timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.Text("once")}}); err != nil {
+		t.Fatal(err)
+	}
+	var session struct{ Messages []json.RawMessage }
+	if err := json.Unmarshal(control(t, emu, "GET", "/sessions/"+alice, nil), &session); err != nil || len(session.Messages) != 1 {
+		t.Fatalf("%d messages, %v", len(session.Messages), err)
+	}
+}
+
+func TestCdrIteratorAndCall(t *testing.T) {
+	emu, client := setup(t)
+	for i := 0; i < 120; i++ {
+		var created struct{ SessionID string `json:"session_id"` }
+		json.Unmarshal(control(t, emu, "POST", "/sessions", map[string]any{"client_user_id": "go", "started_at": 3000 + i}), &created)
+		control(t, emu, "POST", "/sessions/"+created.SessionID+"/end", map[string]any{"end_status": "UserTimeout"})
+	}
+	it := client.Cdrs(3000, 4000, "go")
+	defer it.Close()
+	count := 0
+	for it.Next() {
+		if it.Record().EndStatus != "UserTimeout" {
+			t.Fatalf("%+v", it.Record())
+		}
+		count++
+	}
+	if it.Err() != nil || count != 120 {
+		t.Fatalf("%d records, %v", count, it.Err())
+	}
+	answer, err := client.Call("desk_http_svc/transfer_to_human", map[string]any{"SessionId": alice}, false)
+	if err != nil || answer["AgentId"] != "shannon@qq.com" {
+		t.Fatalf("%v %v", answer, err)
+	}
+}
+
+func TestCloseIsIdempotentAndLaterCallsFail(t *testing.T) {
+	_, client := setup(t)
+	if err := client.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := client.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := client.EndSession(alice); !errors.Is(err, timdesk.ErrClosed) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestGoroutinesShareOneClient(t *testing.T) {
+	_, client := setup(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 25; i++ {
+				_, err := client.SendMsg(timdesk.Message{FromAccount: "shannon@qq.com", ToAccount: "user_dave", Body: []timdesk.Element{timdesk.Text("x")}})
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestUserSig(t *testing.T) {
+	issued := time.Unix(1_700_000_000, 0)
+	sig, err := timdesk.GenUserSig(1400000000, "key", "admin", 10*time.Minute, []byte{1, 2}, issued)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := timdesk.VerifyUserSig(1400000000, "key", "admin", sig, issued.Add(time.Minute))
+	if err != nil || doc.Identifier != "admin" || doc.ExpiresAt != 1_700_000_600 || doc.UserbufHex == nil || *doc.UserbufHex != "0102" {
+		t.Fatalf("%+v %v", doc, err)
+	}
+	_, err = timdesk.VerifyUserSig(1400000000, "key", "admin", sig, issued.Add(11*time.Minute))
+	var e *timdesk.Error
+	if !errors.Is(err, timdesk.ErrUserSigInvalid) || !errors.As(err, &e) || e.Kind != "expired" {
+		t.Fatalf("got %v", err)
+	}
+	if decoded, err := timdesk.DecodeUserSig(sig); err != nil || decoded.SDKAppID != 1400000000 {
+		t.Fatalf("%+v %v", decoded, err)
+	}
+	if _, err := timdesk.DecodeUserSig("not a usersig"); !errors.Is(err, timdesk.ErrUserSigInvalid) {
+		t.Fatalf("got %v", err)
+	}
+	if timdesk.Version() == "" {
+		t.Fatal("no version")
+	}
+}
