@@ -33,23 +33,23 @@ type Status uint32
 
 // The statuses, one per kind of failure.
 const (
-	StatusOK               Status = C.TIMDESK_STATUS_OK
-	StatusInvalidArgument  Status = C.TIMDESK_STATUS_INVALID_ARGUMENT
-	StatusAuth             Status = C.TIMDESK_STATUS_AUTH
-	StatusForbidden        Status = C.TIMDESK_STATUS_FORBIDDEN
-	StatusNotFound         Status = C.TIMDESK_STATUS_NOT_FOUND
-	StatusNoAgentOnline    Status = C.TIMDESK_STATUS_NO_AGENT_ONLINE
-	StatusNotTransferable  Status = C.TIMDESK_STATUS_NOT_TRANSFERABLE
-	StatusRateLimited      Status = C.TIMDESK_STATUS_RATE_LIMITED
-	StatusServer           Status = C.TIMDESK_STATUS_SERVER
-	StatusNetwork          Status = C.TIMDESK_STATUS_NETWORK
-	StatusTimeout          Status = C.TIMDESK_STATUS_TIMEOUT
-	StatusBadResponse      Status = C.TIMDESK_STATUS_BAD_RESPONSE
-	StatusUnknown          Status = C.TIMDESK_STATUS_UNKNOWN
-	StatusUserSigInvalid   Status = C.TIMDESK_STATUS_USERSIG_INVALID
-	StatusEmulator         Status = C.TIMDESK_STATUS_EMULATOR
-	StatusPanic            Status = C.TIMDESK_STATUS_PANIC
-	statusDone             Status = C.TIMDESK_STATUS_DONE
+	StatusOK              Status = C.TIMDESK_STATUS_OK
+	StatusInvalidArgument Status = C.TIMDESK_STATUS_INVALID_ARGUMENT
+	StatusAuth            Status = C.TIMDESK_STATUS_AUTH
+	StatusForbidden       Status = C.TIMDESK_STATUS_FORBIDDEN
+	StatusNotFound        Status = C.TIMDESK_STATUS_NOT_FOUND
+	StatusNoAgentOnline   Status = C.TIMDESK_STATUS_NO_AGENT_ONLINE
+	StatusNotTransferable Status = C.TIMDESK_STATUS_NOT_TRANSFERABLE
+	StatusRateLimited     Status = C.TIMDESK_STATUS_RATE_LIMITED
+	StatusServer          Status = C.TIMDESK_STATUS_SERVER
+	StatusNetwork         Status = C.TIMDESK_STATUS_NETWORK
+	StatusTimeout         Status = C.TIMDESK_STATUS_TIMEOUT
+	StatusBadResponse     Status = C.TIMDESK_STATUS_BAD_RESPONSE
+	StatusUnknown         Status = C.TIMDESK_STATUS_UNKNOWN
+	StatusUserSigInvalid  Status = C.TIMDESK_STATUS_USERSIG_INVALID
+	StatusEmulator        Status = C.TIMDESK_STATUS_EMULATOR
+	StatusPanic           Status = C.TIMDESK_STATUS_PANIC
+	statusDone            Status = C.TIMDESK_STATUS_DONE
 )
 
 // Error is every error this package returns. Match a kind with errors.Is against the
@@ -645,4 +645,3 @@ func (e *Emulator) Close() error {
 	}
 	return nil
 }
-

@@ -131,7 +131,9 @@ func TestRetriesDeliverOnce(t *testing.T) {
 func TestCdrIteratorAndCall(t *testing.T) {
 	emu, client := setup(t)
 	for i := 0; i < 120; i++ {
-		var created struct{ SessionID string `json:"session_id"` }
+		var created struct {
+			SessionID string `json:"session_id"`
+		}
 		json.Unmarshal(control(t, emu, "POST", "/sessions", map[string]any{"client_user_id": "go", "started_at": 3000 + i}), &created)
 		control(t, emu, "POST", "/sessions/"+created.SessionID+"/end", map[string]any{"end_status": "UserTimeout"})
 	}
