@@ -9,9 +9,12 @@ use std::ffi::{CString, c_char};
 use std::ptr::null_mut;
 use std::time::Instant;
 
-use timdesk::api::{MsgElement, SendMsg};
 use ::timdesk_emulator::{Emulator, EmulatorConfig};
-use timdesk_ffi::{TIMDESK_STATUS_OK, timdesk_client, timdesk_client_free, timdesk_client_new, timdesk_config, timdesk_message, timdesk_send_msg, timdesk_version};
+use timdesk::api::{MsgElement, SendMsg};
+use timdesk_ffi::{
+    TIMDESK_STATUS_OK, timdesk_client, timdesk_client_free, timdesk_client_new, timdesk_config,
+    timdesk_message, timdesk_send_msg, timdesk_version,
+};
 
 const CALLS: usize = 1000;
 const ROUNDS: usize = 21;
@@ -21,10 +24,13 @@ fn main() {
         Ok(_) => None,
         Err(_) => Some(Emulator::start(EmulatorConfig::default()).unwrap()),
     };
-    let base_url = std::env::var("TIMDESK_BENCH_ENDPOINT").unwrap_or_else(|_| in_process.as_ref().unwrap().base_url().to_owned());
+    let base_url = std::env::var("TIMDESK_BENCH_ENDPOINT")
+        .unwrap_or_else(|_| in_process.as_ref().unwrap().base_url().to_owned());
     let app = timdesk_emulator::AppConfig::default();
     let rust = timdesk::Client::new(
-        timdesk::Config::new(app.sdkappid, app.secret_key.clone()).admin(app.admin.clone()).base_url(&base_url),
+        timdesk::Config::new(app.sdkappid, app.secret_key.clone())
+            .admin(app.admin.clone())
+            .base_url(&base_url),
     )
     .unwrap();
 
@@ -45,11 +51,15 @@ fn main() {
         ca_bundle_pem: std::ptr::null(),
     };
     let mut c_client: *mut timdesk_client = null_mut();
-    assert_eq!(unsafe { timdesk_client_new(&config, &mut c_client, null_mut()) }, TIMDESK_STATUS_OK);
+    assert_eq!(
+        unsafe { timdesk_client_new(&config, &mut c_client, null_mut()) },
+        TIMDESK_STATUS_OK
+    );
 
     let session = "fd8a2e30-54de-4e40-bcaf-02718409c5cf";
     let c_session = CString::new(session).unwrap();
-    let body = CString::new(r#"[{"MsgType":"TIMTextElem","MsgContent":{"Text":"benchmark"}}]"#).unwrap();
+    let body =
+        CString::new(r#"[{"MsgType":"TIMTextElem","MsgContent":{"Text":"benchmark"}}]"#).unwrap();
     let message = timdesk_message {
         session_id: c_session.as_ptr(),
         from_account: std::ptr::null(),
@@ -95,12 +105,21 @@ fn main() {
     };
     // Each round's two runs are adjacent in time, so their ratio cancels the drift that
     // dominates separate medians on a small machine.
-    let paired: Vec<f64> = rust_rates.iter().zip(&c_rates).map(|(r, c)| r / c - 1.0).collect();
+    let paired: Vec<f64> = rust_rates
+        .iter()
+        .zip(&c_rates)
+        .map(|(r, c)| r / c - 1.0)
+        .collect();
     let (rust_rate, c_rate) = (median(rust_rates), median(c_rates));
-    println!("send_msg against the in-process emulator, {ROUNDS} interleaved rounds of {CALLS} calls:");
+    println!(
+        "send_msg against the in-process emulator, {ROUNDS} interleaved rounds of {CALLS} calls:"
+    );
     println!("  Rust client directly: {rust_rate:>8.0} calls/s (median)");
     println!("  through the C ABI:    {c_rate:>8.0} calls/s (median)");
-    println!("  C ABI cost:           {:>+8.1} % (median of the paired rounds)", median(paired) * 100.0);
+    println!(
+        "  C ABI cost:           {:>+8.1} % (median of the paired rounds)",
+        median(paired) * 100.0
+    );
     unsafe { timdesk_client_free(c_client) };
     let _: *const c_char = timdesk_version();
 }

@@ -124,6 +124,10 @@ pub struct Config {
     pub ca_bundle: Option<Vec<u8>>,
     /// Receives retries and UserSig renewals, e.g. to log them.
     pub on_event: Option<EventHook>,
+    /// A client-side limit on requests per second (attempts included), shared by every
+    /// thread using the client: calls wait for their turn instead of meeting the
+    /// server's rate limit. `None` (the default) does not limit.
+    pub max_requests_per_second: Option<u32>,
 }
 
 impl Config {
@@ -142,6 +146,7 @@ impl Config {
             proxy: None,
             ca_bundle: None,
             on_event: None,
+            max_requests_per_second: None,
         }
     }
 
@@ -241,6 +246,12 @@ impl Config {
                 "must be greater than zero",
             ));
         }
+        if self.max_requests_per_second == Some(0) {
+            return Err(Error::invalid_argument(
+                "max_requests_per_second",
+                "must be at least 1 when set",
+            ));
+        }
         if self.usersig_ttl < Duration::from_secs(60) {
             return Err(Error::invalid_argument(
                 "usersig_ttl",
@@ -264,6 +275,7 @@ impl fmt::Debug for Config {
             .field("usersig_ttl", &self.usersig_ttl)
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
             .field("ca_bundle", &self.ca_bundle.as_ref().map(|pem| pem.len()))
+            .field("max_requests_per_second", &self.max_requests_per_second)
             .finish_non_exhaustive()
     }
 }

@@ -97,6 +97,37 @@ fn emit(hook: Option<&EventHook>, event: &Event) {
     }
 }
 
+/// Spaces requests evenly at a configured rate, across threads: each request takes the
+/// next free slot and sleeps until it comes.
+struct Pacer {
+    interval: Duration,
+    next_slot: std::sync::Mutex<Instant>,
+}
+
+impl Pacer {
+    fn new(per_second: u32) -> Self {
+        Self {
+            interval: Duration::from_secs(1) / per_second,
+            next_slot: std::sync::Mutex::new(Instant::now()),
+        }
+    }
+
+    /// Waits for this request's slot.
+    fn wait(&self) {
+        let slot = {
+            let mut next = self.next_slot.lock().unwrap_or_else(|p| p.into_inner());
+            let now = Instant::now();
+            let slot = (*next).max(now);
+            *next = slot + self.interval;
+            slot
+        };
+        let now = Instant::now();
+        if slot > now {
+            std::thread::sleep(slot - now);
+        }
+    }
+}
+
 /// Sends signed requests for one application.
 pub(crate) struct Transport {
     http: reqwest::blocking::Client,
@@ -106,6 +137,7 @@ pub(crate) struct Transport {
     admin_sig: AdminSig,
     retry: RetryPolicy,
     on_event: Option<EventHook>,
+    pacer: Option<Pacer>,
 }
 
 impl Transport {
@@ -157,6 +189,7 @@ impl Transport {
             },
             retry: config.retry,
             on_event: config.on_event.clone(),
+            pacer: config.max_requests_per_second.map(Pacer::new),
         })
     }
 
@@ -231,6 +264,9 @@ impl Transport {
     }
 
     fn attempt(&self, path: &str, body: &[u8], sig: &str) -> Result<Value, Failure> {
+        if let Some(pacer) = &self.pacer {
+            pacer.wait();
+        }
         let random = random_u32();
         let url = format!(
             "{}/v4/{path}?sdkappid={}&identifier={}&usersig={sig}&random={random}&contenttype=json",

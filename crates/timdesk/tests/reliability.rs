@@ -1,0 +1,439 @@
+//! Nothing is lost and nothing is duplicated: the client under injected faults, shared by
+//! many threads, and against rate limits, checked through the emulator's control API.
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use timdesk::api::{
+    CdrQuery, ContactPeer, DeleteRecentContact, MsgElement, SendMsg, TransferToHuman,
+};
+use timdesk::{Client, Config, ErrorKind, Event, RetryPolicy};
+use timdesk_emulator::{Emulator, EmulatorConfig, Endpoint, Fault, FaultAction, NewSession};
+
+fn client(emulator: &Emulator, timeout: Duration, retry: RetryPolicy) -> Client {
+    let app = emulator.app();
+    Client::new(
+        Config::new(app.sdkappid, app.secret_key.clone())
+            .admin(app.admin.clone())
+            .base_url(emulator.base_url())
+            .timeout(timeout)
+            .retry(retry),
+    )
+    .unwrap()
+}
+
+fn patient() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 6,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(50),
+        max_elapsed: Duration::from_secs(10),
+    }
+}
+
+/// About 20% of matching requests fail: five faults of 4.5% each, tried in turn.
+fn inject_mixed_faults(emulator: &Emulator, path: &str) {
+    let actions = [
+        FaultAction::ErrorCode {
+            code: 141002,
+            info: "internal error, retry".into(),
+        },
+        FaultAction::HttpStatus(502),
+        FaultAction::HttpStatus(504),
+        FaultAction::Delay(Duration::from_millis(400)),
+        FaultAction::DropAfterApply,
+    ];
+    for action in actions {
+        emulator.control().inject(Fault {
+            path: Some(path.into()),
+            action,
+            remaining: None,
+            probability: 0.045,
+        });
+    }
+}
+
+fn new_sessions(emulator: &Emulator, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let new = NewSession {
+                id: None,
+                user: format!("user{i}"),
+                nickname: None,
+                channel: None,
+                started_at: None,
+                satisfaction: None,
+            };
+            emulator.control().create_session(new).unwrap()
+        })
+        .collect()
+}
+
+fn stored_randoms(emulator: &Emulator, session: &str) -> Vec<u64> {
+    let messages = emulator.control().messages(session).unwrap();
+    messages
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["msg_random"].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn two_thousand_messages_under_twenty_percent_faults_arrive_exactly_once() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let sessions = Arc::new(new_sessions(&emulator, 20));
+    inject_mixed_faults(&emulator, Endpoint::SendMsg.path());
+    let client = client(&emulator, Duration::from_millis(250), patient());
+    let outcomes = Arc::new(Mutex::new(Vec::new()));
+    let threads: Vec<_> = (0..8u32)
+        .map(|t| {
+            let (client, sessions, outcomes) = (client.clone(), sessions.clone(), outcomes.clone());
+            std::thread::spawn(move || {
+                for i in 0..250u32 {
+                    let random = t * 1000 + i + 1;
+                    let session = sessions[(random as usize) % sessions.len()].clone();
+                    let mut message = SendMsg::in_session(
+                        session.clone(),
+                        vec![MsgElement::text(format!("m{random}"))],
+                    );
+                    message.msg_random = Some(random);
+                    let result = client.send_msg(&message);
+                    outcomes.lock().unwrap().push((session, random, result));
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(600)); // delayed requests still in flight land
+    emulator.control().clear_faults();
+
+    let mut stored: HashMap<String, Vec<u64>> = HashMap::new();
+    for session in sessions.iter() {
+        let randoms = stored_randoms(&emulator, session);
+        let unique: HashSet<_> = randoms.iter().collect();
+        assert_eq!(
+            unique.len(),
+            randoms.len(),
+            "a message was stored twice in {session}"
+        );
+        stored.insert(session.clone(), randoms);
+    }
+    let outcomes = outcomes.lock().unwrap();
+    assert_eq!(outcomes.len(), 2000);
+    let (mut ok, mut failed) = (0, 0);
+    for (session, random, result) in outcomes.iter() {
+        let count = stored[session]
+            .iter()
+            .filter(|r| **r == u64::from(*random))
+            .count();
+        match result {
+            Ok(sent) => {
+                ok += 1;
+                assert_eq!(sent.msg_random, *random);
+                assert_eq!(
+                    count, 1,
+                    "message {random} reported sent but stored {count} times"
+                );
+            }
+            Err(e) => {
+                failed += 1;
+                assert!(!e.message().is_empty());
+                assert!(matches!(
+                    e.kind(),
+                    ErrorKind::Server
+                        | ErrorKind::Network
+                        | ErrorKind::Timeout
+                        | ErrorKind::BadResponse
+                ));
+                if !e.maybe_applied() {
+                    assert_eq!(
+                        count, 0,
+                        "message {random} reported not applied but stored: {e}"
+                    );
+                }
+            }
+        }
+    }
+    let told: usize = stored.values().map(Vec::len).sum();
+    assert!(told <= 2000);
+    assert!(ok >= 1990, "{ok} of 2000 succeeded, {failed} failed");
+    eprintln!(
+        "send_msg under ~20% faults: {ok} succeeded, {failed} failed with a reason, {told} stored, 0 duplicates"
+    );
+}
+
+#[test]
+fn transfers_and_ends_under_faults_leave_the_state_the_caller_was_told() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    for i in 0..10 {
+        emulator.control().upsert_agent(
+            timdesk_emulator::Agent {
+                id: format!("agent{i}"),
+                group_id: 3067,
+                online: true,
+                capacity: 100,
+            },
+            None,
+        );
+    }
+    let sessions = new_sessions(&emulator, 300);
+    inject_mixed_faults(&emulator, Endpoint::TransferToHuman.path());
+    inject_mixed_faults(&emulator, Endpoint::EndSession.path());
+    let client = client(&emulator, Duration::from_millis(250), patient());
+    let mut told_transferred = Vec::new();
+    for session in &sessions {
+        let result = client.transfer_to_human(&TransferToHuman::new(session.clone()));
+        std::thread::sleep(Duration::from_millis(1));
+        let state = emulator.control().session(session).unwrap()["state"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        match result {
+            Ok(t) => {
+                assert_eq!(state, "with_agent", "{session}");
+                assert_eq!(
+                    emulator.control().session(session).unwrap()["agent_id"],
+                    t.agent_id.as_str()
+                );
+                told_transferred.push(session.clone());
+            }
+            Err(e) if e.maybe_applied() => {
+                assert!(state == "with_agent" || state == "chatbot_reception", "{e}")
+            }
+            Err(e) => assert_eq!(
+                state, "chatbot_reception",
+                "told {e} but the session is {state}"
+            ),
+        }
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let mut ended = 0;
+    for session in &told_transferred {
+        let result = client.end_session(session);
+        std::thread::sleep(Duration::from_millis(1));
+        let state = emulator.control().session(session).unwrap()["state"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        match result {
+            Ok(()) => {
+                assert_eq!(state, "ended", "{session}");
+                ended += 1;
+            }
+            Err(e) if e.maybe_applied() => {}
+            Err(e) => assert_eq!(state, "with_agent", "told {e} but the session is {state}"),
+        }
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let cdrs = emulator.control().cdrs();
+    let ids: Vec<&str> = cdrs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["SessionId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        ids.iter().collect::<HashSet<_>>().len(),
+        "one CDR per ended session"
+    );
+    assert!(
+        ended >= told_transferred.len() - 3,
+        "{ended} of {} ended",
+        told_transferred.len()
+    );
+    assert!(
+        told_transferred.len() >= 290,
+        "{} of 300 transferred",
+        told_transferred.len()
+    );
+}
+
+fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// 16 threads × `calls` mixed calls on one client; returns the number of failures.
+fn mixed_load(client: &Client, session: &str, calls: usize) -> usize {
+    let failures = Arc::new(AtomicUsize::new(0));
+    let threads: Vec<_> = (0..16u32)
+        .map(|t| {
+            let (client, session, failures) =
+                (client.clone(), session.to_owned(), failures.clone());
+            std::thread::spawn(move || {
+                let mut message =
+                    SendMsg::in_session(session, vec![MsgElement::text("same message")]);
+                message.msg_random = Some(t);
+                let delete = DeleteRecentContact {
+                    from_account: "user_dave".into(),
+                    peer: ContactPeer::Account("nobody".into()),
+                    clear_roaming: true,
+                };
+                for i in 0..calls {
+                    let result = match i % 4 {
+                        0 => client.send_msg(&message).map(drop),
+                        1 => client.describe_im_cdr_list(&CdrQuery::new(0, 1)).map(drop),
+                        2 => client.delete_recent_contact(&delete),
+                        _ => client
+                            .call_idempotent(
+                                "desk_http_svc/describe_im_cdr_list",
+                                &serde_json::json!({"StartTimestamp": 0, "EndTimestamp": 1}),
+                            )
+                            .map(drop),
+                    };
+                    if result.is_err() {
+                        failures.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    failures.load(Ordering::Relaxed)
+}
+
+#[test]
+fn sixteen_threads_share_a_client_without_errors_and_memory_stays_flat() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    emulator
+        .control()
+        .set_rate_limit(Endpoint::RecentContactDelete, None);
+    let client = client(&emulator, Duration::from_secs(10), patient());
+    let session = "fd8a2e30-54de-4e40-bcaf-02718409c5cf";
+    assert_eq!(mixed_load(&client, session, 100), 0);
+    let warm = rss_kib();
+    let started = Instant::now();
+    assert_eq!(
+        mixed_load(&client, session, 500),
+        0,
+        "no errors without injected faults"
+    );
+    let after = rss_kib();
+    eprintln!(
+        "16 threads x 500 mixed calls in {:?}; RSS {warm} KiB after warm-up, {after} KiB after",
+        started.elapsed()
+    );
+    assert!(
+        after <= warm + warm / 10 + 4096,
+        "RSS grew from {warm} KiB to {after} KiB"
+    );
+    assert_eq!(
+        stored_randoms(&emulator, session).len(),
+        16,
+        "each thread's repeated message stored once"
+    );
+}
+
+#[test]
+fn a_burst_over_the_rate_limit_succeeds_through_backoff_or_says_rate_limited() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let refusals = Arc::new(AtomicUsize::new(0));
+    let counter = refusals.clone();
+    let app = emulator.app();
+    let mut config = Config::new(app.sdkappid, app.secret_key.clone())
+        .admin(app.admin.clone())
+        .base_url(emulator.base_url());
+    config.on_event = Some(Arc::new(move |e: &Event| {
+        if let Event::Retry { error, .. } = e {
+            if error.kind() == ErrorKind::RateLimited {
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }));
+    let burst = |config: Config| -> (usize, usize) {
+        let client = Client::new(config).unwrap();
+        let results: Vec<_> = (0..6)
+            .map(|_| {
+                let client = client.clone();
+                std::thread::spawn(move || {
+                    let delete = DeleteRecentContact {
+                        from_account: "user_dave".into(),
+                        peer: ContactPeer::Account("x".into()),
+                        clear_roaming: false,
+                    };
+                    (0..100)
+                        .map(|_| client.delete_recent_contact(&delete))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .flat_map(|t| t.join().unwrap())
+            .collect();
+        let ok = results.iter().filter(|r| r.is_ok()).count();
+        if let Some(Err(e)) = results.iter().find(|r| r.is_err()) {
+            eprintln!("first failure of the burst: {e}");
+        }
+        let limited = results.iter().filter(|r| matches!(r, Err(e) if e.kind() == ErrorKind::RateLimited && e.code() == Some(60007))).count();
+        assert_eq!(
+            ok + limited,
+            600,
+            "every call succeeded or said it was rate limited"
+        );
+        (ok, limited)
+    };
+    let (ok, limited) = burst(config.clone());
+    let retried = refusals.swap(0, Ordering::Relaxed);
+    assert!(
+        retried > 0,
+        "600 calls from 6 threads should meet the 200/s limit"
+    );
+    eprintln!(
+        "burst of 600 deletes at the 200/s limit: {ok} succeeded, {limited} rate limited, {retried} retries"
+    );
+
+    config.max_requests_per_second = Some(150);
+    std::thread::sleep(Duration::from_millis(1100)); // the server's one-second window resets
+    let started = Instant::now();
+    let (ok, _) = burst(config);
+    assert_eq!(ok, 600);
+    assert_eq!(
+        refusals.load(Ordering::Relaxed),
+        0,
+        "the client-side limit keeps under the server's"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(3900),
+        "600 calls at 150/s take 4 s, not {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn the_emulator_survives_malformed_requests() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let addr = emulator.addr();
+    let garbage: Vec<Vec<u8>> = vec![
+        b"GARBAGE\r\n\r\n".to_vec(),
+        b"POST /v4/desk_http_svc/send_msg HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n".to_vec(),
+        b"POST /v4/desk_http_svc/send_msg?sdkappid=%ff%fe&usersig=%00 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n{\x00}".to_vec(),
+        b"POST /v4/%2e%2e/%2e%2e HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n".to_vec(),
+        b"POST /__control/faults HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\n\r\n{\"kind\": 7}x".to_vec(),
+        vec![0xff; 70_000],
+    ];
+    for bytes in garbage {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
+        let _ = stream.write_all(&bytes);
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+        let _ = stream.read_to_end(&mut Vec::new());
+    }
+    let client = client(&emulator, Duration::from_secs(5), patient());
+    let body: Value = client
+        .call(
+            "desk_http_svc/describe_im_cdr_list",
+            &serde_json::json!({"StartTimestamp": 0, "EndTimestamp": 1}),
+        )
+        .unwrap();
+    assert_eq!(body["ErrorCode"], 0, "still serving after the garbage");
+}
