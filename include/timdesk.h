@@ -68,6 +68,8 @@ typedef struct timdesk_config {
   const char *proxy;
   // Extra trusted CA certificates, PEM text; NULL for none.
   const char *ca_bundle_pem;
+  // A client-side limit on requests per second across threads; 0 for none.
+  uint32_t max_requests_per_second;
 } timdesk_config;
 
 // A message for timdesk_send_msg. Give `session_id`, or `from_account` and `to_account`.

@@ -158,6 +158,8 @@ type Config struct {
 	RetryBaseDelay time.Duration // default 100 ms, doubling
 	Proxy          string
 	CABundlePEM    string // extra trusted CA certificates, PEM
+	// MaxRequestsPerSecond paces this client's requests across goroutines; 0 for none.
+	MaxRequestsPerSecond uint32
 }
 
 // Client is a client of one application's server API, safe for concurrent use.
@@ -181,17 +183,18 @@ func NewClient(cfg Config) (*Client, error) {
 	var cs cstrings
 	defer cs.free()
 	config := C.timdesk_config{
-		sdkappid:            C.uint64_t(cfg.SDKAppID),
-		secret_key:          cs.optional(cfg.SecretKey),
-		admin:               cs.optional(cfg.Admin),
-		region:              cs.optional(cfg.Region),
-		endpoint:            cs.optional(cfg.Endpoint),
-		timeout_ms:          millis(cfg.Timeout),
-		connect_timeout_ms:  millis(cfg.ConnectTimeout),
-		max_attempts:        C.uint32_t(cfg.MaxAttempts),
-		retry_base_delay_ms: millis(cfg.RetryBaseDelay),
-		proxy:               cs.optional(cfg.Proxy),
-		ca_bundle_pem:       cs.optional(cfg.CABundlePEM),
+		sdkappid:                C.uint64_t(cfg.SDKAppID),
+		secret_key:              cs.optional(cfg.SecretKey),
+		admin:                   cs.optional(cfg.Admin),
+		region:                  cs.optional(cfg.Region),
+		endpoint:                cs.optional(cfg.Endpoint),
+		timeout_ms:              millis(cfg.Timeout),
+		connect_timeout_ms:      millis(cfg.ConnectTimeout),
+		max_attempts:            C.uint32_t(cfg.MaxAttempts),
+		retry_base_delay_ms:     millis(cfg.RetryBaseDelay),
+		proxy:                   cs.optional(cfg.Proxy),
+		ca_bundle_pem:           cs.optional(cfg.CABundlePEM),
+		max_requests_per_second: C.uint32_t(cfg.MaxRequestsPerSecond),
 	}
 	var ptr *C.timdesk_client
 	var cerr *C.timdesk_error

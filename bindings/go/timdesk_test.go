@@ -3,6 +3,9 @@ package timdesk_test
 import (
 	"encoding/json"
 	"errors"
+	"os"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -214,5 +217,72 @@ func TestUserSig(t *testing.T) {
 	}
 	if timdesk.Version() == "" {
 		t.Fatal("no version")
+	}
+}
+
+func rssKiB(t *testing.T) int {
+	t.Helper()
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			kib, _ := strconv.Atoi(strings.Fields(line)[1])
+			return kib
+		}
+	}
+	t.Fatal("no VmRSS")
+	return 0
+}
+
+func TestSixteenGoroutinesFiveHundredMixedCallsMemoryFlat(t *testing.T) {
+	emu, client := setup(t)
+	control(t, emu, "POST", "/rate_limits", map[string]any{"path": "recentcontact/delete", "per_second": nil})
+	load := func(calls int) int {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		failures := 0
+		for g := 0; g < 16; g++ {
+			wg.Add(1)
+			go func(g uint32) {
+				defer wg.Done()
+				random := g
+				for i := 0; i < calls; i++ {
+					var err error
+					switch i % 4 {
+					case 0:
+						_, err = client.SendMsg(timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.Text("same")}, MsgRandom: &random})
+					case 1:
+						_, err = client.DescribeIMCdrList(timdesk.CdrQuery{Start: 0, End: 1})
+					case 2:
+						err = client.DeleteRecentContact("user_dave", "nobody", "", false)
+					default:
+						_, err = client.Call("desk_http_svc/describe_im_cdr_list", map[string]any{"StartTimestamp": 0, "EndTimestamp": 1}, true)
+					}
+					if err != nil {
+						mu.Lock()
+						failures++
+						mu.Unlock()
+					}
+				}
+			}(uint32(g))
+		}
+		wg.Wait()
+		return failures
+	}
+	if n := load(100); n != 0 {
+		t.Fatalf("%d failures in the warm-up", n)
+	}
+	debug.FreeOSMemory()
+	warm := rssKiB(t)
+	if n := load(500); n != 0 {
+		t.Fatalf("%d failures", n)
+	}
+	debug.FreeOSMemory()
+	after := rssKiB(t)
+	t.Logf("RSS %d KiB after warm-up, %d KiB after 16 x 500 calls", warm, after)
+	if after > warm+warm/10+4096 {
+		t.Fatalf("RSS grew from %d KiB to %d KiB", warm, after)
 	}
 }

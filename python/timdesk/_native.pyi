@@ -129,6 +129,7 @@ class Client:
         usersig_ttl: int = 86400,
         proxy: Optional[str] = None,
         ca_bundle: Union[bytes, str, None] = None,
+        max_requests_per_second: Optional[int] = None,
     ) -> Client: ...
     @staticmethod
     def from_env() -> Client: ...

@@ -135,6 +135,7 @@ struct Config {
     uint32_t retry_base_delay_ms = 0;
     std::string proxy;
     std::string ca_bundle_pem;
+    uint32_t max_requests_per_second = 0; ///< client-side pacing across threads; 0 for none
 };
 
 /// The outcome of transfer_to_human.
@@ -189,6 +190,7 @@ public:
         config.retry_base_delay_ms = c.retry_base_delay_ms;
         config.proxy = detail::or_null(c.proxy);
         config.ca_bundle_pem = detail::or_null(c.ca_bundle_pem);
+        config.max_requests_per_second = c.max_requests_per_second;
         timdesk_client *raw = nullptr;
         detail::call([&](timdesk_error **err) { return timdesk_client_new(&config, &raw, err); });
         handle_.reset(raw);

@@ -49,6 +49,7 @@ fn main() {
         retry_base_delay_ms: 0,
         proxy: std::ptr::null(),
         ca_bundle_pem: std::ptr::null(),
+        max_requests_per_second: 0,
     };
     let mut c_client: *mut timdesk_client = null_mut();
     assert_eq!(

@@ -40,6 +40,8 @@ pub struct timdesk_config {
     pub proxy: *const c_char,
     /// Extra trusted CA certificates, PEM text; NULL for none.
     pub ca_bundle_pem: *const c_char,
+    /// A client-side limit on requests per second across threads; 0 for none.
+    pub max_requests_per_second: u32,
 }
 
 /// A client of one application's server API. Safe to share between threads.

@@ -71,10 +71,11 @@ fn logging_hook(py: Python<'_>) -> PyResult<timdesk::EventHook> {
 impl Client {
     /// A client for one application. Give `region` (china, singapore, seoul, frankfurt,
     /// silicon-valley, jakarta) or `endpoint` (a base URL such as the emulator's), not both.
+    /// `max_requests_per_second` paces this client's requests across threads.
     #[new]
     #[pyo3(signature = (*, sdkappid, secret_key, admin="administrator", region=None, endpoint=None, timeout=10.0,
         connect_timeout=5.0, max_attempts=4, retry_base_delay=0.1, retry_max_delay=2.0, retry_max_elapsed=15.0,
-        usersig_ttl=86400, proxy=None, ca_bundle=None))]
+        usersig_ttl=86400, proxy=None, ca_bundle=None, max_requests_per_second=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -92,6 +93,7 @@ impl Client {
         usersig_ttl: u64,
         proxy: Option<String>,
         ca_bundle: Option<&Bound<'_, PyAny>>,
+        max_requests_per_second: Option<u32>,
     ) -> PyResult<Self> {
         let mut config =
             Config::new(bounded(sdkappid, "sdkappid", 0, u64::MAX)?, secret_key).admin(admin);

@@ -30,3 +30,10 @@ pub use config::{Config, Event, EventHook, RetryPolicy, Target};
 pub use error::{Error, Result};
 pub use region::Region;
 pub use transport::MAX_RESPONSE_BYTES;
+
+/// Internal parsers, exposed to the fuzz targets only (feature `fuzzing`).
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::transport::parse_answer_for_fuzzing as parse_answer;
+}

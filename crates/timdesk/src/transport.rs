@@ -359,6 +359,14 @@ fn parse_answer(status: u16, content_type: &str, bytes: &[u8]) -> Result<Value, 
     Err(Failure::Refused(Error::api(code, info)))
 }
 
+/// [`parse_answer`] with the failure flattened, for the fuzz targets.
+#[cfg(feature = "fuzzing")]
+pub fn parse_answer_for_fuzzing(status: u16, content_type: &str, bytes: &[u8]) -> Result<Value> {
+    parse_answer(status, content_type, bytes).map_err(|f| match f {
+        Failure::NotSent(e) | Failure::Refused(e) | Failure::AnswerLost(e) => e,
+    })
+}
+
 /// Classifies a transport error, keeping the URL (and with it the UserSig) out of it.
 fn classify(e: reqwest::Error, sig: &str) -> Failure {
     let e = e.without_url();

@@ -186,6 +186,7 @@ fn transfers_and_ends_under_faults_leave_the_state_the_caller_was_told() {
     inject_mixed_faults(&emulator, Endpoint::EndSession.path());
     let client = client(&emulator, Duration::from_millis(250), patient());
     let mut told_transferred = Vec::new();
+    let (mut maybe, mut refused) = (0, 0);
     for session in &sessions {
         let result = client.transfer_to_human(&TransferToHuman::new(session.clone()));
         std::thread::sleep(Duration::from_millis(1));
@@ -203,14 +204,26 @@ fn transfers_and_ends_under_faults_leave_the_state_the_caller_was_told() {
                 told_transferred.push(session.clone());
             }
             Err(e) if e.maybe_applied() => {
+                maybe += 1;
                 assert!(state == "with_agent" || state == "chatbot_reception", "{e}")
             }
-            Err(e) => assert_eq!(
-                state, "chatbot_reception",
-                "told {e} but the session is {state}"
-            ),
+            Err(e) => {
+                refused += 1;
+                assert_eq!(
+                    state, "chatbot_reception",
+                    "told {e} but the session is {state}"
+                );
+            }
         }
     }
+    eprintln!(
+        "300 transfers under ~20% faults: {} told done, {maybe} told maybe applied, {refused} told not done",
+        told_transferred.len()
+    );
+    assert!(
+        refused <= 3,
+        "{refused} transfers failed outright: the retry budget should absorb the faults"
+    );
     std::thread::sleep(Duration::from_millis(500));
     let mut ended = 0;
     for session in &told_transferred {
@@ -243,13 +256,8 @@ fn transfers_and_ends_under_faults_leave_the_state_the_caller_was_told() {
         "one CDR per ended session"
     );
     assert!(
-        ended >= told_transferred.len() - 3,
+        ended + 3 >= told_transferred.len(),
         "{ended} of {} ended",
-        told_transferred.len()
-    );
-    assert!(
-        told_transferred.len() >= 290,
-        "{} of 300 transferred",
         told_transferred.len()
     );
 }
