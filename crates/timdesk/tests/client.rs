@@ -1,5 +1,7 @@
 //! The client against the emulator, through real HTTP: every endpoint, every error kind,
 //! retries under each fault, UserSig renewal, validation, threads and secrets.
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -25,10 +27,7 @@ fn fast_retries() -> RetryPolicy {
 }
 
 fn config_for(emulator: &Emulator) -> Config {
-    let app = emulator.app();
-    Config::new(app.sdkappid, app.secret_key.clone())
-        .admin(app.admin.clone())
-        .base_url(emulator.base_url())
+    common::config_for(emulator)
         .retry(fast_retries())
         .timeout(Duration::from_secs(5))
 }
@@ -41,16 +40,6 @@ fn setup() -> (Emulator, Client) {
 
 fn hello(session: &str) -> SendMsg {
     SendMsg::in_session(session, vec![MsgElement::text("hello")])
-}
-
-fn delivered(emulator: &Emulator, session: &str) -> Vec<u64> {
-    let messages = emulator.control().messages(session).unwrap();
-    messages
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["msg_random"].as_u64().unwrap())
-        .collect()
 }
 
 fn fault(path: &str, action: FaultAction, count: u32) -> Fault {
@@ -410,7 +399,7 @@ fn retryable_codes_are_retried_with_the_same_msg_random() {
     let sent = client.send_msg(&hello(ALICE)).unwrap();
     assert_eq!(control.request_count(SEND), 3);
     assert_eq!(
-        delivered(&emulator, ALICE),
+        common::stored_randoms(&emulator, ALICE),
         vec![u64::from(sent.msg_random)]
     );
 
@@ -478,7 +467,7 @@ fn every_fault_on_send_msg_still_delivers_exactly_once() {
     ));
     std::thread::sleep(Duration::from_millis(700));
     assert_eq!(
-        delivered(&emulator, ALICE),
+        common::stored_randoms(&emulator, ALICE),
         expected,
         "each message once, despite the lost answers"
     );
@@ -534,7 +523,7 @@ fn the_generic_call_does_not_repeat_a_request_whose_answer_was_lost() {
     control.inject(fault(SEND, FaultAction::DropAfterApply, 1));
     client.call_idempotent(SEND, &body).unwrap();
     assert_eq!(control.request_count(SEND), 3);
-    assert_eq!(delivered(&emulator, ALICE), vec![99]);
+    assert_eq!(common::stored_randoms(&emulator, ALICE), vec![99]);
     control.inject(fault(SEND, FaultAction::DropBeforeApply, 1));
     client.call(SEND, &body).unwrap_err();
 }
@@ -645,7 +634,7 @@ fn one_client_is_shared_by_threads() {
         .flat_map(|h| h.join().unwrap())
         .map(u64::from)
         .collect();
-    let mut got = delivered(&emulator, ALICE);
+    let mut got = common::stored_randoms(&emulator, ALICE);
     sent.sort_unstable();
     got.sort_unstable();
     sent.dedup();

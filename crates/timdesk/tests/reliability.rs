@@ -1,5 +1,7 @@
 //! Nothing is lost and nothing is duplicated: the client under injected faults, shared by
 //! many threads, and against rate limits, checked through the emulator's control API.
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,15 +15,7 @@ use timdesk::{Client, Config, ErrorKind, Event, RetryPolicy};
 use timdesk_emulator::{Emulator, EmulatorConfig, Endpoint, Fault, FaultAction, NewSession};
 
 fn client(emulator: &Emulator, timeout: Duration, retry: RetryPolicy) -> Client {
-    let app = emulator.app();
-    Client::new(
-        Config::new(app.sdkappid, app.secret_key.clone())
-            .admin(app.admin.clone())
-            .base_url(emulator.base_url())
-            .timeout(timeout)
-            .retry(retry),
-    )
-    .unwrap()
+    Client::new(common::config_for(emulator).timeout(timeout).retry(retry)).unwrap()
 }
 
 fn patient() -> RetryPolicy {
@@ -71,16 +65,6 @@ fn new_sessions(emulator: &Emulator, n: usize) -> Vec<String> {
         .collect()
 }
 
-fn stored_randoms(emulator: &Emulator, session: &str) -> Vec<u64> {
-    let messages = emulator.control().messages(session).unwrap();
-    messages
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["msg_random"].as_u64().unwrap())
-        .collect()
-}
-
 #[test]
 fn two_thousand_messages_under_twenty_percent_faults_arrive_exactly_once() {
     let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
@@ -114,7 +98,7 @@ fn two_thousand_messages_under_twenty_percent_faults_arrive_exactly_once() {
 
     let mut stored: HashMap<String, Vec<u64>> = HashMap::new();
     for session in sessions.iter() {
-        let randoms = stored_randoms(&emulator, session);
+        let randoms = common::stored_randoms(&emulator, session);
         let unique: HashSet<_> = randoms.iter().collect();
         assert_eq!(
             unique.len(),
@@ -190,10 +174,7 @@ fn transfers_and_ends_under_faults_leave_the_state_the_caller_was_told() {
     for session in &sessions {
         let result = client.transfer_to_human(&TransferToHuman::new(session.clone()));
         std::thread::sleep(Duration::from_millis(1));
-        let state = emulator.control().session(session).unwrap()["state"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let state = common::session_state(&emulator, session);
         match result {
             Ok(t) => {
                 assert_eq!(state, "with_agent", "{session}");
@@ -229,10 +210,7 @@ fn transfers_and_ends_under_faults_leave_the_state_the_caller_was_told() {
     for session in &told_transferred {
         let result = client.end_session(session);
         std::thread::sleep(Duration::from_millis(1));
-        let state = emulator.control().session(session).unwrap()["state"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let state = common::session_state(&emulator, session);
         match result {
             Ok(()) => {
                 assert_eq!(state, "ended", "{session}");
@@ -335,7 +313,7 @@ fn sixteen_threads_share_a_client_without_errors_and_memory_stays_flat() {
         "RSS grew from {warm} KiB to {after} KiB"
     );
     assert_eq!(
-        stored_randoms(&emulator, session).len(),
+        common::stored_randoms(&emulator, session).len(),
         16,
         "each thread's repeated message stored once"
     );
