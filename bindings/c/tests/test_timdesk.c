@@ -399,6 +399,21 @@ static void test_hostile_input(timdesk_client *client) {
     free(body);
     free(big);
 
+    /* A refused connection: the error names the failure, never the key or the UserSig. */
+    timdesk_config refused = {0};
+    refused.sdkappid = 1;
+    refused.secret_key = "c-suite-secret-key";
+    refused.endpoint = "http://127.0.0.1:9";
+    refused.max_attempts = 1;
+    timdesk_client *nowhere = NULL;
+    CHECK(timdesk_client_new(&refused, &nowhere, NULL) == TIMDESK_STATUS_OK);
+    err = NULL;
+    EXPECT(timdesk_end_session(nowhere, ALICE, &err), TIMDESK_STATUS_NETWORK, "refused connection");
+    CHECK(strstr(timdesk_error_message(err), "c-suite-secret-key") == NULL);
+    CHECK(strstr(timdesk_error_message(err), "usersig=") == NULL);
+    timdesk_error_free(err);
+    timdesk_client_free(nowhere);
+
     /* Freeing NULL, and NULL errors. */
     timdesk_client_free(NULL);
     timdesk_cdr_iter_free(NULL);

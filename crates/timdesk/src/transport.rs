@@ -510,6 +510,39 @@ mod tests {
     }
 
     #[test]
+    fn the_admin_usersig_is_cached_then_renewed_at_half_its_validity() {
+        let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = events.clone();
+        let hook: EventHook =
+            std::sync::Arc::new(move |e: &Event| sink.lock().unwrap().push(e.clone()));
+        let admin = AdminSig {
+            signer: Signer::new(1, "k"),
+            admin: "administrator".into(),
+            ttl: 2,
+            cached: RwLock::new(None),
+        };
+        let first = admin.current(Some(&hook));
+        assert!(
+            Arc::ptr_eq(&first, &admin.current(Some(&hook))),
+            "cached, not regenerated"
+        );
+        assert!(events.lock().unwrap().is_empty());
+        std::thread::sleep(Duration::from_millis(2100));
+        let renewed = admin.current(Some(&hook));
+        assert_ne!(first, renewed);
+        assert_eq!(
+            events.lock().unwrap().as_slice(),
+            [Event::UserSigRenewed { reason: "expiring" }]
+        );
+        let doc = Signer::new(1, "k")
+            .verify(&renewed, "administrator")
+            .unwrap();
+        assert_eq!(doc.expire, 2);
+        admin.invalidate();
+        assert!(!Arc::ptr_eq(&renewed, &admin.current(None)));
+    }
+
+    #[test]
     fn redaction_removes_every_copy() {
         assert_eq!(redact("a SIG b SIG", "SIG"), "a <redacted> b <redacted>");
     }
