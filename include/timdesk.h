@@ -195,6 +195,19 @@ timdesk_status timdesk_transfer_to_human(const struct timdesk_client *client,
                                          bool *out_in_queue,
                                          struct timdesk_error **err);
 
+// The desk's card message (title, description, picture URL, link URL) as one MsgBody
+// element in JSON, ready to go into `timdesk_message.msg_body_json`'s array. On success
+// `*out_element_json` receives it (free with timdesk_string_free).
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+timdesk_status timdesk_card_element_json(const char *header,
+                                         const char *desc,
+                                         const char *pic,
+                                         const char *url,
+                                         char **out_element_json,
+                                         struct timdesk_error **err);
+
 // desk_http_svc/send_msg, delivered once even when retried. On success
 // `*out_msg_random` (may be NULL) receives the MsgRandom used.
 //

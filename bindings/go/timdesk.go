@@ -305,14 +305,18 @@ func Custom(data string) Element {
 	return Element{"MsgType": "TIMCustomElem", "MsgContent": map[string]any{"Data": data}}
 }
 
-// Card is the desk's card message.
-func Card(header, desc, pic, url string) Element {
-	payload, _ := json.Marshal(map[string]any{
-		"src":                   "22",
-		"content":               map[string]string{"header": header, "desc": desc, "pic": pic, "url": url},
-		"customerServicePlugin": 0,
-	})
-	return Custom(string(payload))
+// Card is the desk's card message, in the format the core defines.
+func Card(header, desc, pic, url string) (Element, error) {
+	var cs cstrings
+	defer cs.free()
+	var out *C.char
+	var cerr *C.timdesk_error
+	if err := check(C.timdesk_card_element_json(cs.of(header), cs.of(desc), cs.of(pic), cs.of(url), &out, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	var element Element
+	err := json.Unmarshal([]byte(take(out)), &element)
+	return element, err
 }
 
 // Message is a message for SendMsg: set SessionID, or FromAccount and ToAccount.

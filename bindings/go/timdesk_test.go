@@ -56,7 +56,11 @@ func TestWholeSession(t *testing.T) {
 		t.Fatalf("transfer: %+v %v", tr, err)
 	}
 	random := uint32(99)
-	got, err := client.SendMsg(timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.Text("hi"), timdesk.Card("Order", "2 items", "p", "u")}, MsgRandom: &random, CloudCustomData: "ccd"})
+	card, err := timdesk.Card("Order", "2 items", "p", "u")
+	if err != nil || card["MsgType"] != "TIMCustomElem" {
+		t.Fatalf("card: %v %v", card, err)
+	}
+	got, err := client.SendMsg(timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.Text("hi"), card}, MsgRandom: &random, CloudCustomData: "ccd"})
 	if err != nil || got != 99 {
 		t.Fatalf("send: %d %v", got, err)
 	}

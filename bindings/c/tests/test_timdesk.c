@@ -319,6 +319,17 @@ static void test_generic_call_and_faults(timdesk_emulator *emu, timdesk_client *
     timdesk_error_free(err);
 }
 
+static void test_card_element(void) {
+    char *card = NULL;
+    timdesk_error *err = NULL;
+    EXPECT(timdesk_card_element_json("Order 42", "2 items", "https://x/p.jpg", "https://x/o", &card, &err), TIMDESK_STATUS_OK, "card");
+    CHECK(card != NULL && strstr(card, "\"MsgType\":\"TIMCustomElem\"") != NULL && strstr(card, "Order 42") != NULL);
+    timdesk_string_free(card);
+    EXPECT(timdesk_card_element_json(NULL, "d", "p", "u", &card, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "card without header");
+    CHECK(strstr(timdesk_error_message(err), "header") != NULL);
+    timdesk_error_free(err);
+}
+
 static void test_usersig(void) {
     const uint8_t userbuf[] = {0, 255, 10};
     char *sig = NULL, *doc = NULL;
@@ -482,6 +493,7 @@ int main(void) {
     test_cdr_iterator(emu, client);
     test_generic_call_and_faults(emu, client);
     test_usersig();
+    test_card_element();
     test_hostile_input(client);
     test_threads_share_a_client(client);
 

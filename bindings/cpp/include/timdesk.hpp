@@ -388,6 +388,16 @@ inline std::string decode(const std::string &usersig) {
 
 } // namespace usersig
 
+/// The desk's card message as one MsgBody element in JSON (put it in the body's array).
+inline std::string card_element(const std::string &header, const std::string &desc, const std::string &pic,
+                                const std::string &url) {
+    char *element = nullptr;
+    detail::call([&](timdesk_error **err) {
+        return timdesk_card_element_json(header.c_str(), desc.c_str(), pic.c_str(), url.c_str(), &element, err);
+    });
+    return detail::take(element);
+}
+
 /// The library's version, e.g. "0.1.0".
 inline std::string version() { return timdesk_version(); }
 

@@ -38,7 +38,9 @@ TEST_F(TimdeskTest, WholeSession) {
     options.cloud_custom_data = "ccd";
     EXPECT_EQ(client.send_msg_in_session(ALICE, TEXT, options), 77u);
     EXPECT_NE(emulator.control("GET", "/sessions/" + ALICE).find("\"msg_random\":77"), std::string::npos);
-    client.send_msg_between("shannon@qq.com", "user_alice", TEXT);
+    auto card = timdesk::card_element("Order 42", "2 items", "https://x/p.jpg", "https://x/o");
+    EXPECT_NE(card.find("TIMCustomElem"), std::string::npos);
+    client.send_msg_between("shannon@qq.com", "user_alice", "[" + card + "]");
     client.end_session(ALICE);
     auto page = client.describe_im_cdr_list(0, 4000000000ull, 100);
     EXPECT_NE(page.find("\"TotalCount\":1"), std::string::npos);

@@ -226,6 +226,34 @@ pub struct timdesk_message {
     pub msg_random: u32,
 }
 
+/// The desk's card message (title, description, picture URL, link URL) as one MsgBody
+/// element in JSON, ready to go into `timdesk_message.msg_body_json`'s array. On success
+/// `*out_element_json` receives it (free with timdesk_string_free).
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_card_element_json(
+    header: *const c_char,
+    desc: *const c_char,
+    pic: *const c_char,
+    url: *const c_char,
+    out_element_json: *mut *mut c_char,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let slot = out(out_element_json, "out_element_json")?;
+        let card = timdesk::api::Card {
+            header: string(header, "header")?.to_owned(),
+            desc: string(desc, "desc")?.to_owned(),
+            pic: string(pic, "pic")?.to_owned(),
+            url: string(url, "url")?.to_owned(),
+        };
+        *slot = c_string(MsgElement::card(&card).to_json().to_string(), "the card")?;
+        Ok(())
+    })
+}
+
 /// desk_http_svc/send_msg, delivered once even when retried. On success
 /// `*out_msg_random` (may be NULL) receives the MsgRandom used.
 ///
