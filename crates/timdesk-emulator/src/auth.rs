@@ -11,7 +11,7 @@ use crate::endpoints::Endpoint;
 /// | check | code |
 /// |---|---|
 /// | sdkappid missing | 60012 |
-/// | sdkappid not a number, random not a u32, contenttype not `json` | 60002 |
+/// | sdkappid not a number, random not an unsigned decimal integer, contenttype not `json` | 60002 |
 /// | sdkappid not this app's | 70020 |
 /// | identifier or usersig missing | 60004 |
 /// | usersig: not decodable 70003, another sdkappid 70014, another identifier 70013, wrong key 70009, expired 70001 | |
@@ -43,14 +43,15 @@ pub(crate) fn check(
     let sdkappid: u64 = sdkappid
         .parse()
         .map_err(|_| ApiError::new(60002, format!("sdkappid {sdkappid:?} is not a number")))?;
-    if random
+    // The docs ask for a u32, but widely used SDKs send nanosecond timestamps and the
+    // server takes them: any unsigned decimal integer is accepted.
+    if !random
         .as_deref()
-        .and_then(|r| r.parse::<u32>().ok())
-        .is_none()
+        .is_some_and(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit()))
     {
         return Err(ApiError::new(
             60002,
-            "random must be a 32-bit unsigned integer (0 to 4294967295)",
+            "random must be an unsigned decimal integer",
         ));
     }
     if contenttype.as_deref() != Some("json") {

@@ -12,7 +12,7 @@ use timdesk::usersig::Signer;
 use crate::endpoints::Endpoint;
 use crate::faults::{Fault, RateLimit};
 use crate::seed;
-use crate::world::{Agent, NewSession, World};
+use crate::world::{Agent, DedupWindow, MemberStatus, NewSession, WorkingHours, World};
 
 /// The emulated application: what a client needs to talk to the emulator.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +50,32 @@ pub(crate) struct Inner {
     pub(crate) limits: HashMap<Endpoint, RateLimit>,
     requests: BTreeMap<String, u64>,
     rng: u64,
+    clock: Clock,
+}
+
+/// The emulator's clock: the system's, shifted, or frozen at a time a test chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Clock {
+    /// The system clock plus this many seconds.
+    Real { offset: i64 },
+    /// Stopped at this Unix time.
+    Frozen { at: u64 },
+}
+
+impl Clock {
+    fn now(self) -> u64 {
+        match self {
+            Self::Real { offset } => now().saturating_add_signed(offset),
+            Self::Frozen { at } => at,
+        }
+    }
+
+    fn to_json(self) -> Value {
+        match self {
+            Self::Real { offset } => json!({"mode": "real", "offset_seconds": offset, "now": self.now()}),
+            Self::Frozen { at } => json!({"mode": "frozen", "now": at}),
+        }
+    }
 }
 
 impl Inner {
@@ -71,7 +97,13 @@ impl Inner {
             limits,
             requests: BTreeMap::new(),
             rng,
+            clock: Clock::Real { offset: 0 },
         }
+    }
+
+    /// The emulated time (Unix seconds).
+    pub(crate) fn now(&self) -> u64 {
+        self.clock.now()
     }
 
     /// A fresh version-4 UUID, the shape of a SessionId.
@@ -188,15 +220,59 @@ impl Control {
     pub fn create_session(&self, new: NewSession) -> Result<String, String> {
         let mut inner = self.lock();
         let id = inner.uuid();
-        inner.world.create_session(new, now(), || id)
+        let now = inner.now();
+        inner.world.create_session(new, now, || id)
     }
 
     /// Ends a session as something other than the API would (e.g. `UserEndedSession`).
     pub fn end_session(&self, session_id: &str, end_status: &str) -> Result<(), String> {
-        self.lock()
+        let mut inner = self.lock();
+        let now = inner.now();
+        inner
             .world
-            .end_session(session_id, end_status, now())
+            .end_session_as(session_id, end_status, now)
             .map_err(|e| e.info)
+    }
+
+    /// Sets an agent's status (free, busy, rest).
+    pub fn set_agent_status(&self, agent_id: &str, status: MemberStatus) -> Result<(), String> {
+        self.lock().world.set_agent_status(agent_id, status)
+    }
+
+    /// Sets how long a repeated MsgRandom is recognised (default: the same second).
+    pub fn set_dedup_window(&self, window: DedupWindow) {
+        self.lock().world.dedup = window;
+    }
+
+    /// Sets the desk's working hours (`None`: always open, the default).
+    pub fn set_working_hours(&self, hours: Option<WorkingHours>) {
+        self.lock().world.working_hours = hours;
+    }
+
+    /// Stops the emulated clock at Unix time `at`.
+    pub fn freeze_clock(&self, at: u64) {
+        self.lock().clock = Clock::Frozen { at };
+    }
+
+    /// Moves the emulated clock forward by `seconds` (frozen or not), then ends the
+    /// queued sessions whose QueueTimeout passed.
+    pub fn advance_clock(&self, seconds: u64) {
+        let mut inner = self.lock();
+        inner.clock = match inner.clock {
+            Clock::Frozen { at } => Clock::Frozen {
+                at: at.saturating_add(seconds),
+            },
+            Clock::Real { offset } => Clock::Real {
+                offset: offset.saturating_add(seconds as i64),
+            },
+        };
+        let now = inner.now();
+        inner.world.expire_queue(now);
+    }
+
+    /// The emulated time (Unix seconds).
+    pub fn now(&self) -> u64 {
+        self.lock().now()
     }
 
     /// A session with its state, agent and messages.
@@ -264,6 +340,11 @@ impl Control {
     /// | POST | /accounts | `{"accounts": [id…]}` |
     /// | POST | /agents | `{"agent_id", "agent_group_id", "agent_group_name"?, "online"?, "capacity"?}` |
     /// | POST | /agents/{id}/online | `{"online": bool}` |
+    /// | POST | /agents/{id}/status | `{"status": "free" \| "busy" \| "rest"}` |
+    /// | GET | /queue | → queued sessions in serving order, with their priority |
+    /// | GET, POST | /dedup | `{"window": "same_second" \| "forever" \| "none"}` |
+    /// | GET, POST | /clock | `{"freeze_at": unix}` or `{"advance_seconds": n}` or `{"real": true}` |
+    /// | POST | /working_hours | `{"start": "09:00", "end": "18:00", "utc_offset_minutes": 480}`, or null for always open |
     /// | GET, POST | /sessions | `{"client_user_id", "session_id"?, "nickname"?, "channel"?, "started_at"?, "satisfaction"?}` → `{"session_id"}` |
     /// | GET | /sessions/{id} | → the session with its messages |
     /// | POST | /sessions/{id}/end | `{"end_status"}` (default `UserEndedSession`) |
@@ -298,6 +379,25 @@ impl Control {
                 .ok_or_else(|| "online must be a boolean".to_owned())
                 .and_then(|online| self.set_agent_online(id, online))
                 .map(|()| json!({})),
+            ("POST", ["agents", id, "status"]) => body["status"]
+                .as_str()
+                .and_then(MemberStatus::parse)
+                .ok_or_else(|| "status must be free, busy or rest".to_owned())
+                .and_then(|status| self.set_agent_status(id, status))
+                .map(|()| json!({})),
+            ("GET", ["queue"]) => Ok(self.lock().world.queue_json()),
+            ("GET", ["dedup"]) => Ok(json!({"window": self.lock().world.dedup.name()})),
+            ("POST", ["dedup"]) => body["window"]
+                .as_str()
+                .and_then(DedupWindow::parse)
+                .ok_or_else(|| "window must be same_second, forever or none".to_owned())
+                .map(|window| {
+                    self.set_dedup_window(window);
+                    json!({})
+                }),
+            ("GET", ["clock"]) => Ok(self.lock().clock.to_json()),
+            ("POST", ["clock"]) => self.post_clock(&body),
+            ("POST", ["working_hours"]) => self.post_working_hours(&body),
             ("GET", ["sessions"]) => Ok(self.lock().world.sessions_json()),
             ("POST", ["sessions"]) => self.post_session(&body),
             ("GET", ["sessions", id]) => self.session(id).ok_or_else(|| format!("no session {id}")),
@@ -350,6 +450,9 @@ impl Control {
             "faults": inner.faults.iter().map(Fault::to_json).collect::<Vec<_>>(),
             "rate_limits": inner.limits.iter().map(|(e, l)| (e.path().to_owned(), l.per_second())).collect::<BTreeMap<_, _>>(),
             "requests": inner.requests,
+            "dedup": inner.world.dedup.name(),
+            "clock": inner.clock.to_json(),
+            "queue": inner.world.queue_json(),
         })
     }
 
@@ -376,6 +479,10 @@ impl Control {
                 .as_u64()
                 .map_or(Ok(5), u32::try_from)
                 .map_err(|_| "capacity is too large")?,
+            status: match body["status"].as_str() {
+                None => MemberStatus::Free,
+                Some(text) => MemberStatus::parse(text).ok_or("status must be free, busy or rest")?,
+            },
         };
         self.upsert_agent(agent, body["agent_group_name"].as_str());
         Ok(json!({}))
@@ -392,6 +499,42 @@ impl Control {
             satisfaction: body["satisfaction"].as_u64().map(|s| s.min(5) as u8),
         };
         self.create_session(new).map(|id| json!({"session_id": id}))
+    }
+
+    fn post_clock(&self, body: &Value) -> Result<Value, String> {
+        if let Some(at) = body["freeze_at"].as_u64() {
+            self.freeze_clock(at);
+        } else if let Some(seconds) = body["advance_seconds"].as_u64() {
+            self.advance_clock(seconds);
+        } else if body["real"] == json!(true) {
+            self.lock().clock = Clock::Real { offset: 0 };
+        } else {
+            return Err("give freeze_at (Unix seconds), advance_seconds or real: true".into());
+        }
+        Ok(self.lock().clock.to_json())
+    }
+
+    fn post_working_hours(&self, body: &Value) -> Result<Value, String> {
+        if body.is_null() {
+            self.set_working_hours(None);
+            return Ok(json!({}));
+        }
+        let minute = |name: &str| -> Result<u32, String> {
+            let text = body[name].as_str().ok_or(format!("{name} must be \"HH:MM\""))?;
+            let (h, m) = text.split_once(':').ok_or(format!("{name} must be \"HH:MM\""))?;
+            match (h.parse::<u32>(), m.parse::<u32>()) {
+                (Ok(h @ 0..=23), Ok(m @ 0..=59)) => Ok(h * 60 + m),
+                _ => Err(format!("{name} must be \"HH:MM\" within a day")),
+            }
+        };
+        let offset = body["utc_offset_minutes"].as_i64().unwrap_or(480);
+        let hours = WorkingHours {
+            start_minute: minute("start")?,
+            end_minute: minute("end")?,
+            utc_offset_minutes: i32::try_from(offset).map_err(|_| "utc_offset_minutes is out of range")?,
+        };
+        self.set_working_hours(Some(hours));
+        Ok(json!({}))
     }
 
     fn post_rate_limit(&self, body: &Value) -> Result<Value, String> {

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::answer::ApiError;
-use crate::world::{Message, Peer, World, is_session_id};
+use crate::world::{Message, Peer, TransferRequest, World, is_session_id};
 
 /// The largest send_msg body the server takes (documented: 12 KB).
 pub const MAX_MSG_BODY_BYTES: usize = 12 * 1024;
@@ -198,8 +198,36 @@ fn transfer_to_human(
                 .map_err(|_| ApiError::new(141004, "AgentGroupId must not be negative"))?,
         ),
     };
-    let tip = f.flag("SendTipIfNoAgentOnline")?;
-    let assignment = world.transfer_to_human(session_id, &agents, group, tip, now)?;
+    let priority = match f.int("Priority")? {
+        None => None,
+        Some(p @ 0..=9) => Some(p as u8),
+        Some(p) => {
+            return Err(ApiError::new(
+                141004,
+                format!("Priority must be 0 (highest) to 9 (lowest), not {p}"),
+            ));
+        }
+    };
+    let queue_timeout = match f.int("QueueTimeout")? {
+        None => None,
+        Some(t) => Some(
+            u64::try_from(t)
+                .map_err(|_| ApiError::new(141004, "QueueTimeout must not be negative"))?,
+        ),
+    };
+    let request = TransferRequest {
+        agents,
+        group,
+        send_tip: f.flag("SendTipIfNoAgentOnline")?,
+        check_working_hours: f.flag("CheckIfDuringWorkingHours")?,
+        prompt_out_of_hours: f.flag("SendPromptNotDuringWorkingHours")?,
+        end_when_none_online: f.flag("EndSessionWhenNoMemberOnline")?,
+        disable_queuing: f.flag("DisableQueuing")?,
+        allow_busy: f.flag("AllowAssignBusyMember")?,
+        priority,
+        queue_timeout,
+    };
+    let assignment = world.transfer_to_human(session_id, request, now)?;
     let mut out = Map::new();
     out.insert("AgentId".into(), assignment.agent_id.into());
     out.insert("IsInQueue".into(), u8::from(assignment.in_queue).into());
@@ -345,7 +373,7 @@ fn end_session(world: &mut World, body: &[u8], now: u64) -> Result<Map<String, V
         code: 141004,
     }
     .required_str("SessionId")?;
-    world.end_session(session_id, "AgentEndedSession", now)?;
+    world.end_session(session_id, now)?;
     Ok(Map::new())
 }
 

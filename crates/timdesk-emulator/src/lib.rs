@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 mod answer;
+pub mod assumptions;
 mod auth;
 mod control;
 mod endpoints;
@@ -32,7 +33,10 @@ pub use control::{AppConfig, Control};
 pub use endpoints::{Endpoint, MAX_MSG_BODY_BYTES};
 pub use faults::{Fault, FaultAction};
 pub use seed::summary as seed_summary;
-pub use world::{Agent, BOT_ACCOUNT, NewSession};
+pub use world::{
+    Agent, BOT_ACCOUNT, DEFAULT_PRIORITY, DedupWindow, MemberStatus, NO_AGENT_TIP, NewSession,
+    OUT_OF_HOURS_PROMPT, WorkingHours,
+};
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 

@@ -1,7 +1,7 @@
 //! The built-in data set, so that the demo and first experiments need no setup.
 
 use crate::control::AppConfig;
-use crate::world::{Agent, BOT_ACCOUNT, NewSession, World};
+use crate::world::{Agent, BOT_ACCOUNT, MemberStatus, NewSession, World};
 
 /// Agent groups: (AgentGroupId, AgentGroupName).
 pub const GROUPS: [(u64, &str); 2] = [(3067, "Online customer service"), (2473, "VIP support")];
@@ -51,6 +51,7 @@ pub(crate) fn populate(world: &mut World, app: &AppConfig, now: u64) {
             group_id,
             online,
             capacity,
+            status: MemberStatus::Free,
         });
     }
     for user in OTHER_USERS {

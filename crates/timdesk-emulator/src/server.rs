@@ -17,7 +17,7 @@ use tower_service::Service as _;
 
 use crate::answer::{self, ApiError};
 use crate::auth;
-use crate::control::{Control, now};
+use crate::control::Control;
 use crate::endpoints::Endpoint;
 use crate::faults::FaultAction;
 
@@ -157,7 +157,8 @@ fn handle_v4(control: &Control, method: &Method, path: &str, query: &str, body: 
         );
         return json(answer::body(Err(e), display));
     }
-    let result = endpoint.apply(&mut inner.world, body, now());
+    let now = inner.now();
+    let result = endpoint.apply(&mut inner.world, body, now);
     json(answer::body(result, display))
 }
 

@@ -2,7 +2,7 @@
 //! conversations and CDRs. No HTTP here: the API handlers and the control API both act on
 //! a [`World`].
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Value, json};
 
@@ -35,7 +35,40 @@ impl SessionState {
     }
 }
 
-/// A human agent.
+/// A member's status, as set_member_status documents it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MemberStatus {
+    /// STATUS_FREE (示闲): takes sessions.
+    #[default]
+    Free,
+    /// STATUS_NOT_READY (示忙): assigned only by a transfer with AllowAssignBusyMember.
+    Busy,
+    /// STATUS_REST (小休): never assigned.
+    Rest,
+}
+
+impl MemberStatus {
+    /// Parses `free`, `busy` or `rest` (or the documented STATUS_* names).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "free" | "STATUS_FREE" => Some(Self::Free),
+            "busy" | "STATUS_NOT_READY" => Some(Self::Busy),
+            "rest" | "STATUS_REST" => Some(Self::Rest),
+            _ => None,
+        }
+    }
+
+    /// `free`, `busy` or `rest`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Free => "free",
+            Self::Busy => "busy",
+            Self::Rest => "rest",
+        }
+    }
+}
+
+/// A human agent (a member, in the docs' words).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agent {
     /// The agent's account, e.g. `shannon@qq.com`.
@@ -46,7 +79,111 @@ pub struct Agent {
     pub online: bool,
     /// How many sessions the agent takes at once.
     pub capacity: u32,
+    /// Free, busy or resting.
+    pub status: MemberStatus,
 }
+
+/// How long a repeated MsgRandom is recognised as the same message.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DedupWindow {
+    /// Within the same wall-clock second only, as Tencent documents MsgRandom (the default).
+    #[default]
+    SameSecond,
+    /// Forever: every repeat is dropped (kinder than the server; for exploring only).
+    Forever,
+    /// Never: every repeat is a new message.
+    None,
+}
+
+impl DedupWindow {
+    /// Parses `same_second`, `forever` or `none`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "same_second" => Some(Self::SameSecond),
+            "forever" => Some(Self::Forever),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
+
+    /// `same_second`, `forever` or `none`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::SameSecond => "same_second",
+            Self::Forever => "forever",
+            Self::None => "none",
+        }
+    }
+
+    /// Whether a MsgRandom first stored at second `stored` makes one arriving at `now` a
+    /// repeat.
+    fn is_repeat(self, stored: u64, now: u64) -> bool {
+        match self {
+            Self::SameSecond => stored == now,
+            Self::Forever => true,
+            Self::None => false,
+        }
+    }
+}
+
+/// The desk's working hours: a daily window in local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkingHours {
+    /// Opening, minutes after local midnight.
+    pub start_minute: u32,
+    /// Closing, minutes after local midnight (before `start_minute` for a window past
+    /// midnight).
+    pub end_minute: u32,
+    /// The desk's time zone, minutes east of UTC (480 for China).
+    pub utc_offset_minutes: i32,
+}
+
+impl WorkingHours {
+    /// Whether Unix time `now` falls within the window.
+    pub fn contains(&self, now: u64) -> bool {
+        let local = now as i64 + i64::from(self.utc_offset_minutes) * 60;
+        let minute = (local.rem_euclid(86_400) / 60) as u32;
+        if self.start_minute <= self.end_minute {
+            (self.start_minute..self.end_minute).contains(&minute)
+        } else {
+            minute >= self.start_minute || minute < self.end_minute
+        }
+    }
+}
+
+/// A transfer_to_human request, validated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TransferRequest {
+    /// AgentIdList.
+    pub agents: Vec<String>,
+    /// AgentGroupId.
+    pub group: Option<u64>,
+    /// SendTipIfNoAgentOnline.
+    pub send_tip: bool,
+    /// CheckIfDuringWorkingHours.
+    pub check_working_hours: bool,
+    /// SendPromptNotDuringWorkingHours.
+    pub prompt_out_of_hours: bool,
+    /// EndSessionWhenNoMemberOnline.
+    pub end_when_none_online: bool,
+    /// DisableQueuing.
+    pub disable_queuing: bool,
+    /// AllowAssignBusyMember.
+    pub allow_busy: bool,
+    /// Priority, 0 (highest) to 9; absent queues as 9.
+    pub priority: Option<u8>,
+    /// QueueTimeout, seconds.
+    pub queue_timeout: Option<u64>,
+}
+
+/// The Priority a transfer without one queues with: the lowest.
+pub const DEFAULT_PRIORITY: u8 = 9;
+
+/// The text of the desk's tip when no agent is online.
+pub const NO_AGENT_TIP: &str = "No agent is online at the moment. Please try again later.";
+/// The text of the desk's prompt outside working hours.
+pub const OUT_OF_HOURS_PROMPT: &str =
+    "We are outside our working hours. An agent will be with you when we open.";
 
 /// A message as the emulator stored it.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,19 +231,16 @@ pub struct Session {
     state: SessionState,
     agent: Option<String>,
     group: Option<u64>,
-    /// For a queued session: whom it waits for.
-    wanted: Wanted,
+    /// For a queued session: the transfer it waits with, and since when.
+    wanted: TransferRequest,
+    queued_at: u64,
+    /// Order of arrival in the queue, for FIFO within a priority.
+    queue_seq: u64,
     started_at: u64,
     satisfaction: u8,
     messages: Vec<Message>,
-    seen_randoms: HashSet<u64>,
-}
-
-/// Whom a transfer asked for.
-#[derive(Debug, Clone, Default)]
-struct Wanted {
-    agents: Vec<String>,
-    group: Option<u64>,
+    /// MsgRandom → the second it was first stored.
+    seen_randoms: HashMap<u64, u64>,
 }
 
 /// A conversation in a user's recent-contact list.
@@ -151,15 +285,21 @@ pub struct World {
     groups: BTreeMap<u64, String>,
     agents: BTreeMap<String, Agent>,
     sessions: BTreeMap<String, Session>,
-    /// Creation order of sessions, for FIFO queueing.
+    /// Creation order of sessions.
     session_order: Vec<String>,
+    /// The next queue arrival number.
+    queue_seq: u64,
     /// Recent contacts: owner → peers.
     conversations: BTreeMap<String, BTreeSet<Peer>>,
     /// Roaming messages: (owner, peer) → messages.
     roaming: BTreeMap<(String, Peer), Vec<Message>>,
-    /// Deduplication of send_msg by From/To: (from, to, MsgRandom).
-    direct_randoms: HashSet<(String, String, u64)>,
+    /// Deduplication of send_msg by From/To: (from, to, MsgRandom) → second stored.
+    direct_randoms: HashMap<(String, String, u64), u64>,
     cdrs: Vec<Value>,
+    /// How long a MsgRandom is recognised.
+    pub dedup: DedupWindow,
+    /// The desk's working hours; `None`: always open.
+    pub working_hours: Option<WorkingHours>,
 }
 
 impl World {
@@ -190,13 +330,22 @@ impl World {
 
     /// Sets an agent online or offline; queued sessions are assigned when capacity appears.
     pub fn set_agent_online(&mut self, id: &str, online: bool) -> Result<(), String> {
-        let agent = self
-            .agents
-            .get_mut(id)
-            .ok_or_else(|| format!("no agent {id:?}"))?;
-        agent.online = online;
+        self.agent_mut(id)?.online = online;
         self.drain_queue();
         Ok(())
+    }
+
+    /// Sets an agent's status (free, busy, rest).
+    pub fn set_agent_status(&mut self, id: &str, status: MemberStatus) -> Result<(), String> {
+        self.agent_mut(id)?.status = status;
+        self.drain_queue();
+        Ok(())
+    }
+
+    fn agent_mut(&mut self, id: &str) -> Result<&mut Agent, String> {
+        self.agents
+            .get_mut(id)
+            .ok_or_else(|| format!("no agent {id:?}"))
     }
 
     /// Creates a session in chatbot reception and returns its SessionId.
@@ -224,11 +373,13 @@ impl World {
                 state: SessionState::ChatbotReception,
                 agent: None,
                 group: None,
-                wanted: Wanted::default(),
+                wanted: TransferRequest::default(),
+                queued_at: 0,
+                queue_seq: 0,
                 started_at: new.started_at.unwrap_or(now),
                 satisfaction: new.satisfaction.unwrap_or(0),
                 messages: Vec::new(),
-                seen_randoms: HashSet::new(),
+                seen_randoms: HashMap::new(),
             },
         );
         self.session_order.push(id.clone());
@@ -246,17 +397,17 @@ impl World {
         }
     }
 
-    /// transfer_to_human: the first online listed agent, else within the group, else (no
-    /// group given) any online agent; the least loaded with spare capacity takes the
-    /// session, or it queues when every eligible agent is at capacity.
+    /// transfer_to_human, by the rules in the README's "What the emulator assumes":
+    /// the online listed agents, else the group's, else anyone online; among them the
+    /// least loaded with room whose status allows it takes the session; otherwise it
+    /// queues by priority (or, with DisableQueuing, the answer is 141012).
     pub fn transfer_to_human(
         &mut self,
         session_id: &str,
-        agent_ids: &[String],
-        group: Option<u64>,
-        send_tip: bool,
+        request: TransferRequest,
         now: u64,
     ) -> Result<Assignment, ApiError> {
+        self.expire_queue(now);
         let state = self.open_session(session_id)?.state;
         if state != SessionState::ChatbotReception {
             return Err(ApiError::new(
@@ -267,7 +418,7 @@ impl World {
                 ),
             ));
         }
-        if let Some(g) = group {
+        if let Some(g) = request.group {
             if !self.groups.contains_key(&g) {
                 return Err(ApiError::new(
                     141004,
@@ -275,75 +426,92 @@ impl World {
                 ));
             }
         }
-        let wanted = Wanted {
-            agents: agent_ids.to_vec(),
-            group,
-        };
-        let eligible = self.eligible(&wanted);
-        if eligible.is_empty() {
-            let session = self.open_session(session_id)?;
-            if send_tip {
-                let text = "No agent is online at the moment. Please try again later.";
-                session.messages.push(Message {
-                    from: BOT_ACCOUNT.into(),
-                    to: session.user.clone(),
-                    msg_random: 0,
-                    body: json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]),
-                    cloud_custom_data: None,
-                    exclude_from_user_resp_timeout: false,
-                    kind: "tip",
-                    time: now,
-                });
+        let closed = self.working_hours.is_some_and(|h| !h.contains(now));
+        if request.check_working_hours && closed {
+            if request.prompt_out_of_hours {
+                self.tip(session_id, OUT_OF_HOURS_PROMPT, now);
+            }
+            return Ok(Assignment {
+                agent_id: String::new(),
+                in_queue: false,
+            });
+        }
+        if self.online_members(&request).is_empty() {
+            if request.send_tip {
+                self.tip(session_id, NO_AGENT_TIP, now);
+            }
+            if request.end_when_none_online {
+                self.finish(session_id, "NoAgentsOnline", now);
             }
             return Err(ApiError::new(141001, "no agent online to take the session"));
         }
-        let chosen = self.least_loaded(&eligible);
-        let session = self.open_session(session_id)?;
-        match chosen {
-            Some(agent_id) => {
-                let group = self.agents[&agent_id].group_id;
-                let session = self
-                    .sessions
-                    .get_mut(session_id)
-                    .expect("checked open above");
-                session.state = SessionState::WithAgent;
-                session.agent = Some(agent_id.clone());
-                session.group = Some(group);
-                Ok(Assignment {
-                    agent_id,
-                    in_queue: false,
-                })
-            }
-            None => {
-                session.state = SessionState::Queued;
-                session.group = group;
-                session.wanted = wanted;
-                Ok(Assignment {
-                    agent_id: String::new(),
-                    in_queue: true,
-                })
-            }
+        if let Some(agent_id) = self.least_loaded(&request) {
+            self.assign(session_id, agent_id.clone());
+            return Ok(Assignment {
+                agent_id,
+                in_queue: false,
+            });
+        }
+        if request.disable_queuing {
+            return Err(ApiError::new(
+                141012,
+                "every eligible agent is at its reception limit and queueing is disabled",
+            ));
+        }
+        self.queue_seq += 1;
+        let seq = self.queue_seq;
+        let session = self.sessions.get_mut(session_id).expect("checked open above");
+        session.state = SessionState::Queued;
+        session.group = request.group;
+        session.wanted = request;
+        session.queued_at = now;
+        session.queue_seq = seq;
+        Ok(Assignment {
+            agent_id: String::new(),
+            in_queue: true,
+        })
+    }
+
+    /// Stores one of the desk's own notices in a session.
+    fn tip(&mut self, session_id: &str, text: &str, now: u64) {
+        if let Some(session) = self.sessions.get_mut(session_id) {
+            session.messages.push(Message {
+                from: BOT_ACCOUNT.into(),
+                to: session.user.clone(),
+                msg_random: 0,
+                body: json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]),
+                cloud_custom_data: None,
+                exclude_from_user_resp_timeout: false,
+                kind: "tip",
+                time: now,
+            });
         }
     }
 
-    /// The online agents a request may go to, by the precedence of transfer_to_human.
-    fn eligible(&self, wanted: &Wanted) -> Vec<String> {
-        let online = |a: &&Agent| a.online;
-        let listed: Vec<String> = wanted
+    fn assign(&mut self, session_id: &str, agent_id: String) {
+        let group = self.agents[&agent_id].group_id;
+        let session = self.sessions.get_mut(session_id).expect("an open session");
+        session.state = SessionState::WithAgent;
+        session.agent = Some(agent_id);
+        session.group = Some(group);
+    }
+
+    /// The online members a transfer may go to, whatever their status and load: the
+    /// listed ones, else the group's, else everyone's.
+    fn online_members(&self, wanted: &TransferRequest) -> Vec<&Agent> {
+        let listed: Vec<&Agent> = wanted
             .agents
             .iter()
             .filter_map(|id| self.agents.get(id))
-            .filter(online)
-            .map(|a| a.id.clone())
+            .filter(|a| a.online)
             .collect();
         if !listed.is_empty() {
             return listed;
         }
         self.agents
             .values()
-            .filter(online)
+            .filter(|a| a.online)
             .filter(|a| wanted.group.is_none_or(|g| a.group_id == g))
-            .map(|a| a.id.clone())
             .collect()
     }
 
@@ -354,50 +522,96 @@ impl World {
             .count() as u32
     }
 
-    fn least_loaded(&self, candidates: &[String]) -> Option<String> {
-        candidates
-            .iter()
-            .map(|id| (self.load(id), id))
+    /// The least loaded member with room whose status allows the transfer.
+    fn least_loaded(&self, wanted: &TransferRequest) -> Option<String> {
+        self.online_members(wanted)
+            .into_iter()
+            .filter(|a| match a.status {
+                MemberStatus::Free => true,
+                MemberStatus::Busy => wanted.allow_busy,
+                MemberStatus::Rest => false,
+            })
+            .map(|a| (self.load(&a.id), &a.id))
             .filter(|(load, id)| *load < self.agents[*id].capacity)
             .min()
             .map(|(_, id)| id.clone())
     }
 
-    /// Assigns queued sessions, oldest first, to agents that have room.
+    /// Assigns queued sessions to agents that have room: by Priority (0 first), then by
+    /// arrival.
     fn drain_queue(&mut self) {
-        let queued: Vec<String> = self
-            .session_order
-            .iter()
-            .filter(|id| {
-                self.sessions
-                    .get(*id)
-                    .is_some_and(|s| s.state == SessionState::Queued)
+        let mut queued: Vec<(u8, u64, String)> = self
+            .sessions
+            .values()
+            .filter(|s| s.state == SessionState::Queued)
+            .map(|s| {
+                let priority = s.wanted.priority.unwrap_or(DEFAULT_PRIORITY);
+                (priority, s.queue_seq, s.id.clone())
             })
-            .cloned()
             .collect();
-        for id in queued {
+        queued.sort();
+        for (_, _, id) in queued {
             let wanted = self.sessions[&id].wanted.clone();
-            let eligible = self.eligible(&wanted);
-            if let Some(agent_id) = self.least_loaded(&eligible) {
-                let group = self.agents[&agent_id].group_id;
-                let session = self.sessions.get_mut(&id).expect("listed above");
-                session.state = SessionState::WithAgent;
-                session.agent = Some(agent_id);
-                session.group = Some(group);
+            if let Some(agent_id) = self.least_loaded(&wanted) {
+                self.assign(&id, agent_id);
             }
         }
     }
 
-    /// send_msg within a session. A repeated MsgRandom is accepted and stored once.
+    /// Ends queued sessions whose QueueTimeout has passed (EndStatus TimeoutTransfer).
+    pub fn expire_queue(&mut self, now: u64) {
+        let expired: Vec<String> = self
+            .sessions
+            .values()
+            .filter(|s| s.state == SessionState::Queued)
+            .filter(|s| {
+                s.wanted
+                    .queue_timeout
+                    .is_some_and(|t| now >= s.queued_at.saturating_add(t))
+            })
+            .map(|s| s.id.clone())
+            .collect();
+        for id in expired {
+            self.finish(&id, "TimeoutTransfer", now);
+        }
+    }
+
+    /// The queue, in the order it is served: SessionIds with their priority.
+    pub fn queue_json(&self) -> Value {
+        let mut queued: Vec<(u8, u64, &str)> = self
+            .sessions
+            .values()
+            .filter(|s| s.state == SessionState::Queued)
+            .map(|s| {
+                let priority = s.wanted.priority.unwrap_or(DEFAULT_PRIORITY);
+                (priority, s.queue_seq, s.id.as_str())
+            })
+            .collect();
+        queued.sort();
+        Value::Array(
+            queued
+                .into_iter()
+                .map(|(priority, _, id)| json!({"session_id": id, "priority": priority}))
+                .collect(),
+        )
+    }
+
+    /// send_msg within a session. A MsgRandom repeated within the dedup window is
+    /// accepted and stored once.
     pub fn send_in_session(
         &mut self,
         session_id: &str,
         mut message: Message,
     ) -> Result<(), ApiError> {
+        let window = self.dedup;
+        let now = message.time;
         let session = self.open_session(session_id)?;
-        if !session.seen_randoms.insert(message.msg_random) {
-            return Ok(());
+        if let Some(stored) = session.seen_randoms.get(&message.msg_random) {
+            if window.is_repeat(*stored, now) {
+                return Ok(());
+            }
         }
+        session.seen_randoms.insert(message.msg_random, now);
         message.from = session.agent.clone().unwrap_or_else(|| BOT_ACCOUNT.into());
         message.to = session.user.clone();
         session.messages.push(message.clone());
@@ -416,9 +630,13 @@ impl World {
             }
         }
         let key = (message.from.clone(), message.to.clone(), message.msg_random);
-        if self.direct_randoms.insert(key) {
-            self.deliver(message);
+        if let Some(stored) = self.direct_randoms.get(&key) {
+            if self.dedup.is_repeat(*stored, message.time) {
+                return Ok(());
+            }
         }
+        self.direct_randoms.insert(key, message.time);
+        self.deliver(message);
         Ok(())
     }
 
@@ -437,14 +655,36 @@ impl World {
         }
     }
 
-    /// Ends a session, writing its CDR; the agent's freed capacity serves the queue.
-    pub fn end_session(
+    /// end_session: ends an open session, writing its CDR. EndStatus: ChatbotReception
+    /// for a session the chatbot still held, AgentEndedSession otherwise.
+    pub fn end_session(&mut self, session_id: &str, now: u64) -> Result<(), ApiError> {
+        self.expire_queue(now);
+        let state = self.open_session(session_id)?.state;
+        let status = match state {
+            SessionState::ChatbotReception => "ChatbotReception",
+            _ => "AgentEndedSession",
+        };
+        self.finish(session_id, status, now);
+        Ok(())
+    }
+
+    /// Ends an open session with `end_status` (the control API's way to play the user).
+    pub fn end_session_as(
         &mut self,
         session_id: &str,
         end_status: &str,
         now: u64,
     ) -> Result<(), ApiError> {
-        let session = self.open_session(session_id)?;
+        self.open_session(session_id)?;
+        self.finish(session_id, end_status, now);
+        Ok(())
+    }
+
+    /// Ends a session, writing its CDR; the agent's freed capacity serves the queue.
+    fn finish(&mut self, session_id: &str, end_status: &str, now: u64) {
+        let Some(session) = self.sessions.get_mut(session_id) else {
+            return;
+        };
         session.state = SessionState::Ended;
         let session = session.clone();
         let group_name = session
@@ -466,7 +706,6 @@ impl World {
             "Timestamp": session.started_at,
         }));
         self.drain_queue();
-        Ok(())
     }
 
     /// CDRs whose Timestamp lies in `[start, end]`, optionally of one user: (total, page).
@@ -557,6 +796,7 @@ impl World {
                         "agent_group_id": a.group_id,
                         "agent_group_name": self.groups.get(&a.group_id),
                         "online": a.online,
+                        "status": a.status.name(),
                         "capacity": a.capacity,
                         "active_sessions": self.load(&a.id),
                     })

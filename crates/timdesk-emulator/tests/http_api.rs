@@ -4,112 +4,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use timdesk::usersig::Signer;
-use timdesk_emulator::{Emulator, EmulatorConfig, Endpoint, Fault, FaultAction};
+use timdesk_emulator::{Endpoint, Fault, FaultAction};
 
-const ALICE: &str = "fd8a2e30-54de-4e40-bcaf-02718409c5cf";
-const BOB: &str = "b0f4ca12-4850-4218-a284-efe679a87066";
-const CAROL: &str = "a97d3e1f-a88b-403b-9b3a-7bc6554ea05d";
-
-struct Harness {
-    emulator: Emulator,
-    http: reqwest::blocking::Client,
-    admin_sig: String,
-}
-
-impl Harness {
-    fn new() -> Self {
-        let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
-        let app = emulator.app().clone();
-        let admin_sig = Signer::new(app.sdkappid, &app.secret_key).generate(&app.admin, 3600, None);
-        let http = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap();
-        Self {
-            emulator,
-            http,
-            admin_sig,
-        }
-    }
-
-    fn query(&self) -> String {
-        let app = self.emulator.app();
-        format!(
-            "sdkappid={}&identifier={}&usersig={}&random=42&contenttype=json",
-            app.sdkappid, app.admin, self.admin_sig
-        )
-    }
-
-    fn raw(
-        &self,
-        path: &str,
-        query: &str,
-        body: impl Into<reqwest::blocking::Body>,
-    ) -> reqwest::Result<reqwest::blocking::Response> {
-        self.http
-            .post(format!("{}/v4/{path}?{query}", self.emulator.base_url()))
-            .body(body)
-            .send()
-    }
-
-    fn call_with_query(&self, path: &str, query: &str, body: &str) -> Value {
-        let response = self.raw(path, query, body.to_owned()).unwrap();
-        assert_eq!(response.status(), 200, "API errors are HTTP 200");
-        serde_json::from_slice(&response.bytes().unwrap()).unwrap()
-    }
-
-    fn call(&self, path: &str, body: Value) -> Value {
-        self.call_with_query(path, &self.query(), &body.to_string())
-    }
-
-    fn call_text(&self, path: &str, body: &str) -> Value {
-        self.call_with_query(path, &self.query(), body)
-    }
-
-    fn control(&self, method: &str, path: &str, body: Value) -> Value {
-        let url = format!("{}/__control/{path}", self.emulator.base_url());
-        let request = match method {
-            "GET" => self.http.get(url),
-            "DELETE" => self.http.delete(url),
-            _ => self.http.post(url).body(body.to_string()),
-        };
-        let response = request.send().unwrap();
-        assert_eq!(response.status(), 200);
-        serde_json::from_slice(&response.bytes().unwrap()).unwrap()
-    }
-}
-
-fn code(answer: &Value) -> u64 {
-    answer["ErrorCode"]
-        .as_u64()
-        .unwrap_or_else(|| panic!("no ErrorCode in {answer}"))
-}
-
-fn assert_fail(answer: &Value, expected: u64) {
-    assert_eq!(code(answer), expected, "{answer}");
-    assert_eq!(answer["ActionStatus"], "FAIL");
-    assert!(
-        !answer["ErrorInfo"].as_str().unwrap().is_empty(),
-        "ErrorInfo should help: {answer}"
-    );
-}
-
-fn assert_ok(answer: &Value) {
-    assert_eq!(answer["ActionStatus"], "OK", "{answer}");
-    assert_eq!(answer["ErrorCode"], 0);
-    assert_eq!(answer["ErrorInfo"], "");
-}
-
-fn text(random: u64, text: &str) -> Value {
-    json!({"MsgRandom": random, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]})
-}
-
-fn in_session(session: &str, mut message: Value) -> Value {
-    message["SessionId"] = json!(session);
-    message
-}
-
-// ---- the query string ----------------------------------------------------------------
+mod common;
+use common::*;
 
 #[test]
 fn query_string_checks_answer_with_the_common_codes() {
@@ -130,10 +28,9 @@ fn query_string_checks_answer_with_the_common_codes() {
             60012,
         ),
         (q("abc", "administrator", &admin_sig, "1", "json"), 60002),
-        (
-            q(&app_id, "administrator", &admin_sig, "4294967296", "json"),
-            60002,
-        ),
+        (q(&app_id, "administrator", &admin_sig, "-1", "json"), 60002),
+        (q(&app_id, "administrator", &admin_sig, "", "json"), 60002),
+        (q(&app_id, "administrator", &admin_sig, "12a", "json"), 60002),
         (q(&app_id, "administrator", &admin_sig, "1", "xml"), 60002),
         (
             q("1400000099", "administrator", &admin_sig, "1", "json"),
@@ -186,6 +83,15 @@ fn query_string_checks_answer_with_the_common_codes() {
             &json!({"SessionId": ALICE}).to_string(),
         );
         assert_fail(&answer, expected);
+    }
+    // Wider than the documented u32, as widely used SDKs send (nanosecond timestamps).
+    for random in ["4294967296", "1732604400123456789", "0"] {
+        let answer = h.call_with_query(
+            "desk_http_svc/describe_im_cdr_list",
+            &q(&app_id, "administrator", &admin_sig, random, "json"),
+            &json!({"StartTimestamp": 0, "EndTimestamp": 1}).to_string(),
+        );
+        assert_ok(&answer);
     }
 }
 
@@ -271,6 +177,7 @@ fn send_msg_validates_its_body_with_the_documented_codes() {
 #[test]
 fn send_msg_deduplicates_by_msg_random_and_keeps_every_field() {
     let h = Harness::new();
+    h.emulator.control().freeze_clock(1_700_000_000);
     let mut message = in_session(ALICE, text(777, "hello"));
     message["CloudCustomData"] = json!("ccd");
     message["ExcludeFromUserRespTimeout"] = json!(1);

@@ -1,6 +1,12 @@
-//! [`Client`]: the typed endpoints and the generic signed call.
+//! [`AsyncClient`]: the typed endpoints and the generic signed call, and [`Client`], the
+//! same calls blocking.
+//!
+//! One implementation: every call runs on the client's own I/O thread (a one-worker tokio
+//! runtime, rebuilt in a forked child), so the async client works from any executor and
+//! the blocking client from any thread, and a call always ends within its budget.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -8,52 +14,67 @@ use serde_json::Value;
 use crate::api::{
     CdrPage, CdrQuery, CdrRecord, DeleteRecentContact, SendMsg, SentMsg, Transfer, TransferToHuman,
 };
-use crate::config::Config;
+use crate::config::{Config, SendMsgRetry};
 use crate::error::{Error, Result};
+use crate::pending::Pending;
 use crate::transport::{RetryRule, Transport, random_u32};
 
-/// A client of one application's server API.
-///
-/// Cheap to clone and safe to share across threads: clones share one connection pool and
-/// one cached administrator UserSig. Calls block (the client runs its own I/O threads, so
-/// call it from `spawn_blocking` in async code).
-#[derive(Clone)]
-pub struct Client {
-    transport: Arc<Transport>,
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.transport.base_url())
-            .finish_non_exhaustive()
-    }
-}
-
-/// What retrying each endpoint may do: every desk write is retried after a lost answer,
-/// because a repeat is harmless or recognisable.
+/// What retrying each endpoint may do.
 mod rules {
-    use super::RetryRule;
+    use super::{RetryRule, SendMsgRetry};
 
     /// A repeated transfer answers 141003: the lost attempt transferred the session.
     pub const TRANSFER: RetryRule = RetryRule {
         retry_lost_answer: true,
         done_code: Some(141003),
     };
-    /// send_msg keeps its MsgRandom, and the server stores a MsgRandom once per session.
-    pub const SEND_MSG: RetryRule = RetryRule::IDEMPOTENT;
     /// A repeated end answers 141005: the lost attempt ended the session.
     pub const END_SESSION: RetryRule = RetryRule {
         retry_lost_answer: true,
         done_code: Some(141005),
     };
+
+    /// send_msg: the server deduplicates a MsgRandom within the same second only, so a
+    /// repeat after a lost answer is a possible duplicate, made only when asked for.
+    pub fn send_msg(choice: SendMsgRetry) -> RetryRule {
+        RetryRule {
+            retry_lost_answer: choice == SendMsgRetry::AtLeastOnce,
+            done_code: None,
+        }
+    }
 }
 
-impl Client {
+/// A client of one application's server API, for async code.
+///
+/// Cheap to clone and safe to share: clones share one connection pool and one cached
+/// administrator UserSig. Its futures run on the client's own I/O thread, so they work
+/// under any executor; dropping one cancels its request and leaves the client usable.
+#[derive(Clone)]
+pub struct AsyncClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Arc<Transport>,
+    send_msg_retry: SendMsgRetry,
+}
+
+impl fmt::Debug for AsyncClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncClient")
+            .field("base_url", &self.base_url())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AsyncClient {
     /// A client for `config` (checked first).
     pub fn new(config: Config) -> Result<Self> {
         Ok(Self {
-            transport: Arc::new(Transport::new(&config)?),
+            inner: Arc::new(Inner {
+                transport: Transport::new(&config)?,
+                send_msg_retry: config.send_msg_retry,
+            }),
         })
     }
 
@@ -64,7 +85,20 @@ impl Client {
 
     /// Where requests go.
     pub fn base_url(&self) -> &str {
-        self.transport.base_url()
+        self.inner.transport.base_url()
+    }
+
+    /// Sends `body` to `path` on the I/O thread: inline when already there, else as a
+    /// task this future waits for (and cancels when dropped).
+    async fn execute(&self, path: &'static str, body: Vec<u8>, rule: RetryRule) -> Result<Value> {
+        let transport = self.inner.transport.clone();
+        if transport.on_io_thread() {
+            return transport.execute(path, body, rule).await;
+        }
+        let task = transport.clone();
+        transport
+            .spawn(async move { task.execute(path, body, rule).await })?
+            .await
     }
 
     /// desk_http_svc/transfer_to_human: hands a session to a human agent.
@@ -72,23 +106,30 @@ impl Client {
     /// Retries: when an attempt's answer is lost and the retry answers 141003, the lost
     /// attempt transferred the session; the error then says so and
     /// [`Error::maybe_applied`] is true.
-    pub fn transfer_to_human(&self, request: &TransferToHuman) -> Result<Transfer> {
-        let body = request.to_body()?;
-        let answer = self.transport.execute(
-            "desk_http_svc/transfer_to_human",
-            body.to_string().as_bytes(),
-            rules::TRANSFER,
-        )?;
+    pub async fn transfer_to_human(&self, request: &TransferToHuman) -> Result<Transfer> {
+        let body = request.to_body()?.to_string().into_bytes();
+        let answer = self
+            .execute("desk_http_svc/transfer_to_human", body, rules::TRANSFER)
+            .await?;
         Ok(Transfer::from_answer(&answer))
     }
 
-    /// desk_http_svc/send_msg: sends a message, exactly once even when retried (the
-    /// MsgRandom, generated when not given, is kept across retries).
-    pub fn send_msg(&self, message: &SendMsg) -> Result<SentMsg> {
+    /// desk_http_svc/send_msg: sends a message.
+    ///
+    /// By default at most once: after an attempt whose answer was lost the message is not
+    /// sent again, and the error has [`Error::maybe_applied`] and names the MsgRandom.
+    /// With [`SendMsgRetry::AtLeastOnce`] it is sent again with the same MsgRandom, which
+    /// the server deduplicates within the same second only.
+    pub async fn send_msg(&self, message: &SendMsg) -> Result<SentMsg> {
         let msg_random = message.msg_random.unwrap_or_else(random_u32);
         let body = message.to_body(msg_random)?;
-        self.transport
-            .execute("desk_http_svc/send_msg", &body, rules::SEND_MSG)?;
+        self.execute(
+            "desk_http_svc/send_msg",
+            body,
+            rules::send_msg(self.inner.send_msg_retry),
+        )
+        .await
+        .map_err(|e| e.with_msg_random(msg_random))?;
         Ok(SentMsg { msg_random })
     }
 
@@ -96,28 +137,169 @@ impl Client {
     ///
     /// Retries: when an attempt's answer is lost and the retry answers 141005 (the session
     /// has ended), the lost attempt ended it, and this returns `Ok`.
-    pub fn end_session(&self, session_id: &str) -> Result<()> {
+    pub async fn end_session(&self, session_id: &str) -> Result<()> {
         crate::api::require_session_id(session_id)?;
         let body = serde_json::json!({"SessionId": session_id}).to_string();
-        match self.transport.execute(
-            "desk_http_svc/end_session",
-            body.as_bytes(),
-            rules::END_SESSION,
-        ) {
+        match self
+            .execute("desk_http_svc/end_session", body.into_bytes(), rules::END_SESSION)
+            .await
+        {
             Err(e) if e.code() == Some(141005) && e.maybe_applied() => Ok(()),
             other => other.map(drop),
         }
     }
 
     /// desk_http_svc/describe_im_cdr_list: one page of CDR records.
-    pub fn describe_im_cdr_list(&self, query: &CdrQuery) -> Result<CdrPage> {
-        let body = query.to_body()?;
-        let answer = self.transport.execute(
-            "desk_http_svc/describe_im_cdr_list",
-            body.to_string().as_bytes(),
-            RetryRule::IDEMPOTENT,
-        )?;
+    pub async fn describe_im_cdr_list(&self, query: &CdrQuery) -> Result<CdrPage> {
+        let body = query.to_body()?.to_string().into_bytes();
+        let answer = self
+            .execute("desk_http_svc/describe_im_cdr_list", body, RetryRule::IDEMPOTENT)
+            .await?;
         Ok(CdrPage::from_answer(&answer))
+    }
+
+    /// recentcontact/delete: removes a conversation (and with `clear_roaming` its roaming
+    /// messages). Idempotent, so retried freely.
+    pub async fn delete_recent_contact(&self, request: &DeleteRecentContact) -> Result<()> {
+        let body = request.to_body()?.to_string().into_bytes();
+        self.execute("recentcontact/delete", body, RetryRule::IDEMPOTENT)
+            .await
+            .map(drop)
+    }
+
+    /// Any v4 endpoint: `path` is `service/command` (e.g. `openim/admin_getroammsg`) and
+    /// `body` its JSON object. Signed, answered and mapped to errors like the typed calls.
+    ///
+    /// As the effect of an arbitrary endpoint is unknown, a request whose answer was lost
+    /// is not sent again; use [`AsyncClient::call_idempotent`] for reads and idempotent
+    /// writes.
+    pub async fn call(&self, path: &str, body: &Value) -> Result<Value> {
+        self.generic(path, body, RetryRule::CAUTIOUS).await
+    }
+
+    /// Like [`AsyncClient::call`], for endpoints where repeating a request has no further
+    /// effect: every transient failure is retried.
+    pub async fn call_idempotent(&self, path: &str, body: &Value) -> Result<Value> {
+        self.generic(path, body, RetryRule::IDEMPOTENT).await
+    }
+
+    async fn generic(&self, path: &str, body: &Value, rule: RetryRule) -> Result<Value> {
+        let path = normalize_path(path)?;
+        if !body.is_object() {
+            return Err(Error::invalid_argument("body", "must be a JSON object"));
+        }
+        let body = body.to_string().into_bytes();
+        let transport = self.inner.transport.clone();
+        let task = transport.clone();
+        transport
+            .spawn(async move { task.execute(&path, body, rule).await })?
+            .await
+    }
+}
+
+/// A client of one application's server API whose calls block.
+///
+/// A facade over [`AsyncClient`]: cheap to clone and safe to share across threads. A call
+/// ends within its budget (attempts × timeout, bounded by the retry policy) whatever
+/// happens; [`Client::start`] runs one that the caller can cancel. A client made before
+/// `fork()` works in the child: the first call there builds the child's own I/O thread
+/// and connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: AsyncClient,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client for `config` (checked first).
+    pub fn new(config: Config) -> Result<Self> {
+        Ok(Self {
+            inner: AsyncClient::new(config)?,
+        })
+    }
+
+    /// A client configured from the environment (see [`Config::from_env`]).
+    pub fn from_env() -> Result<Self> {
+        Self::new(Config::from_env()?)
+    }
+
+    /// Where requests go.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+
+    /// The async client sharing this client's connections and UserSig.
+    pub fn as_async(&self) -> &AsyncClient {
+        &self.inner
+    }
+
+    /// Starts `call` on the I/O thread and returns at once: wait for it with
+    /// [`Pending::wait`] or in slices with [`Pending::wait_for`], or cancel it.
+    pub fn start<T, F, Fut>(&self, call: F) -> Result<Pending<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(AsyncClient) -> Fut,
+        Fut: Future<Output = Result<T>> + Send + 'static,
+    {
+        self.inner.inner.transport.spawn(call(self.inner.clone()))
+    }
+
+    fn block<T, F, Fut>(&self, call: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(AsyncClient) -> Fut,
+        Fut: Future<Output = Result<T>> + Send + 'static,
+    {
+        self.start(call)?.wait()
+    }
+
+    /// desk_http_svc/transfer_to_human; see [`AsyncClient::transfer_to_human`].
+    pub fn transfer_to_human(&self, request: &TransferToHuman) -> Result<Transfer> {
+        let request = request.clone();
+        self.block(|c| async move { c.transfer_to_human(&request).await })
+    }
+
+    /// desk_http_svc/send_msg; see [`AsyncClient::send_msg`].
+    pub fn send_msg(&self, message: &SendMsg) -> Result<SentMsg> {
+        let message = message.clone();
+        self.block(|c| async move { c.send_msg(&message).await })
+    }
+
+    /// desk_http_svc/end_session; see [`AsyncClient::end_session`].
+    pub fn end_session(&self, session_id: &str) -> Result<()> {
+        let session_id = session_id.to_owned();
+        self.block(|c| async move { c.end_session(&session_id).await })
+    }
+
+    /// desk_http_svc/describe_im_cdr_list; see [`AsyncClient::describe_im_cdr_list`].
+    pub fn describe_im_cdr_list(&self, query: &CdrQuery) -> Result<CdrPage> {
+        let query = query.clone();
+        self.block(|c| async move { c.describe_im_cdr_list(&query).await })
+    }
+
+    /// recentcontact/delete; see [`AsyncClient::delete_recent_contact`].
+    pub fn delete_recent_contact(&self, request: &DeleteRecentContact) -> Result<()> {
+        let request = request.clone();
+        self.block(|c| async move { c.delete_recent_contact(&request).await })
+    }
+
+    /// Any v4 endpoint; see [`AsyncClient::call`].
+    pub fn call(&self, path: &str, body: &Value) -> Result<Value> {
+        let (path, body) = (path.to_owned(), body.clone());
+        self.block(|c| async move { c.call(&path, &body).await })
+    }
+
+    /// Any idempotent v4 endpoint; see [`AsyncClient::call_idempotent`].
+    pub fn call_idempotent(&self, path: &str, body: &Value) -> Result<Value> {
+        let (path, body) = (path.to_owned(), body.clone());
+        self.block(|c| async move { c.call_idempotent(&path, &body).await })
     }
 
     /// Every CDR record with a session time in `[start, end]` (optionally of one user),
@@ -135,43 +317,6 @@ impl Client {
             buffered: Vec::new().into_iter(),
             done: false,
         }
-    }
-
-    /// recentcontact/delete: removes a conversation (and with `clear_roaming` its roaming
-    /// messages). Idempotent, so retried freely.
-    pub fn delete_recent_contact(&self, request: &DeleteRecentContact) -> Result<()> {
-        let body = request.to_body()?;
-        self.transport
-            .execute(
-                "recentcontact/delete",
-                body.to_string().as_bytes(),
-                RetryRule::IDEMPOTENT,
-            )
-            .map(drop)
-    }
-
-    /// Any v4 endpoint: `path` is `service/command` (e.g. `openim/admin_getroammsg`) and
-    /// `body` its JSON object. Signed, answered and mapped to errors like the typed calls.
-    ///
-    /// As the effect of an arbitrary endpoint is unknown, a request whose answer was lost
-    /// is not sent again; use [`Client::call_idempotent`] for reads and idempotent writes.
-    pub fn call(&self, path: &str, body: &Value) -> Result<Value> {
-        self.generic(path, body, RetryRule::CAUTIOUS)
-    }
-
-    /// Like [`Client::call`], for endpoints where repeating a request has no further
-    /// effect: every transient failure is retried.
-    pub fn call_idempotent(&self, path: &str, body: &Value) -> Result<Value> {
-        self.generic(path, body, RetryRule::IDEMPOTENT)
-    }
-
-    fn generic(&self, path: &str, body: &Value, rule: RetryRule) -> Result<Value> {
-        let path = normalize_path(path)?;
-        if !body.is_object() {
-            return Err(Error::invalid_argument("body", "must be a JSON object"));
-        }
-        self.transport
-            .execute(&path, body.to_string().as_bytes(), rule)
     }
 }
 
@@ -255,5 +400,41 @@ mod tests {
             let err = normalize_path(bad).unwrap_err();
             assert!(err.to_string().contains("path"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn send_msg_repeats_a_lost_answer_only_at_least_once() {
+        assert!(!rules::send_msg(SendMsgRetry::AtMostOnce).retry_lost_answer);
+        assert!(rules::send_msg(SendMsgRetry::AtLeastOnce).retry_lost_answer);
+    }
+
+    #[test]
+    fn a_call_ends_within_its_budget_when_the_io_thread_is_stuck() {
+        use std::time::{Duration, Instant};
+        let config = Config::new(1, "k")
+            .base_url("http://127.0.0.1:9")
+            .timeout(Duration::from_millis(300))
+            .retry(crate::RetryPolicy::none());
+        let budget = config.call_budget();
+        let client = Client::new(config).unwrap();
+        // Occupy the one I/O worker so that nothing else, timers included, runs there.
+        let (release, stuck) = std::sync::mpsc::channel::<()>();
+        let wedge = client
+            .start(|_| async move {
+                let _ = stuck.recv();
+                Ok(())
+            })
+            .unwrap();
+        let started = Instant::now();
+        let err = client.call("a/b", &serde_json::json!({})).unwrap_err();
+        let took = started.elapsed();
+        assert_eq!(err.kind(), crate::ErrorKind::Timeout, "{err}");
+        assert!(err.message().contains("budget"), "{err}");
+        assert!(
+            took >= budget && took < budget + Duration::from_secs(2),
+            "{took:?} vs {budget:?}"
+        );
+        release.send(()).unwrap();
+        wedge.wait().unwrap();
     }
 }

@@ -17,6 +17,28 @@ pub enum Target {
 }
 
 impl Target {
+    /// The target a user chose with a region name or a base URL, at most one of them;
+    /// `Ok(None)` when neither was given. `region_field` and `endpoint_field` name the two
+    /// options in the caller's terms (e.g. `TIMDESK_REGION`, `region`).
+    pub fn choose(
+        region: Option<&str>,
+        endpoint: Option<&str>,
+        region_field: &str,
+        endpoint_field: &str,
+    ) -> Result<Option<Self>> {
+        let region = region.filter(|v| !v.is_empty());
+        let endpoint = endpoint.filter(|v| !v.is_empty());
+        match (region, endpoint) {
+            (Some(_), Some(_)) => Err(Error::invalid_argument(
+                region_field,
+                format!("give {region_field} or {endpoint_field}, not both"),
+            )),
+            (Some(region), None) => Ok(Some(Self::Region(region.parse()?))),
+            (None, Some(url)) => Ok(Some(Self::BaseUrl(url.to_owned()))),
+            (None, None) => Ok(None),
+        }
+    }
+
     /// The base URL, without a trailing slash.
     pub fn base_url(&self) -> String {
         match self {
@@ -72,6 +94,55 @@ impl RetryPolicy {
     }
 }
 
+/// What send_msg does after an attempt that may have reached the server and lost its
+/// answer (a timeout after the request was written, a connection closed before the
+/// answer, an HTTP 5xx page).
+///
+/// The server deduplicates MsgRandom only within the same second, so a repeat that lands
+/// in a later second is stored, and shown to the user, a second time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SendMsgRetry {
+    /// Never repeat such an attempt: the error says `maybe_applied` and names the
+    /// MsgRandom used. No duplicate is possible. The default.
+    #[default]
+    AtMostOnce,
+    /// Repeat it with the same MsgRandom. No message is lost to a lost answer, but a
+    /// repeat in a later second than the lost attempt delivers the message twice.
+    AtLeastOnce,
+}
+
+impl SendMsgRetry {
+    /// Every choice, in declaration order.
+    pub const ALL: [SendMsgRetry; 2] = [Self::AtMostOnce, Self::AtLeastOnce];
+
+    /// The name used by every binding: `at_most_once` or `at_least_once`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::AtMostOnce => "at_most_once",
+            Self::AtLeastOnce => "at_least_once",
+        }
+    }
+}
+
+impl std::str::FromStr for SendMsgRetry {
+    type Err = Error;
+
+    /// Parses `at_most_once` or `at_least_once` (`-` accepted for `_`).
+    fn from_str(s: &str) -> Result<Self> {
+        let key = s.trim().replace('-', "_").to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|choice| choice.name() == key)
+            .ok_or_else(|| {
+                Error::invalid_argument(
+                    "send_msg_retry",
+                    format!("{s:?} is not at_most_once or at_least_once"),
+                )
+            })
+    }
+}
+
 /// Something the client did that an application may want to log.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -108,6 +179,10 @@ pub struct Config {
     pub admin: String,
     /// Where requests go (default: the China region).
     pub target: Target,
+    /// Where requests go when `target` cannot be reached (connection refused, DNS or TLS
+    /// failure, before anything was sent). `None` uses the region's documented backup
+    /// host for a region target, and nothing for a base URL.
+    pub backup_base_url: Option<String>,
     /// Time allowed to establish a connection (default 5 s).
     pub connect_timeout: Duration,
     /// Time allowed for one attempt, connection included (default 10 s).
@@ -128,6 +203,8 @@ pub struct Config {
     /// thread using the client: calls wait for their turn instead of meeting the
     /// server's rate limit. `None` (the default) does not limit.
     pub max_requests_per_second: Option<u32>,
+    /// What send_msg does after a lost answer (default [`SendMsgRetry::AtMostOnce`]).
+    pub send_msg_retry: SendMsgRetry,
 }
 
 impl Config {
@@ -139,6 +216,7 @@ impl Config {
             secret_key: secret_key.into(),
             admin: "administrator".into(),
             target: Target::Region(Region::China),
+            backup_base_url: None,
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
@@ -147,11 +225,13 @@ impl Config {
             ca_bundle: None,
             on_event: None,
             max_requests_per_second: None,
+            send_msg_retry: SendMsgRetry::AtMostOnce,
         }
     }
 
     /// From the environment: TIMDESK_SDKAPPID and TIMDESK_SECRET_KEY (required),
-    /// TIMDESK_ADMIN, and TIMDESK_REGION or TIMDESK_ENDPOINT (not both).
+    /// TIMDESK_ADMIN, TIMDESK_REGION or TIMDESK_ENDPOINT (not both), and
+    /// TIMDESK_SEND_MSG_RETRY (`at_most_once` or `at_least_once`).
     pub fn from_env() -> Result<Self> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -171,19 +251,16 @@ impl Config {
         if let Some(admin) = lookup("TIMDESK_ADMIN").filter(|v| !v.is_empty()) {
             config.admin = admin;
         }
-        match (
-            lookup("TIMDESK_REGION").filter(|v| !v.is_empty()),
-            lookup("TIMDESK_ENDPOINT").filter(|v| !v.is_empty()),
-        ) {
-            (Some(_), Some(_)) => {
-                return Err(Error::invalid_argument(
-                    "TIMDESK_REGION",
-                    "set TIMDESK_REGION or TIMDESK_ENDPOINT, not both",
-                ));
-            }
-            (Some(region), None) => config.target = Target::Region(region.parse()?),
-            (None, Some(url)) => config.target = Target::BaseUrl(url),
-            (None, None) => {}
+        if let Some(target) = Target::choose(
+            lookup("TIMDESK_REGION").as_deref(),
+            lookup("TIMDESK_ENDPOINT").as_deref(),
+            "TIMDESK_REGION",
+            "TIMDESK_ENDPOINT",
+        )? {
+            config.target = target;
+        }
+        if let Some(choice) = lookup("TIMDESK_SEND_MSG_RETRY").filter(|v| !v.is_empty()) {
+            config.send_msg_retry = choice.parse()?;
         }
         Ok(config)
     }
@@ -218,6 +295,32 @@ impl Config {
         self
     }
 
+    /// Sets what send_msg does after a lost answer.
+    pub fn send_msg_retry(mut self, choice: SendMsgRetry) -> Self {
+        self.send_msg_retry = choice;
+        self
+    }
+
+    /// The base URLs requests may go to: the target first, then the backup.
+    pub fn base_urls(&self) -> Vec<String> {
+        let backup = match (&self.backup_base_url, &self.target) {
+            (Some(url), _) => Some(url.trim_end_matches('/').to_owned()),
+            (None, Target::Region(region)) => Some(region.backup_base_url()),
+            (None, Target::BaseUrl(_)) => None,
+        };
+        std::iter::once(self.target.base_url()).chain(backup).collect()
+    }
+
+    /// The longest a call may take in all, whatever happens: every attempt at its full
+    /// timeout with the longest backoff between them, capped by the retry policy's
+    /// elapsed-time limit plus one attempt, and a second of slack.
+    pub fn call_budget(&self) -> Duration {
+        let attempts = self.retry.max_attempts.max(1);
+        let by_attempts = (self.timeout + self.retry.max_delay) * attempts;
+        let by_elapsed = self.retry.max_elapsed + self.timeout;
+        by_attempts.min(by_elapsed) + Duration::from_secs(1)
+    }
+
     /// Checks the configuration; [`crate::Client::new`] calls it.
     pub fn validate(&self) -> Result<()> {
         if self.secret_key.is_empty() {
@@ -226,12 +329,18 @@ impl Config {
         if self.admin.is_empty() {
             return Err(Error::invalid_argument("admin", "must not be empty"));
         }
-        if let Target::BaseUrl(url) = &self.target {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(Error::invalid_argument(
-                    "endpoint",
-                    format!("{url:?} must start with http:// or https://"),
-                ));
+        let urls = [
+            ("endpoint", self.target_url()),
+            ("backup_base_url", self.backup_base_url.as_deref()),
+        ];
+        for (field, url) in urls {
+            if let Some(url) = url {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err(Error::invalid_argument(
+                        field,
+                        format!("{url:?} must start with http:// or https://"),
+                    ));
+                }
             }
         }
         if self.retry.max_attempts == 0 {
@@ -262,6 +371,15 @@ impl Config {
     }
 }
 
+impl Config {
+    fn target_url(&self) -> Option<&str> {
+        match &self.target {
+            Target::BaseUrl(url) => Some(url),
+            Target::Region(_) => None,
+        }
+    }
+}
+
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
@@ -269,6 +387,7 @@ impl fmt::Debug for Config {
             .field("secret_key", &"<redacted>")
             .field("admin", &self.admin)
             .field("target", &self.target)
+            .field("backup_base_url", &self.backup_base_url)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
@@ -276,6 +395,7 @@ impl fmt::Debug for Config {
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
             .field("ca_bundle", &self.ca_bundle.as_ref().map(|pem| pem.len()))
             .field("max_requests_per_second", &self.max_requests_per_second)
+            .field("send_msg_retry", &self.send_msg_retry)
             .finish_non_exhaustive()
     }
 }
@@ -347,6 +467,61 @@ mod tests {
             assert_eq!(err.kind(), crate::ErrorKind::InvalidArgument);
             assert!(err.to_string().contains(needle), "{err} lacks {needle}");
         }
+    }
+
+    #[test]
+    fn send_msg_retry_defaults_to_at_most_once_and_parses_every_name() {
+        assert_eq!(
+            Config::new(1, "k").send_msg_retry,
+            SendMsgRetry::AtMostOnce
+        );
+        for choice in SendMsgRetry::ALL {
+            assert_eq!(choice.name().parse::<SendMsgRetry>().unwrap(), choice);
+        }
+        assert_eq!(
+            "at-least-once".parse::<SendMsgRetry>().unwrap(),
+            SendMsgRetry::AtLeastOnce
+        );
+        let err = "twice".parse::<SendMsgRetry>().unwrap_err();
+        assert!(err.to_string().contains("send_msg_retry"), "{err}");
+        let c = Config::from_lookup(env(&[
+            ("TIMDESK_SDKAPPID", "1"),
+            ("TIMDESK_SECRET_KEY", "k"),
+            ("TIMDESK_SEND_MSG_RETRY", "at_least_once"),
+        ]))
+        .unwrap();
+        assert_eq!(c.send_msg_retry, SendMsgRetry::AtLeastOnce);
+    }
+
+    #[test]
+    fn a_region_fails_over_to_its_documented_backup_host() {
+        let c = Config::new(1, "k").region(Region::Mumbai);
+        assert_eq!(
+            c.base_urls(),
+            [
+                "https://adminapiind.im.qcloud.com",
+                "https://adminapiind.my-imcloud.com"
+            ]
+        );
+        let c = Config::new(1, "k").base_url("http://127.0.0.1:9/");
+        assert_eq!(c.base_urls(), ["http://127.0.0.1:9"]);
+        let mut c = c;
+        c.backup_base_url = Some("http://127.0.0.1:10/".into());
+        assert_eq!(
+            c.base_urls(),
+            ["http://127.0.0.1:9", "http://127.0.0.1:10"]
+        );
+    }
+
+    #[test]
+    fn the_call_budget_bounds_every_attempt_and_backoff() {
+        let c = Config::new(1, "k");
+        // 4 × (10 s + 2 s) = 48 s, capped by 15 s + 10 s, plus 1 s.
+        assert_eq!(c.call_budget(), Duration::from_secs(26));
+        let c = Config::new(1, "k")
+            .timeout(Duration::from_millis(200))
+            .retry(RetryPolicy::none());
+        assert_eq!(c.call_budget(), Duration::from_millis(3200));
     }
 
     #[test]

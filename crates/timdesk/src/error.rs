@@ -17,6 +17,7 @@ pub struct Error {
     http_status: Option<u16>,
     retryable: bool,
     maybe_applied: bool,
+    msg_random: Option<u32>,
 }
 
 impl Error {
@@ -29,6 +30,7 @@ impl Error {
             http_status: None,
             retryable: codes::is_retryable(code),
             maybe_applied: false,
+            msg_random: None,
         }
     }
 
@@ -50,6 +52,7 @@ impl Error {
             http_status: None,
             retryable,
             maybe_applied: false,
+            msg_random: None,
         }
     }
 
@@ -62,6 +65,19 @@ impl Error {
     /// sent and its answer lost.
     pub(crate) fn mark_maybe_applied(mut self) -> Self {
         self.maybe_applied = true;
+        self
+    }
+
+    /// Names the MsgRandom of a send_msg whose outcome is unknown, so that the caller can
+    /// look for the message before sending it again.
+    pub(crate) fn with_msg_random(mut self, msg_random: u32) -> Self {
+        self.msg_random = Some(msg_random);
+        if self.maybe_applied {
+            self.message = format!(
+                "{} (the message, MsgRandom {msg_random}, may have been stored: check before sending it again)",
+                self.message
+            );
+        }
         self
     }
 
@@ -100,6 +116,11 @@ impl Error {
         self.maybe_applied
     }
 
+    /// The MsgRandom of the send_msg that failed.
+    pub fn msg_random(&self) -> Option<u32> {
+        self.msg_random
+    }
+
     /// Whether the same request may succeed later (the client already retried it within
     /// its retry policy).
     pub fn is_retryable(&self) -> bool {
@@ -126,6 +147,7 @@ impl fmt::Debug for Error {
             .field("http_status", &self.http_status)
             .field("retryable", &self.retryable)
             .field("maybe_applied", &self.maybe_applied)
+            .field("msg_random", &self.msg_random)
             .finish()
     }
 }

@@ -1,8 +1,9 @@
 //! timdesk: a client for the Tencent Cloud Chat Desk (contact-center) server API.
 //!
-//! - [`Client`]: the typed endpoints (transfer_to_human, send_msg, end_session,
-//!   describe_im_cdr_list, recentcontact/delete) and a generic signed call for any other
-//!   v4 endpoint, with error mapping and retries that never duplicate an effect.
+//! - [`AsyncClient`] and [`Client`] (the same calls, blocking): the typed endpoints
+//!   (transfer_to_human, send_msg, end_session, describe_im_cdr_list,
+//!   recentcontact/delete) and a generic signed call for any other v4 endpoint, with
+//!   error mapping and retries that never duplicate an effect. Both survive `fork()`.
 //! - [`Config`]: credentials, region or base URL, timeouts, retries, proxy, extra CAs.
 //! - [`usersig`]: UserSig (TLSSigAPIv2) generation, decoding and verification.
 //! - [`codes`]: the server error codes, their kinds and whether they are retryable.
@@ -20,16 +21,18 @@ mod client;
 pub mod codes;
 mod config;
 mod error;
+mod pending;
 mod region;
 mod transport;
 pub mod usersig;
 
-pub use client::{CdrIter, Client};
+pub use client::{AsyncClient, CdrIter, Client};
 pub use codes::ErrorKind;
-pub use config::{Config, Event, EventHook, RetryPolicy, Target};
+pub use config::{Config, Event, EventHook, RetryPolicy, SendMsgRetry, Target};
 pub use error::{Error, Result};
+pub use pending::Pending;
 pub use region::Region;
-pub use transport::MAX_RESPONSE_BYTES;
+pub use transport::answer::MAX_RESPONSE_BYTES;
 
 /// Internal parsers, exposed to the fuzz targets only (feature `fuzzing`).
 #[cfg(feature = "fuzzing")]

@@ -52,10 +52,7 @@ fn fault(path: &str, action: FaultAction, count: u32) -> Fault {
 fn a_whole_session_through_the_typed_endpoints() {
     let (emulator, client) = setup();
     let transfer = client
-        .transfer_to_human(&TransferToHuman {
-            agent_group_id: Some(3067),
-            ..TransferToHuman::new(ALICE)
-        })
+        .transfer_to_human(&TransferToHuman::new(ALICE).agent_group_id(3067))
         .unwrap();
     assert_eq!(
         (transfer.agent_id.as_str(), transfer.in_queue),
@@ -130,18 +127,12 @@ fn a_queued_transfer_reports_is_in_queue() {
     let (_emulator, client) = setup();
     assert!(
         !client
-            .transfer_to_human(&TransferToHuman {
-                agent_group_id: Some(2473),
-                ..TransferToHuman::new(ALICE)
-            })
+            .transfer_to_human(&TransferToHuman::new(ALICE).agent_group_id(2473))
             .unwrap()
             .in_queue
     );
     let queued = client
-        .transfer_to_human(&TransferToHuman {
-            agent_group_id: Some(2473),
-            ..TransferToHuman::new(BOB)
-        })
+        .transfer_to_human(&TransferToHuman::new(BOB).agent_group_id(2473))
         .unwrap();
     assert!(queued.in_queue);
     assert_eq!(queued.agent_id, "");

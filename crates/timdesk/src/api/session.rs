@@ -6,7 +6,11 @@ use super::{MAX_SEND_MSG_BYTES, MsgElement};
 use crate::error::{Error, Result};
 
 /// A request to hand a session over from the chatbot to a human agent.
+///
+/// Made with [`TransferToHuman::new`] and the setters (or by assigning the public
+/// fields); new documented fields are added without breaking code that builds it so.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TransferToHuman {
     /// SessionId (required).
     pub session_id: String,
@@ -16,7 +20,26 @@ pub struct TransferToHuman {
     pub agent_group_id: Option<u64>,
     /// SendTipIfNoAgentOnline: tell the user when no agent is online.
     pub send_tip_if_no_agent_online: bool,
+    /// CheckIfDuringWorkingHours: transfer only during the configured working hours.
+    pub check_if_during_working_hours: bool,
+    /// SendPromptNotDuringWorkingHours: send the out-of-hours prompt outside them.
+    pub send_prompt_not_during_working_hours: bool,
+    /// EndSessionWhenNoMemberOnline: end the session when no member is online.
+    pub end_session_when_no_member_online: bool,
+    /// DisableQueuing: do not queue; answer "agents busy" when every eligible member is
+    /// at its reception limit.
+    pub disable_queuing: bool,
+    /// AllowAssignBusyMember: members in the busy (示忙) status may be assigned.
+    pub allow_assign_busy_member: bool,
+    /// Priority: the queue priority when the session queues, 0 (highest) to 9 (lowest).
+    pub priority: Option<u8>,
+    /// QueueTimeout: how long the session may wait in the queue (the page's description
+    /// of this field was not readable; the emulator takes it as seconds).
+    pub queue_timeout: Option<u32>,
 }
+
+/// The highest Priority value (the lowest priority).
+pub const MAX_PRIORITY: u8 = 9;
 
 impl TransferToHuman {
     /// A transfer of `session_id` by the default policy.
@@ -27,12 +50,61 @@ impl TransferToHuman {
         }
     }
 
+    /// Prefers these agents (AgentIdList).
+    pub fn agent_ids(mut self, ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.agent_ids = ids.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Transfers within this group (AgentGroupId).
+    pub fn agent_group_id(mut self, group: u64) -> Self {
+        self.agent_group_id = Some(group);
+        self
+    }
+
+    /// Sets the queue priority, 0 (highest) to 9 (Priority); checked before sending.
+    pub fn priority(mut self, priority: u8) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+
+    /// Sets how long the session may queue (QueueTimeout).
+    pub fn queue_timeout(mut self, timeout: u32) -> Self {
+        self.queue_timeout = Some(timeout);
+        self
+    }
+
+    /// The 0/1 switches of the request, by wire name, with their values.
+    fn flags(&self) -> [(&'static str, bool); 6] {
+        [
+            ("SendTipIfNoAgentOnline", self.send_tip_if_no_agent_online),
+            ("CheckIfDuringWorkingHours", self.check_if_during_working_hours),
+            (
+                "SendPromptNotDuringWorkingHours",
+                self.send_prompt_not_during_working_hours,
+            ),
+            (
+                "EndSessionWhenNoMemberOnline",
+                self.end_session_when_no_member_online,
+            ),
+            ("DisableQueuing", self.disable_queuing),
+            ("AllowAssignBusyMember", self.allow_assign_busy_member),
+        ]
+    }
+
+    /// The request body; refuses what the server would refuse.
     pub(crate) fn to_body(&self) -> Result<Value> {
         require_session_id(&self.session_id)?;
         if let Some(i) = self.agent_ids.iter().position(String::is_empty) {
             return Err(Error::invalid_argument(
                 &format!("AgentIdList[{i}]"),
                 "must not be empty",
+            ));
+        }
+        if let Some(p) = self.priority.filter(|p| *p > MAX_PRIORITY) {
+            return Err(Error::invalid_argument(
+                "Priority",
+                format!("must be 0 (highest) to {MAX_PRIORITY} (lowest), not {p}"),
             ));
         }
         let mut body = json!({"SessionId": self.session_id});
@@ -42,8 +114,16 @@ impl TransferToHuman {
         if let Some(group) = self.agent_group_id {
             body["AgentGroupId"] = json!(group);
         }
-        if self.send_tip_if_no_agent_online {
-            body["SendTipIfNoAgentOnline"] = json!(1);
+        for (name, on) in self.flags() {
+            if on {
+                body[name] = json!(1);
+            }
+        }
+        if let Some(priority) = self.priority {
+            body["Priority"] = json!(priority);
+        }
+        if let Some(timeout) = self.queue_timeout {
+            body["QueueTimeout"] = json!(timeout);
         }
         Ok(body)
     }
@@ -181,6 +261,7 @@ pub struct SentMsg {
     pub msg_random: u32,
 }
 
+/// Refuses an empty SessionId.
 pub(crate) fn require_session_id(session_id: &str) -> Result<()> {
     if session_id.trim().is_empty() {
         return Err(Error::invalid_argument("SessionId", "must not be empty"));
@@ -221,6 +302,10 @@ mod tests {
                 TransferToHuman::new(" ").to_body().unwrap_err(),
                 "SessionId",
             ),
+            (
+                TransferToHuman::new("s").priority(10).to_body().unwrap_err(),
+                "Priority: must be 0 (highest) to 9 (lowest), not 10",
+            ),
         ];
         for (err, needle) in cases {
             assert_eq!(err.kind(), crate::ErrorKind::InvalidArgument);
@@ -240,15 +325,32 @@ mod tests {
             "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}],
             "CloudCustomData": "ccd", "ExcludeFromUserRespTimeout": 1})
         );
-        let t = TransferToHuman {
-            session_id: "s".into(),
-            agent_ids: vec!["a".into()],
-            agent_group_id: Some(2473),
-            send_tip_if_no_agent_online: true,
-        };
+        let mut t = TransferToHuman::new("s")
+            .agent_ids(["a"])
+            .agent_group_id(2473)
+            .priority(0)
+            .queue_timeout(3600);
+        t.send_tip_if_no_agent_online = true;
         assert_eq!(
             t.to_body().unwrap(),
-            json!({"SessionId": "s", "AgentIdList": ["a"], "AgentGroupId": 2473, "SendTipIfNoAgentOnline": 1})
+            json!({"SessionId": "s", "AgentIdList": ["a"], "AgentGroupId": 2473,
+                "SendTipIfNoAgentOnline": 1, "Priority": 0, "QueueTimeout": 3600})
         );
+        let mut every = TransferToHuman::new("s");
+        every.check_if_during_working_hours = true;
+        every.send_prompt_not_during_working_hours = true;
+        every.end_session_when_no_member_online = true;
+        every.disable_queuing = true;
+        every.allow_assign_busy_member = true;
+        let body = every.to_body().unwrap();
+        for name in [
+            "CheckIfDuringWorkingHours",
+            "SendPromptNotDuringWorkingHours",
+            "EndSessionWhenNoMemberOnline",
+            "DisableQueuing",
+            "AllowAssignBusyMember",
+        ] {
+            assert_eq!(body[name], 1, "{name}");
+        }
     }
 }

@@ -1,0 +1,140 @@
+//! Every decision the emulator makes where the documentation is silent or unreadable.
+//! The README's "What the emulator assumes" table is rendered from this list (a test keeps
+//! it fresh), and `tests/assumptions.rs` has one test per row, named after its id.
+
+/// One decision: what the emulator does, what the docs say, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assumption {
+    /// A short id; the test of this row is `assumption_{id}`.
+    pub id: &'static str,
+    /// What the emulator does.
+    pub behaviour: &'static str,
+    /// What the documentation says (or that it says nothing).
+    pub docs: &'static str,
+    /// Why this choice.
+    pub why: &'static str,
+}
+
+/// Every assumption, in the order of the README table.
+pub const ASSUMPTIONS: &[Assumption] = &[
+    Assumption {
+        id: "dedup_same_second",
+        behaviour: "send_msg stores a repeated MsgRandom (same session, or same FromAccount and ToAccount) once only when it arrives in the same second of the emulated clock as the stored one; a later repeat is a new message. The control API sets the window (`same_second`, `forever`, `none`).",
+        docs: "Desk send_msg: MsgRandom is \"for deduplication\". openim/sendmsg: \"used by the backend to deduplicate messages within the same second\".",
+        why: "Desk messages are ordinary Chat messages; the only documented window is the same second.",
+    },
+    Assumption {
+        id: "random_any_unsigned",
+        behaviour: "The `random` query parameter may be any unsigned decimal integer; anything else answers 60002.",
+        docs: "\"A random 32-bit unsigned integer, 0 to 4294967295\".",
+        why: "Widely used SDKs send nanosecond timestamps and work in production.",
+    },
+    Assumption {
+        id: "contenttype_json",
+        behaviour: "A missing `contenttype`, or one other than `json`, answers 60002.",
+        docs: "\"The request format has a fixed value of json\"; nothing on other values.",
+        why: "60002 is the common code for a malformed request URL.",
+    },
+    Assumption {
+        id: "unknown_command_60009",
+        behaviour: "A `/v4/service/command` the emulator does not serve answers 60009.",
+        docs: "60009: \"requested resource error, check the request URL\".",
+        why: "The closest common code; the client reports it as a configuration error.",
+    },
+    Assumption {
+        id: "admin_codes",
+        behaviour: "A caller who is not the app administrator gets 90009 (transfer_to_human, send_msg), 50003 (recentcontact/delete) or 60010 (every other endpoint).",
+        docs: "Each page lists its own admin code; end_session and describe_im_cdr_list list none.",
+        why: "60010 is the common \"requires App admin\" code.",
+    },
+    Assumption {
+        id: "transfer_picks_least_loaded",
+        behaviour: "transfer_to_human considers the online agents of AgentIdList, else of AgentGroupId, else every online agent; the least loaded one with room takes the session (ties by agent id).",
+        docs: "AgentIdList \"specified customer service\"; AgentGroupId \"if blank, the default policy\". The policy is not described.",
+        why: "A predictable, fair stand-in for the console's assignment policy.",
+    },
+    Assumption {
+        id: "transfer_unknown_group_141004",
+        behaviour: "An AgentGroupId that does not exist answers 141004.",
+        docs: "141004 \"illegal request parameters\".",
+        why: "The group is a request parameter.",
+    },
+    Assumption {
+        id: "transfer_again_141003",
+        behaviour: "Transferring a session already queued or with an agent answers 141003.",
+        docs: "141003 \"this session cannot be transferred to a human agent\".",
+        why: "The documented refusal; the client reads it after a lost answer as \"the lost attempt transferred it\".",
+    },
+    Assumption {
+        id: "malformed_session_id",
+        behaviour: "A SessionId that is not a UUID answers 141006 on transfer_to_human (the only page that lists 141006) and 141005 elsewhere.",
+        docs: "141006 \"illegal SessionId\" on transfer_to_human; 141005 \"does not exist\" on the others.",
+        why: "Each endpoint answers only with its documented codes.",
+    },
+    Assumption {
+        id: "out_of_hours",
+        behaviour: "With CheckIfDuringWorkingHours outside the working hours, the transfer succeeds with AgentId \"\" and IsInQueue 0, the session stays with the chatbot, and with SendPromptNotDuringWorkingHours the out-of-hours prompt is stored. Working hours are unset (always open) until the control API sets them.",
+        docs: "The fields exist (269/110581, 2025-11-04); the answer outside working hours is not described.",
+        why: "No error code is documented for it, so none is invented; the documented answer fields say \"not assigned, not queued\".",
+    },
+    Assumption {
+        id: "none_online",
+        behaviour: "With no agent online, transfer_to_human answers 141001; SendTipIfNoAgentOnline stores the tip; EndSessionWhenNoMemberOnline also ends the session with EndStatus NoAgentsOnline.",
+        docs: "141001 \"no available agents online\"; EndSessionWhenNoMemberOnline \"end the session when no member is online\"; NoAgentsOnline is a documented EndStatus.",
+        why: "The documented code and the documented EndStatus.",
+    },
+    Assumption {
+        id: "agents_busy_141012",
+        behaviour: "With DisableQueuing, when every eligible online agent is at its reception limit (or not free), transfer_to_human answers 141012.",
+        docs: "DisableQueuing: \"return agent busy instead\", code not given. 141012 is \"agent reached max reception\" on contact_user.",
+        why: "The one documented Desk code that means an agent cannot take more sessions.",
+    },
+    Assumption {
+        id: "member_status",
+        behaviour: "Agents are free (assigned), busy (assigned only with AllowAssignBusyMember) or resting (never assigned). Online agents that cannot be assigned make the session queue, not 141001.",
+        docs: "set_member_status: 示闲 / 示忙 / 小休; AllowAssignBusyMember allows 示忙 members.",
+        why: "Resting members are away; busy members come back, so the session waits.",
+    },
+    Assumption {
+        id: "priority_default_lowest",
+        behaviour: "The queue is served by Priority (0 first), then by arrival. A transfer without Priority queues as 9.",
+        docs: "Priority 0–9, 0 highest (679/116634, 2026-01-27); no default given.",
+        why: "A transfer that asks for no priority never overtakes one that does.",
+    },
+    Assumption {
+        id: "queue_timeout_seconds",
+        behaviour: "QueueTimeout is in seconds: a session queued that long is ended with EndStatus TimeoutTransfer. Without it a session queues until an agent takes it or it is ended.",
+        docs: "Only an example value (3600) was readable; TimeoutTransfer is a documented EndStatus.",
+        why: "3600 reads as an hour; the documented EndStatus for a transfer that timed out.",
+    },
+    Assumption {
+        id: "end_status_of_each_ending",
+        behaviour: "end_session on a session with an agent or queued writes EndStatus AgentEndedSession; on a session still with the chatbot it ends it with ChatbotReception; an ended or unknown session answers 141005.",
+        docs: "end_session \"ends a session that has been transferred to a human\"; other sessions are not described.",
+        why: "ChatbotReception is the documented EndStatus of a session the chatbot served.",
+    },
+    Assumption {
+        id: "recentcontact_limits",
+        behaviour: "recentcontact/delete is limited to 200 calls per second and answers 60007 above it; unparsable JSON answers 50002. Desk endpoints have no limit unless the control API sets one (then 141009).",
+        docs: "recentcontact/delete: 200/s, codes 50001–50005; Desk pages list 141009 without a rate.",
+        why: "The documented rate and codes; no invented Desk rate.",
+    },
+    Assumption {
+        id: "tip_texts",
+        behaviour: "The no-agent tip and the out-of-hours prompt are stored as TIMTextElem messages from `@customer_service_account` with fixed English texts.",
+        docs: "The texts are configured in the Desk console.",
+        why: "A test can recognise them; their wording is not the API's.",
+    },
+];
+
+/// The README table, as rendered from [`ASSUMPTIONS`].
+pub fn markdown_table() -> String {
+    let mut out = String::from("| id | the emulator | the docs | why |\n|---|---|---|---|\n");
+    for a in ASSUMPTIONS {
+        out += &format!(
+            "| `{}` | {} | {} | {} |\n",
+            a.id, a.behaviour, a.docs, a.why
+        );
+    }
+    out
+}

@@ -1,0 +1,372 @@
+//! One test per row of the README's "What the emulator assumes" table (named
+//! `assumption_{id}`), and the checks that the table, this file and the code agree.
+use serde_json::{Value, json};
+use timdesk::usersig::Signer;
+use timdesk_emulator::assumptions::{ASSUMPTIONS, markdown_table};
+use timdesk_emulator::{BOT_ACCOUNT, NO_AGENT_TIP, OUT_OF_HOURS_PROMPT};
+
+mod common;
+use common::*;
+
+const T0: u64 = 1_700_000_000;
+const TRANSFER: &str = "desk_http_svc/transfer_to_human";
+const SEND: &str = "desk_http_svc/send_msg";
+const END: &str = "desk_http_svc/end_session";
+
+fn transfer(h: &Harness, session: &str, extra: Value) -> Value {
+    let mut body = json!({"SessionId": session});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    h.call(TRANSFER, body)
+}
+
+fn state(h: &Harness, session: &str) -> String {
+    h.emulator.control().session(session).unwrap()["state"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn end_status(h: &Harness, session: &str) -> Value {
+    let cdrs = h.emulator.control().cdrs();
+    cdrs.as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["SessionId"] == session)
+        .map(|c| c["EndStatus"].clone())
+        .unwrap_or(Value::Null)
+}
+
+fn stored(h: &Harness, session: &str) -> usize {
+    h.emulator.control().messages(session).unwrap().as_array().unwrap().len()
+}
+
+fn all_offline(h: &Harness) {
+    for agent in ["shannon@qq.com", "test_agent@qq.com", "night_agent@qq.com"] {
+        h.emulator.control().set_agent_online(agent, false).unwrap();
+    }
+}
+
+/// A new session in chatbot reception.
+fn new_session(h: &Harness, user: &str) -> String {
+    h.control("POST", "sessions", json!({"client_user_id": user}))["session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn every_row_has_its_test_and_every_test_its_row() {
+    let source = include_str!("assumptions.rs");
+    for a in ASSUMPTIONS {
+        assert!(
+            source.contains(&format!("fn assumption_{}()", a.id)),
+            "no test for the assumption {:?}",
+            a.id
+        );
+    }
+    for line in source.lines() {
+        if let Some(rest) = line.trim().strip_prefix("fn assumption_") {
+            let id = rest.trim_end_matches("() {");
+            assert!(
+                ASSUMPTIONS.iter().any(|a| a.id == id),
+                "the test assumption_{id} has no row"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_readme_table_is_rendered_from_the_list() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+    let readme = std::fs::read_to_string(path).unwrap();
+    let (begin, end) = ("<!-- assumptions:begin -->\n", "<!-- assumptions:end -->");
+    let start = readme.find(begin).expect("README lacks the assumptions markers") + begin.len();
+    let stop = readme.find(end).expect("README lacks the end marker");
+    let fresh = markdown_table();
+    if readme[start..stop] != fresh {
+        if std::env::var_os("TIMDESK_BLESS").is_some() {
+            std::fs::write(path, format!("{}{fresh}{}", &readme[..start], &readme[stop..])).unwrap();
+        } else {
+            panic!("README's assumptions table is stale: run `TIMDESK_BLESS=1 cargo test -p timdesk-emulator --test assumptions`");
+        }
+    }
+}
+
+#[test]
+fn assumption_dedup_same_second() {
+    let h = Harness::new();
+    let control = h.emulator.control();
+    control.freeze_clock(T0);
+    let message = in_session(ALICE, text(7, "hi"));
+    assert_ok(&h.call(SEND, message.clone()));
+    assert_ok(&h.call(SEND, message.clone()));
+    assert_eq!(stored(&h, ALICE), 1, "same second: stored once");
+    control.advance_clock(1);
+    assert_ok(&h.call(SEND, message.clone()));
+    assert_eq!(stored(&h, ALICE), 2, "a later second: a second message");
+    assert_eq!(h.control("GET", "dedup", Value::Null)["window"], "same_second");
+    h.control("POST", "dedup", json!({"window": "forever"}));
+    control.advance_clock(60);
+    assert_ok(&h.call(SEND, message.clone()));
+    assert_eq!(stored(&h, ALICE), 2);
+    h.control("POST", "dedup", json!({"window": "none"}));
+    assert_ok(&h.call(SEND, message.clone()));
+    assert_ok(&h.call(SEND, message));
+    assert_eq!(stored(&h, ALICE), 4);
+    // The same between accounts.
+    h.control("POST", "dedup", json!({"window": "same_second"}));
+    let direct = json!({"FromAccount": BOT_ACCOUNT, "ToAccount": "user_dave", "MsgRandom": 9,
+        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "x"}}]});
+    let roaming = |h: &Harness| {
+        h.emulator.control().conversations("user_dave")[0]["roaming_messages"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_ok(&h.call(SEND, direct.clone()));
+    assert_ok(&h.call(SEND, direct.clone()));
+    assert_eq!(roaming(&h), 1);
+    control.advance_clock(1);
+    assert_ok(&h.call(SEND, direct));
+    assert_eq!(roaming(&h), 2);
+}
+
+#[test]
+fn assumption_random_any_unsigned() {
+    let h = Harness::new();
+    let app = h.emulator.app();
+    let query = |random: &str| {
+        format!(
+            "sdkappid={}&identifier={}&usersig={}&random={random}&contenttype=json",
+            app.sdkappid, app.admin, h.admin_sig
+        )
+    };
+    let body = json!({"StartTimestamp": 0, "EndTimestamp": 1}).to_string();
+    let path = "desk_http_svc/describe_im_cdr_list";
+    assert_ok(&h.call_with_query(path, &query("1732604400123456789"), &body));
+    assert_ok(&h.call_with_query(path, &query("340282366920938463463374607431768211456"), &body));
+    for bad in ["-1", "1.5", "0x10", ""] {
+        assert_fail(&h.call_with_query(path, &query(bad), &body), 60002);
+    }
+}
+
+#[test]
+fn assumption_contenttype_json() {
+    let h = Harness::new();
+    let app = h.emulator.app();
+    let base = format!(
+        "sdkappid={}&identifier={}&usersig={}&random=1",
+        app.sdkappid, app.admin, h.admin_sig
+    );
+    let body = json!({"SessionId": ALICE}).to_string();
+    assert_fail(&h.call_with_query(END, &base, &body), 60002);
+    assert_fail(&h.call_with_query(END, &format!("{base}&contenttype=xml"), &body), 60002);
+}
+
+#[test]
+fn assumption_unknown_command_60009() {
+    let h = Harness::new();
+    assert_fail(&h.call("desk_http_svc/no_such_command", json!({})), 60009);
+}
+
+#[test]
+fn assumption_admin_codes() {
+    let h = Harness::new();
+    let app = h.emulator.app();
+    let sig = Signer::new(app.sdkappid, &app.secret_key).generate("user_dave", 600, None);
+    let query = format!(
+        "sdkappid={}&identifier=user_dave&usersig={sig}&random=1&contenttype=json",
+        app.sdkappid
+    );
+    for (path, expected) in [
+        (TRANSFER, 90009),
+        (SEND, 90009),
+        ("recentcontact/delete", 50003),
+        (END, 60010),
+        ("desk_http_svc/describe_im_cdr_list", 60010),
+    ] {
+        assert_fail(&h.call_with_query(path, &query, "{}"), expected);
+    }
+}
+
+#[test]
+fn assumption_transfer_picks_least_loaded() {
+    let h = Harness::new();
+    for agent in ["a@x.com", "b@x.com"] {
+        h.control(
+            "POST",
+            "agents",
+            json!({"agent_id": agent, "agent_group_id": 9, "capacity": 2}),
+        );
+    }
+    let first = transfer(&h, ALICE, json!({"AgentGroupId": 9}));
+    assert_eq!(first["AgentId"], "a@x.com", "ties go to the lower id");
+    let second = transfer(&h, BOB, json!({"AgentGroupId": 9}));
+    assert_eq!(second["AgentId"], "b@x.com", "then the least loaded");
+    let listed = transfer(&h, CAROL, json!({"AgentIdList": ["a@x.com"], "AgentGroupId": 9}));
+    assert_eq!(listed["AgentId"], "a@x.com", "a listed online agent comes first");
+}
+
+#[test]
+fn assumption_transfer_unknown_group_141004() {
+    let h = Harness::new();
+    assert_fail(&transfer(&h, ALICE, json!({"AgentGroupId": 424242})), 141004);
+    assert_eq!(state(&h, ALICE), "chatbot_reception");
+}
+
+#[test]
+fn assumption_transfer_again_141003() {
+    let h = Harness::new();
+    assert_ok(&transfer(&h, ALICE, json!({})));
+    assert_fail(&transfer(&h, ALICE, json!({})), 141003);
+}
+
+#[test]
+fn assumption_malformed_session_id() {
+    let h = Harness::new();
+    assert_fail(&transfer(&h, "not-a-uuid", json!({})), 141006);
+    assert_fail(&h.call(END, json!({"SessionId": "not-a-uuid"})), 141005);
+    assert_fail(&h.call(SEND, in_session("not-a-uuid", text(1, "x"))), 141005);
+}
+
+#[test]
+fn assumption_out_of_hours() {
+    let h = Harness::new();
+    h.emulator.control().freeze_clock(T0); // 06:13 in UTC+8
+    h.control(
+        "POST",
+        "working_hours",
+        json!({"start": "09:00", "end": "18:00", "utc_offset_minutes": 480}),
+    );
+    let closed = transfer(
+        &h,
+        ALICE,
+        json!({"CheckIfDuringWorkingHours": 1, "SendPromptNotDuringWorkingHours": 1}),
+    );
+    assert_ok(&closed);
+    assert_eq!((&closed["AgentId"], &closed["IsInQueue"]), (&json!(""), &json!(0)));
+    assert_eq!(state(&h, ALICE), "chatbot_reception");
+    let messages = h.emulator.control().messages(ALICE).unwrap();
+    assert_eq!(messages[0]["msg_body"][0]["MsgContent"]["Text"], OUT_OF_HOURS_PROMPT);
+    assert_eq!(transfer(&h, BOB, json!({"CheckIfDuringWorkingHours": 1}))["AgentId"], "");
+    assert_eq!(stored(&h, BOB), 0, "no prompt unless asked");
+    // Without the check, or within the hours, the transfer happens.
+    assert_ne!(transfer(&h, ALICE, json!({}))["AgentId"], "");
+    h.emulator.control().advance_clock(3 * 3600);
+    assert_ne!(transfer(&h, BOB, json!({"CheckIfDuringWorkingHours": 1}))["AgentId"], "");
+}
+
+#[test]
+fn assumption_none_online() {
+    let h = Harness::new();
+    all_offline(&h);
+    assert_fail(&transfer(&h, ALICE, json!({})), 141001);
+    assert_eq!(state(&h, ALICE), "chatbot_reception");
+    assert_fail(&transfer(&h, BOB, json!({"EndSessionWhenNoMemberOnline": 1})), 141001);
+    assert_eq!(state(&h, BOB), "ended");
+    assert_eq!(end_status(&h, BOB), "NoAgentsOnline");
+}
+
+#[test]
+fn assumption_agents_busy_141012() {
+    let h = Harness::new();
+    // Group 2473: test_agent (capacity 1) online, night_agent offline.
+    assert_eq!(transfer(&h, ALICE, json!({"AgentGroupId": 2473}))["AgentId"], "test_agent@qq.com");
+    assert_fail(&transfer(&h, BOB, json!({"AgentGroupId": 2473, "DisableQueuing": 1})), 141012);
+    assert_eq!(state(&h, BOB), "chatbot_reception");
+    assert_eq!(transfer(&h, BOB, json!({"AgentGroupId": 2473}))["IsInQueue"], 1);
+}
+
+#[test]
+fn assumption_member_status() {
+    let h = Harness::new();
+    let control = h.emulator.control();
+    h.control("POST", "agents/test_agent@qq.com/status", json!({"status": "busy"}));
+    assert_eq!(transfer(&h, ALICE, json!({"AgentGroupId": 2473}))["IsInQueue"], 1);
+    let busy_ok = transfer(&h, BOB, json!({"AgentGroupId": 2473, "AllowAssignBusyMember": 1}));
+    assert_eq!(busy_ok["AgentId"], "test_agent@qq.com");
+    h.control("POST", "agents/shannon@qq.com/status", json!({"status": "rest"}));
+    let resting = transfer(&h, CAROL, json!({"AgentGroupId": 3067, "AllowAssignBusyMember": 1}));
+    assert_eq!(resting["IsInQueue"], 1, "a resting member is never assigned");
+    control
+        .set_agent_status("shannon@qq.com", timdesk_emulator::MemberStatus::Free)
+        .unwrap();
+    assert_eq!(state(&h, CAROL), "with_agent", "the queue drains when she is free again");
+}
+
+#[test]
+fn assumption_priority_default_lowest() {
+    let h = Harness::new();
+    assert_ok(&transfer(&h, ALICE, json!({"AgentGroupId": 2473})));
+    let dave = new_session(&h, "user_dave");
+    assert_eq!(transfer(&h, BOB, json!({"AgentGroupId": 2473}))["IsInQueue"], 1);
+    assert_eq!(transfer(&h, CAROL, json!({"AgentGroupId": 2473, "Priority": 3}))["IsInQueue"], 1);
+    assert_eq!(transfer(&h, &dave, json!({"AgentGroupId": 2473, "Priority": 3}))["IsInQueue"], 1);
+    let queue = h.control("GET", "queue", Value::Null);
+    let order: Vec<&str> = queue.as_array().unwrap().iter().map(|q| q["session_id"].as_str().unwrap()).collect();
+    assert_eq!(order, [CAROL, dave.as_str(), BOB]);
+    assert_eq!(queue[2]["priority"], 9);
+    assert_ok(&h.call(END, json!({"SessionId": ALICE})));
+    assert_eq!(state(&h, CAROL), "with_agent");
+    assert_fail(&transfer(&h, &new_session(&h, "user_erin"), json!({"Priority": 10})), 141004);
+}
+
+#[test]
+fn assumption_queue_timeout_seconds() {
+    let h = Harness::new();
+    let control = h.emulator.control();
+    control.freeze_clock(T0);
+    assert_ok(&transfer(&h, ALICE, json!({"AgentGroupId": 2473})));
+    assert_eq!(
+        transfer(&h, BOB, json!({"AgentGroupId": 2473, "QueueTimeout": 60}))["IsInQueue"],
+        1
+    );
+    assert_eq!(transfer(&h, CAROL, json!({"AgentGroupId": 2473}))["IsInQueue"], 1);
+    control.advance_clock(59);
+    assert_eq!(state(&h, BOB), "queued");
+    control.advance_clock(1);
+    assert_eq!(state(&h, BOB), "ended");
+    assert_eq!(end_status(&h, BOB), "TimeoutTransfer");
+    control.advance_clock(86_400);
+    assert_eq!(state(&h, CAROL), "queued", "no QueueTimeout, no timeout");
+}
+
+#[test]
+fn assumption_end_status_of_each_ending() {
+    let h = Harness::new();
+    assert_ok(&h.call(END, json!({"SessionId": ALICE})));
+    assert_eq!(end_status(&h, ALICE), "ChatbotReception");
+    assert_ok(&transfer(&h, BOB, json!({})));
+    assert_ok(&h.call(END, json!({"SessionId": BOB})));
+    assert_eq!(end_status(&h, BOB), "AgentEndedSession");
+    assert_fail(&h.call(END, json!({"SessionId": BOB})), 141005);
+    assert_ok(&transfer(&h, CAROL, json!({"AgentGroupId": 2473})));
+    let dave = new_session(&h, "user_dave");
+    assert_eq!(transfer(&h, &dave, json!({"AgentGroupId": 2473}))["IsInQueue"], 1);
+    assert_ok(&h.call(END, json!({"SessionId": dave})));
+    assert_eq!(end_status(&h, &dave), "AgentEndedSession");
+}
+
+#[test]
+fn assumption_recentcontact_limits() {
+    let h = Harness::new();
+    assert_fail(&h.call_text("recentcontact/delete", "{not json"), 50002);
+    let state = h.control("GET", "state", Value::Null);
+    assert_eq!(state["rate_limits"], json!({"recentcontact/delete": 200}));
+    h.control("POST", "rate_limits", json!({"path": END, "per_second": 1}));
+    assert_ok(&h.call(END, json!({"SessionId": ALICE})));
+    assert_fail(&h.call(END, json!({"SessionId": BOB})), 141009);
+}
+
+#[test]
+fn assumption_tip_texts() {
+    let h = Harness::new();
+    all_offline(&h);
+    assert_fail(&transfer(&h, ALICE, json!({"SendTipIfNoAgentOnline": 1})), 141001);
+    let messages = h.emulator.control().messages(ALICE).unwrap();
+    assert_eq!(messages[0]["from"], BOT_ACCOUNT);
+    assert_eq!(messages[0]["kind"], "tip");
+    assert_eq!(messages[0]["msg_body"][0]["MsgContent"]["Text"], NO_AGENT_TIP);
+}

@@ -1,0 +1,350 @@
+//! Signed requests: the URL and query string, one attempt over HTTP, and the retry loop.
+//! Split by concern: [`answer`] reads answers, [`retry`] decides what follows a failure,
+//! [`admin_sig`] caches the administrator UserSig, [`pacer`] spaces requests, and
+//! [`process`] holds what must be rebuilt in a forked child.
+
+mod admin_sig;
+pub(crate) mod answer;
+mod pacer;
+mod process;
+pub(crate) mod retry;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use self::admin_sig::AdminSig;
+use self::pacer::Pacer;
+use self::process::{PerProcess, ProcessCell};
+use self::retry::{Failure, Next, Progress, decide};
+pub(crate) use self::retry::RetryRule;
+use crate::codes::ErrorKind;
+use crate::config::{Config, Event, EventHook, RetryPolicy, Target};
+use crate::error::{Error, Result};
+use crate::pending::{Pending, Slot};
+use crate::usersig::{Signer, unix_now};
+
+/// How to build the HTTP connection pool (again, in a forked child).
+struct HttpSettings {
+    connect_timeout: Duration,
+    timeout: Duration,
+    https_only: bool,
+    proxy: Option<reqwest::Proxy>,
+    roots: Vec<reqwest::Certificate>,
+}
+
+impl HttpSettings {
+    fn from_config(config: &Config) -> Result<Self> {
+        let proxy = match &config.proxy {
+            None => None,
+            Some(url) => Some(
+                reqwest::Proxy::all(url.as_str())
+                    .map_err(|_| Error::invalid_argument("proxy", "is not a valid proxy URL"))?,
+            ),
+        };
+        let roots = match &config.ca_bundle {
+            None => Vec::new(),
+            Some(pem) => {
+                let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|_| {
+                    Error::invalid_argument("ca_bundle", "is not a PEM certificate bundle")
+                })?;
+                if certs.is_empty() {
+                    return Err(Error::invalid_argument("ca_bundle", "holds no certificate"));
+                }
+                certs
+            }
+        };
+        Ok(Self {
+            connect_timeout: config.connect_timeout,
+            timeout: config.timeout,
+            https_only: matches!(config.target, Target::Region(_)),
+            proxy,
+            roots,
+        })
+    }
+
+    fn build(&self) -> Result<reqwest::Client> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .pool_max_idle_per_host(64)
+            .tcp_nodelay(true)
+            .https_only(self.https_only)
+            .user_agent(concat!("timdesk/", env!("CARGO_PKG_VERSION")));
+        if let Some(proxy) = &self.proxy {
+            builder = builder.proxy(proxy.clone());
+        }
+        for cert in &self.roots {
+            builder = builder.add_root_certificate(cert.clone());
+        }
+        builder.build().map_err(|e| {
+            Error::local(
+                ErrorKind::InvalidArgument,
+                format!("cannot set up HTTP: {}", answer::describe(&e)),
+                false,
+            )
+        })
+    }
+}
+
+/// Sends signed requests for one application.
+pub(crate) struct Transport {
+    base_urls: Vec<String>,
+    sdkappid: u64,
+    admin: String,
+    admin_query: String,
+    signer: Signer,
+    usersig_ttl: u64,
+    retry: RetryPolicy,
+    budget: Duration,
+    on_event: Option<EventHook>,
+    max_requests_per_second: Option<u32>,
+    http: HttpSettings,
+    process: ProcessCell,
+}
+
+impl Transport {
+    pub(crate) fn new(config: &Config) -> Result<Arc<Self>> {
+        config.validate()?;
+        let http = HttpSettings::from_config(config)?;
+        let signer = Signer::new(config.sdkappid, &config.secret_key);
+        let usersig_ttl = config.usersig_ttl.as_secs();
+        let first = Self::per_process(
+            &http,
+            AdminSig::new(signer.clone(), &config.admin, usersig_ttl, None),
+            config.max_requests_per_second,
+        )?;
+        Ok(Arc::new(Self {
+            base_urls: config.base_urls(),
+            sdkappid: config.sdkappid,
+            admin: config.admin.clone(),
+            admin_query: form_urlencoded::byte_serialize(config.admin.as_bytes()).collect(),
+            signer,
+            usersig_ttl,
+            retry: config.retry,
+            budget: config.call_budget(),
+            on_event: config.on_event.clone(),
+            max_requests_per_second: config.max_requests_per_second,
+            http,
+            process: ProcessCell::new(first),
+        }))
+    }
+
+    fn per_process(
+        http: &HttpSettings,
+        admin_sig: AdminSig,
+        max_requests_per_second: Option<u32>,
+    ) -> Result<PerProcess> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("timdesk-io")
+            .enable_all()
+            .build()
+            .map_err(|e| {
+                Error::local(
+                    ErrorKind::Network,
+                    format!("cannot start the client's I/O thread: {e}"),
+                    false,
+                )
+            })?;
+        Ok(PerProcess {
+            pid: std::process::id(),
+            runtime: Some(runtime),
+            http: http.build()?,
+            admin_sig,
+            pacer: max_requests_per_second.map(Pacer::new),
+        })
+    }
+
+    /// This process's I/O state, rebuilt on the first call after a fork; the cached
+    /// UserSig carries over.
+    fn here(&self) -> Result<&PerProcess> {
+        self.process.get(|inherited| {
+            let seed = inherited.admin_sig.snapshot();
+            Self::per_process(
+                &self.http,
+                AdminSig::new(self.signer.clone(), &self.admin, self.usersig_ttl, seed),
+                self.max_requests_per_second,
+            )
+        })
+    }
+
+    pub(crate) fn base_url(&self) -> &str {
+        &self.base_urls[0]
+    }
+
+    /// Whether the calling code runs on this client's I/O thread.
+    pub(crate) fn on_io_thread(&self) -> bool {
+        let Ok(current) = tokio::runtime::Handle::try_current() else {
+            return false;
+        };
+        self.here()
+            .is_ok_and(|here| here.handle().id() == current.id())
+    }
+
+    /// Runs `future` on the I/O thread within the call budget.
+    pub(crate) fn spawn<T, F>(&self, future: F) -> Result<Pending<T>>
+    where
+        T: Send + 'static,
+        F: Future<Output = Result<T>> + Send + 'static,
+    {
+        let here = self.here()?;
+        let slot = Slot::new();
+        let filled = slot.clone();
+        let budget = self.budget;
+        let task = here.handle().spawn(async move {
+            let result = match tokio::time::timeout(budget, future).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::local(
+                    ErrorKind::Timeout,
+                    format!("the call did not end within its budget of {budget:?}"),
+                    true,
+                )
+                .mark_maybe_applied()),
+            };
+            filled.fill(result);
+        });
+        let deadline = Instant::now() + budget + Duration::from_secs(1);
+        Ok(Pending::new(slot, task.abort_handle(), deadline))
+    }
+
+    /// Sends `body` to `/v4/{path}` under `rule`, returning the answer's JSON object.
+    /// Runs on the I/O thread.
+    pub(crate) async fn execute(&self, path: &str, body: Vec<u8>, rule: RetryRule) -> Result<Value> {
+        let here = self.here()?;
+        let started = Instant::now();
+        let mut progress = Progress::default();
+        let mut host = 0;
+        loop {
+            progress.attempts += 1;
+            let sig = here.admin_sig.current_at(unix_now(), self.on_event.as_ref());
+            if let Some(pacer) = &here.pacer {
+                pacer.wait().await;
+            }
+            let failure = match self.attempt(here, host, path, body.clone(), &sig).await {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => failure,
+            };
+            match decide(failure, rule, &self.retry, &mut progress, started.elapsed(), jitter()) {
+                Next::Fail(error) => return Err(error),
+                Next::Renew => {
+                    here.admin_sig.invalidate();
+                    emit(
+                        self.on_event.as_ref(),
+                        &Event::UserSigRenewed { reason: "rejected" },
+                    );
+                }
+                Next::Retry {
+                    delay,
+                    error,
+                    other_host,
+                } => {
+                    if other_host {
+                        host = (host + 1) % self.base_urls.len();
+                    }
+                    emit(
+                        self.on_event.as_ref(),
+                        &Event::Retry {
+                            path: path.to_owned(),
+                            attempt: progress.attempts,
+                            delay,
+                            error,
+                        },
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        here: &PerProcess,
+        host: usize,
+        path: &str,
+        body: Vec<u8>,
+        sig: &str,
+    ) -> Result<Value, Failure> {
+        let random = random_u32();
+        let url = format!(
+            "{}/v4/{path}?sdkappid={}&identifier={}&usersig={sig}&random={random}&contenttype=json",
+            self.base_urls[host], self.sdkappid, self.admin_query
+        );
+        let response = here
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| answer::classify(e, sig))?;
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("no content type")
+            .to_owned();
+        let bytes = read_capped(response, sig).await?;
+        answer::parse(status, &content_type, &bytes)
+    }
+}
+
+/// Reads the answer, refusing more than [`answer::MAX_RESPONSE_BYTES`].
+async fn read_capped(mut response: reqwest::Response, sig: &str) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() > answer::MAX_RESPONSE_BYTES {
+                    return Ok(bytes);
+                }
+            }
+            Ok(None) => return Ok(bytes),
+            Err(e) => {
+                return Err(Failure::AnswerLost(Error::local(
+                    ErrorKind::Network,
+                    format!(
+                        "the answer broke off: {}",
+                        answer::redact(&answer::describe(&e.without_url()), sig)
+                    ),
+                    true,
+                )));
+            }
+        }
+    }
+}
+
+fn emit(hook: Option<&EventHook>, event: &Event) {
+    if let Some(hook) = hook {
+        hook(event);
+    }
+}
+
+/// [`answer::parse`] with the failure flattened, for the fuzz targets.
+#[cfg(feature = "fuzzing")]
+pub fn parse_answer_for_fuzzing(status: u16, content_type: &str, bytes: &[u8]) -> Result<Value> {
+    answer::parse(status, content_type, bytes).map_err(|f| match f {
+        Failure::NotSent(e) | Failure::Refused(e) | Failure::AnswerLost(e) => e,
+    })
+}
+
+/// A fresh random u32 from the operating system.
+pub(crate) fn random_u32() -> u32 {
+    getrandom::u32().unwrap_or_else(|_| {
+        // No OS randomness: a hash of the time and a counter still differs per request.
+        use std::hash::{BuildHasher, Hasher};
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        h.finish() as u32
+    })
+}
+
+fn jitter() -> f64 {
+    f64::from(random_u32()) / (f64::from(u32::MAX) + 1.0)
+}

@@ -1,0 +1,104 @@
+//! What a client owns in one process: the I/O runtime, the connection pool, the
+//! administrator UserSig cache and the pacer. A forked child inherits the parent's copy
+//! without its threads, so the first call in a child builds its own and leaves the
+//! parent's untouched (never used, never dropped: dropping would wait for threads that do
+//! not exist in the child).
+
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+use super::admin_sig::AdminSig;
+use super::pacer::Pacer;
+
+/// The part of a client that belongs to one process.
+pub(crate) struct PerProcess {
+    /// The process that built it.
+    pub pid: u32,
+    /// Runs every request; one worker thread.
+    pub runtime: Option<tokio::runtime::Runtime>,
+    /// The connection pool.
+    pub http: reqwest::Client,
+    /// The administrator UserSig cache.
+    pub admin_sig: AdminSig,
+    /// The client-side rate limit, when configured.
+    pub pacer: Option<Pacer>,
+}
+
+impl PerProcess {
+    /// The runtime's handle.
+    pub fn handle(&self) -> &tokio::runtime::Handle {
+        self.runtime
+            .as_ref()
+            .expect("the runtime lives as long as its PerProcess")
+            .handle()
+    }
+}
+
+impl Drop for PerProcess {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            // Never blocks, so dropping a client is safe anywhere, even in async code.
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// The current process's [`PerProcess`], rebuilt after a fork.
+pub(crate) struct ProcessCell {
+    current: AtomicPtr<PerProcess>,
+}
+
+impl ProcessCell {
+    /// A cell holding `first`, built by this process.
+    pub fn new(first: PerProcess) -> Self {
+        Self {
+            current: AtomicPtr::new(Box::into_raw(Box::new(first))),
+        }
+    }
+
+    /// This process's state: the current one when this process built it, else one made
+    /// by `rebuild` from the inherited one (the parent's, after a fork).
+    pub fn get<E>(
+        &self,
+        rebuild: impl Fn(&PerProcess) -> Result<PerProcess, E>,
+    ) -> Result<&PerProcess, E> {
+        let pid = std::process::id();
+        loop {
+            let current = self.current.load(Ordering::Acquire);
+            // SAFETY: `current` is never null and never freed while `self` lives: a
+            // replaced PerProcess is leaked (it belongs to the parent process).
+            let here = unsafe { &*current };
+            if here.pid == pid {
+                return Ok(here);
+            }
+            let fresh = Box::into_raw(Box::new(rebuild(here)?));
+            match self.current.compare_exchange(
+                current,
+                fresh,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                // The parent's state stays allocated: threads of this process that loaded
+                // it before the swap may still read it, and its drop would wait for threads
+                // the fork did not copy.
+                Ok(_) => return Ok(unsafe { &*fresh }),
+                Err(_) => {
+                    // Another thread of this process rebuilt first: use theirs.
+                    // SAFETY: `fresh` was never shared.
+                    drop(unsafe { Box::from_raw(fresh) });
+                }
+            }
+        }
+    }
+}
+
+impl Drop for ProcessCell {
+    fn drop(&mut self) {
+        let current = *self.current.get_mut();
+        // SAFETY: see `get`; no borrow of it outlives `self`.
+        let state = unsafe { Box::from_raw(current) };
+        if state.pid != std::process::id() {
+            // A child dropping a client it never used: the parent's threads are not here.
+            std::mem::forget(state);
+        }
+    }
+}
