@@ -93,7 +93,16 @@ async fn v4(
         inner.take_fault(&path)
     };
     match fault {
-        Some(FaultAction::Delay(delay)) => tokio::time::sleep(delay).await,
+        Some(FaultAction::Delay(delay)) => {
+            // A slow server still applies the request when the client stops waiting: the
+            // work runs in its own task, which a closed connection does not cancel.
+            let query = query.unwrap_or_default();
+            let work = tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                handle_v4(&control, &method, &path, &query, &body)
+            });
+            return work.await.unwrap_or_else(|_| error_page(500));
+        }
         Some(FaultAction::ErrorCode { code, info }) => {
             let endpoint = Endpoint::from_path(&path);
             return json(answer::body(

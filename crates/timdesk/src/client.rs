@@ -435,6 +435,8 @@ mod tests {
             "{took:?} vs {budget:?}"
         );
         release.send(()).unwrap();
-        wedge.wait().unwrap();
+        drop(wedge);
+        let err = client.call("a/b", &serde_json::json!({})).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Network, "usable again: {err}");
     }
 }

@@ -10,12 +10,13 @@ use timdesk::api::{
     Card, CdrQuery, ContactPeer, DeleteRecentContact, EndStatus, MsgElement, SendMsg,
     TransferToHuman,
 };
-use timdesk::{Client, Config, ErrorKind, Event, RetryPolicy};
+use timdesk::{Client, Config, ErrorKind, Event, RetryPolicy, SendMsgRetry};
 use timdesk_emulator::{Emulator, EmulatorConfig, Endpoint, Fault, FaultAction, NewSession};
 
 const ALICE: &str = "fd8a2e30-54de-4e40-bcaf-02718409c5cf";
 const BOB: &str = "b0f4ca12-4850-4218-a284-efe679a87066";
 const SEND: &str = "desk_http_svc/send_msg";
+const CDRS: &str = "desk_http_svc/describe_im_cdr_list";
 
 fn fast_retries() -> RetryPolicy {
     RetryPolicy {
@@ -189,7 +190,11 @@ fn the_generic_call_reaches_any_endpoint_with_the_same_signing_and_errors() {
     let err = client
         .call("openim/admin_getroammsg", &json!({}))
         .unwrap_err();
-    assert_eq!((err.kind(), err.code()), (ErrorKind::NotFound, Some(60009)));
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Configuration, Some(60009)),
+        "a wrong path is a configuration error, not a missing session"
+    );
     let err = client
         .call("desk_http_svc/send_msg", &json!([]))
         .unwrap_err();
@@ -284,10 +289,24 @@ fn local_failures_have_their_kinds() {
     });
     let e = client.send_msg(&hello(ALICE)).unwrap_err();
     assert_eq!(
-        (e.kind(), e.http_status(), e.is_retryable()),
-        (ErrorKind::Server, Some(502), true)
+        (e.kind(), e.http_status(), e.is_retryable(), e.maybe_applied()),
+        (ErrorKind::Server, Some(502), true, true)
     );
-    assert_eq!(control.request_count(SEND), 4, "retried up to max_attempts");
+    assert_eq!(
+        control.request_count(SEND),
+        1,
+        "send_msg does not repeat a request whose answer was lost (at most once)"
+    );
+    control.clear_faults();
+    control.inject(Fault {
+        remaining: None,
+        ..fault(CDRS, FaultAction::HttpStatus(502), 0)
+    });
+    let e = client
+        .describe_im_cdr_list(&CdrQuery::new(0, 1))
+        .unwrap_err();
+    assert_eq!((e.kind(), e.http_status()), (ErrorKind::Server, Some(502)));
+    assert_eq!(control.request_count(CDRS), 4, "a read is retried up to max_attempts");
     control.clear_faults();
 
     control.inject(Fault {
@@ -424,44 +443,85 @@ fn retryable_codes_are_retried_with_the_same_msg_random() {
 }
 
 #[test]
-fn every_fault_on_send_msg_still_delivers_exactly_once() {
+fn every_fault_on_send_msg_is_told_and_nothing_is_stored_twice() {
     let (emulator, client) = setup();
     let control = emulator.control();
-    let actions = [
+    let cases = [
+        (FaultAction::HttpStatus(502), 0),
+        (FaultAction::HttpStatus(504), 0),
+        (FaultAction::MalformedJson, 0),
+        (FaultAction::DropBeforeApply, 0),
+        (FaultAction::DropAfterApply, 1),
+    ];
+    for (action, stored) in cases {
+        control.inject(fault(SEND, action.clone(), 1));
+        let before = control.request_count(SEND);
+        let err = client.send_msg(&hello(ALICE)).unwrap_err();
+        let random = err.msg_random().unwrap();
+        assert!(err.maybe_applied(), "{action:?}: {err}");
+        assert!(err.to_string().contains(&format!("MsgRandom {random}")), "{err}");
+        assert_eq!(control.request_count(SEND), before + 1, "{action:?}: not repeated");
+        let count = common::stored_randoms(&emulator, ALICE)
+            .iter()
+            .filter(|r| **r == u64::from(random))
+            .count();
+        assert_eq!(count, stored, "{action:?}");
+    }
+    // A timeout after the request was written: the server applies it later.
+    let mut config = config_for(&emulator).timeout(Duration::from_millis(300));
+    config.retry.max_attempts = 3;
+    control.inject(fault(SEND, FaultAction::Delay(Duration::from_millis(800)), 1));
+    let err = Client::new(config)
+        .unwrap()
+        .send_msg(&hello(ALICE))
+        .unwrap_err();
+    assert_eq!((err.kind(), err.maybe_applied()), (ErrorKind::Timeout, true));
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(common::stored_randoms(&emulator, ALICE).contains(&u64::from(err.msg_random().unwrap())));
+    // What surely did not apply is still retried.
+    control.inject(fault(
+        SEND,
+        FaultAction::ErrorCode {
+            code: 70500,
+            info: "internal error".into(),
+        },
+        1,
+    ));
+    client.send_msg(&hello(ALICE)).unwrap();
+}
+
+#[test]
+fn at_least_once_repeats_a_lost_answer_and_same_second_dedup_stores_it_once() {
+    let (emulator, _) = setup();
+    let control = emulator.control();
+    // The repeat lands in the same (emulated) second as the lost attempt.
+    control.freeze_clock(1_700_000_000);
+    let client = Client::new(config_for(&emulator).send_msg_retry(SendMsgRetry::AtLeastOnce)).unwrap();
+    let mut expected = Vec::new();
+    for action in [
         FaultAction::HttpStatus(502),
-        FaultAction::HttpStatus(504),
         FaultAction::MalformedJson,
         FaultAction::DropBeforeApply,
         FaultAction::DropAfterApply,
-    ];
-    let mut expected = Vec::new();
-    for action in actions {
+    ] {
         control.inject(fault(SEND, action.clone(), 1));
         let sent = client
             .send_msg(&hello(ALICE))
             .unwrap_or_else(|e| panic!("{action:?}: {e}"));
         expected.push(u64::from(sent.msg_random));
     }
-    let mut config = config_for(&emulator).timeout(Duration::from_millis(300));
-    config.retry.max_attempts = 3;
-    control.inject(fault(
-        SEND,
-        FaultAction::Delay(Duration::from_millis(800)),
-        1,
-    ));
-    expected.push(u64::from(
-        Client::new(config)
-            .unwrap()
-            .send_msg(&hello(ALICE))
-            .unwrap()
-            .msg_random,
-    ));
-    std::thread::sleep(Duration::from_millis(700));
-    assert_eq!(
-        common::stored_randoms(&emulator, ALICE),
-        expected,
-        "each message once, despite the lost answers"
-    );
+    assert_eq!(common::stored_randoms(&emulator, ALICE), expected);
+    // A repeat in a later second is a second message: the documented risk of the opt-in.
+    let mut message = hello(ALICE);
+    message.msg_random = Some(4242);
+    client.send_msg(&message).unwrap();
+    control.advance_clock(1);
+    client.send_msg(&message).unwrap();
+    let twice = common::stored_randoms(&emulator, ALICE)
+        .iter()
+        .filter(|r| **r == 4242)
+        .count();
+    assert_eq!(twice, 2);
 }
 
 #[test]
