@@ -16,6 +16,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/* Initialisers of the growable option structs: they set the leading size field, and
+ * every other field to its zero default. */
+#ifdef __cplusplus
+#define TIMDESK_CONFIG_INIT { sizeof(timdesk_config) }
+#define TIMDESK_TRANSFER_OPTIONS_INIT { sizeof(timdesk_transfer_options) }
+#else
+#define TIMDESK_CONFIG_INIT { .size = sizeof(timdesk_config) }
+#define TIMDESK_TRANSFER_OPTIONS_INIT { .size = sizeof(timdesk_transfer_options) }
+#endif
 
 // Major version of the library (also in the version string).
 #define TIMDESK_VERSION_MAJOR 0
@@ -42,17 +51,24 @@ typedef struct timdesk_error timdesk_error;
 // The values are explicit and never reused.
 typedef uint32_t timdesk_status;
 
-// How to build a client. Zero or NULL fields take their defaults; initialise with
-// `timdesk_config config = {0};` and set what you need.
+// What send_msg does after an attempt whose answer was lost (see the README's delivery
+// semantics): the server deduplicates MsgRandom within the same second only.
+typedef uint32_t timdesk_send_msg_retry;
+
+// How to build a client. Initialise it with TIMDESK_CONFIG_INIT (which sets `size`), then
+// set what you need: zero or NULL fields take their defaults, and fields a newer library
+// adds after `size` leave older programs working.
 typedef struct timdesk_config {
+  // sizeof(timdesk_config), as set by TIMDESK_CONFIG_INIT.
+  size_t size;
   // The application's SDKAppID.
   uint64_t sdkappid;
   // The application's secret key (required).
   const char *secret_key;
   // The administrator account; NULL for "administrator".
   const char *admin;
-  // A region name (china, singapore, seoul, frankfurt, silicon-valley, jakarta); NULL
-  // for china unless `endpoint` is set.
+  // A region name (china, singapore, seoul, tokyo, frankfurt, silicon-valley, jakarta,
+  // mumbai); NULL for china unless `endpoint` is set.
   const char *region;
   // An explicit base URL (e.g. the emulator's) instead of a region; NULL for none.
   const char *endpoint;
@@ -70,7 +86,45 @@ typedef struct timdesk_config {
   const char *ca_bundle_pem;
   // A client-side limit on requests per second across threads; 0 for none.
   uint32_t max_requests_per_second;
+  // What send_msg does after a lost answer; 0 (TIMDESK_SEND_MSG_AT_MOST_ONCE) by default.
+  timdesk_send_msg_retry send_msg_retry;
 } timdesk_config;
+
+// Options of timdesk_transfer_to_human. Initialise with TIMDESK_TRANSFER_OPTIONS_INIT
+// (which sets `size`); zero fields are the documented defaults. Pass NULL for all
+// defaults.
+typedef struct timdesk_transfer_options {
+  // sizeof(timdesk_transfer_options), as set by TIMDESK_TRANSFER_OPTIONS_INIT.
+  size_t size;
+  // AgentIdList: `agent_ids_len` agent ids, or NULL when `agent_ids_len` is 0.
+  const char *const *agent_ids;
+  // How many `agent_ids`.
+  size_t agent_ids_len;
+  // Whether `agent_group_id` is set.
+  bool has_agent_group_id;
+  // AgentGroupId.
+  uint64_t agent_group_id;
+  // SendTipIfNoAgentOnline.
+  bool send_tip_if_no_agent_online;
+  // CheckIfDuringWorkingHours.
+  bool check_if_during_working_hours;
+  // SendPromptNotDuringWorkingHours.
+  bool send_prompt_not_during_working_hours;
+  // EndSessionWhenNoMemberOnline.
+  bool end_session_when_no_member_online;
+  // DisableQueuing.
+  bool disable_queuing;
+  // AllowAssignBusyMember.
+  bool allow_assign_busy_member;
+  // Whether `priority` is set.
+  bool has_priority;
+  // Priority, 0 (highest) to 9 (lowest).
+  uint8_t priority;
+  // Whether `queue_timeout` is set.
+  bool has_queue_timeout;
+  // QueueTimeout.
+  uint32_t queue_timeout;
+} timdesk_transfer_options;
 
 // A message for timdesk_send_msg. Give `session_id`, or `from_account` and `to_account`.
 typedef struct timdesk_message {
@@ -91,6 +145,13 @@ typedef struct timdesk_message {
   // MsgRandom, the deduplication key (kept across retries).
   uint32_t msg_random;
 } timdesk_message;
+
+// Never repeat it: the error says maybe_applied and names the MsgRandom (the default).
+#define TIMDESK_SEND_MSG_AT_MOST_ONCE 0
+
+// Repeat it with the same MsgRandom: nothing is lost to a lost answer, but a repeat in a
+// later second than the lost attempt delivers the message twice.
+#define TIMDESK_SEND_MSG_AT_LEAST_ONCE 1
 
 // Success.
 #define TIMDESK_STATUS_OK 0
@@ -140,6 +201,13 @@ typedef struct timdesk_message {
 // The iteration is over (timdesk_cdr_iter_next); not an error.
 #define TIMDESK_STATUS_DONE 15
 
+// Agents are online but none can take the session (141012, e.g. DisableQueuing).
+#define TIMDESK_STATUS_AGENT_BUSY 16
+
+// The request went to the wrong place (60009: a wrong path or host): a configuration
+// mistake.
+#define TIMDESK_STATUS_CONFIGURATION 17
+
 // The library panicked; the call had no effect on the handles passed in.
 #define TIMDESK_STATUS_PANIC 100
 
@@ -179,18 +247,16 @@ timdesk_status timdesk_client_from_env(struct timdesk_client **out_client,
 // `client` must be NULL or a client from this library not freed before.
 void timdesk_client_free(struct timdesk_client *client);
 
-// desk_http_svc/transfer_to_human. `agent_ids_json` is a JSON array of agent ids or
-// NULL; `agent_group_id` < 0 means none. On success `*out_agent_id` receives the
-// assigned agent ("" while queued; free with timdesk_string_free) and `*out_in_queue`
+// desk_http_svc/transfer_to_human, with `options` (NULL for the defaults). On success
+// `*out_agent_id` (may be NULL) receives the assigned agent ("" while queued or outside
+// working hours; free with timdesk_string_free) and `*out_in_queue` (may be NULL)
 // whether the session is queued.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
 timdesk_status timdesk_transfer_to_human(const struct timdesk_client *client,
                                          const char *session_id,
-                                         const char *agent_ids_json,
-                                         int64_t agent_group_id,
-                                         bool send_tip_if_no_agent_online,
+                                         const struct timdesk_transfer_options *options,
                                          char **out_agent_id,
                                          bool *out_in_queue,
                                          struct timdesk_error **err);
@@ -387,6 +453,18 @@ bool timdesk_error_retryable(const struct timdesk_error *err);
 // # Safety
 // `err` must be NULL or an error from this library.
 bool timdesk_error_maybe_applied(const struct timdesk_error *err);
+
+// How many client error kinds the library knows: bindings check their own lists
+// against timdesk_error_kind_at.
+size_t timdesk_error_kind_count(void);
+
+// The name of error kind `index` (0 to timdesk_error_kind_count() - 1), e.g.
+// "agent_busy" (static; do not free), and its status through `out_status` (may be
+// NULL). NULL for an index out of range.
+//
+// # Safety
+// `out_status` must be NULL or writable.
+const char *timdesk_error_kind_at(size_t index, timdesk_status *out_status);
 
 // Frees an error. NULL is a no-op.
 //

@@ -39,6 +39,8 @@ const (
 	StatusForbidden       Status = C.TIMDESK_STATUS_FORBIDDEN
 	StatusNotFound        Status = C.TIMDESK_STATUS_NOT_FOUND
 	StatusNoAgentOnline   Status = C.TIMDESK_STATUS_NO_AGENT_ONLINE
+	StatusAgentBusy       Status = C.TIMDESK_STATUS_AGENT_BUSY
+	StatusConfiguration   Status = C.TIMDESK_STATUS_CONFIGURATION
 	StatusNotTransferable Status = C.TIMDESK_STATUS_NOT_TRANSFERABLE
 	StatusRateLimited     Status = C.TIMDESK_STATUS_RATE_LIMITED
 	StatusServer          Status = C.TIMDESK_STATUS_SERVER
@@ -70,11 +72,20 @@ func (e *Error) Error() string {
 	return "timdesk: " + e.Message
 }
 
-// Is reports whether target is a sentinel (or Error) of the same status.
+// Is reports whether target is a sentinel (or Error) of the same status. ErrClosed
+// matches only errors from closed handles, and they match nothing else.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
-	return ok && t.Status == e.Status
+	if !ok {
+		return false
+	}
+	if e.Kind == kindClosed || t.Kind == kindClosed {
+		return e.Kind == t.Kind
+	}
+	return t.Status == e.Status
 }
+
+const kindClosed = "closed"
 
 // Sentinels for errors.Is, one per status.
 var (
@@ -83,6 +94,8 @@ var (
 	ErrForbidden       = &Error{Status: StatusForbidden, Kind: "forbidden"}
 	ErrNotFound        = &Error{Status: StatusNotFound, Kind: "not_found"}
 	ErrNoAgentOnline   = &Error{Status: StatusNoAgentOnline, Kind: "no_agent_online"}
+	ErrAgentBusy       = &Error{Status: StatusAgentBusy, Kind: "agent_busy"}
+	ErrConfiguration   = &Error{Status: StatusConfiguration, Kind: "configuration"}
 	ErrNotTransferable = &Error{Status: StatusNotTransferable, Kind: "not_transferable"}
 	ErrRateLimited     = &Error{Status: StatusRateLimited, Kind: "rate_limited"}
 	ErrServer          = &Error{Status: StatusServer, Kind: "server"}
@@ -94,8 +107,33 @@ var (
 	ErrEmulator        = &Error{Status: StatusEmulator, Kind: "emulator"}
 	ErrPanic           = &Error{Status: StatusPanic, Kind: "panic"}
 	// ErrClosed is returned by calls on a closed Client or Emulator.
-	ErrClosed = &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "use of a closed handle"}
+	ErrClosed = &Error{Status: StatusInvalidArgument, Kind: kindClosed, Message: "use of a closed handle"}
 )
+
+// kindSentinels are the sentinels of the client error kinds, which the core lists.
+var kindSentinels = []*Error{
+	ErrInvalidArgument, ErrAuth, ErrForbidden, ErrNotFound, ErrNoAgentOnline, ErrAgentBusy,
+	ErrNotTransferable, ErrRateLimited, ErrServer, ErrNetwork, ErrTimeout, ErrBadResponse,
+	ErrConfiguration, ErrUnknown,
+}
+
+// coreKind is an error kind as the core lists it through the C ABI.
+type coreKind struct {
+	name   string
+	status Status
+}
+
+// coreKinds lists the core's error kinds with their statuses.
+func coreKinds() []coreKind {
+	n := int(C.timdesk_error_kind_count())
+	kinds := make([]coreKind, 0, n)
+	for i := 0; i < n; i++ {
+		var status C.timdesk_status
+		name := C.timdesk_error_kind_at(C.size_t(i), &status)
+		kinds = append(kinds, coreKind{name: C.GoString(name), status: Status(status)})
+	}
+	return kinds
+}
 
 // check turns a status and its C error into a Go error, freeing the C error.
 func check(status C.timdesk_status, cerr *C.timdesk_error) error {
@@ -145,12 +183,25 @@ func take(s *C.char) string {
 // Version is the library's version, e.g. "0.1.0".
 func Version() string { return C.GoString(C.timdesk_version()) }
 
+// SendMsgRetry is what SendMsg does after an attempt whose answer was lost. The server
+// deduplicates a MsgRandom within the same second only.
+type SendMsgRetry uint32
+
+const (
+	// AtMostOnce never repeats it: the error has MaybeApplied and names the MsgRandom.
+	// The default.
+	AtMostOnce SendMsgRetry = C.TIMDESK_SEND_MSG_AT_MOST_ONCE
+	// AtLeastOnce repeats it with the same MsgRandom: nothing is lost, but a repeat in a
+	// later second than the lost attempt delivers the message twice.
+	AtLeastOnce SendMsgRetry = C.TIMDESK_SEND_MSG_AT_LEAST_ONCE
+)
+
 // Config configures a Client; zero values take the library's defaults.
 type Config struct {
 	SDKAppID       uint64
 	SecretKey      string
 	Admin          string        // default "administrator"
-	Region         string        // china, singapore, seoul, frankfurt, silicon-valley, jakarta
+	Region         string        // china, singapore, seoul, tokyo, frankfurt, silicon-valley, jakarta, mumbai
 	Endpoint       string        // an explicit base URL instead of a region (e.g. the emulator's)
 	Timeout        time.Duration // per attempt; default 10 s
 	ConnectTimeout time.Duration // default 5 s
@@ -160,6 +211,8 @@ type Config struct {
 	CABundlePEM    string // extra trusted CA certificates, PEM
 	// MaxRequestsPerSecond paces this client's requests across goroutines; 0 for none.
 	MaxRequestsPerSecond uint32
+	// SendMsgRetry is what SendMsg does after a lost answer; AtMostOnce by default.
+	SendMsgRetry SendMsgRetry
 }
 
 // Client is a client of one application's server API, safe for concurrent use.
@@ -183,6 +236,7 @@ func NewClient(cfg Config) (*Client, error) {
 	var cs cstrings
 	defer cs.free()
 	config := C.timdesk_config{
+		size:                    C.size_t(unsafe.Sizeof(C.timdesk_config{})),
 		sdkappid:                C.uint64_t(cfg.SDKAppID),
 		secret_key:              cs.optional(cfg.SecretKey),
 		admin:                   cs.optional(cfg.Admin),
@@ -195,6 +249,7 @@ func NewClient(cfg Config) (*Client, error) {
 		proxy:                   cs.optional(cfg.Proxy),
 		ca_bundle_pem:           cs.optional(cfg.CABundlePEM),
 		max_requests_per_second: C.uint32_t(cfg.MaxRequestsPerSecond),
+		send_msg_retry:          C.timdesk_send_msg_retry(cfg.SendMsgRetry),
 	}
 	var ptr *C.timdesk_client
 	var cerr *C.timdesk_error
@@ -245,16 +300,23 @@ func (c *Client) with(f func(*C.timdesk_client) error) error {
 	return err
 }
 
-// TransferOptions are the optional fields of TransferToHuman.
+// TransferOptions are the optional fields of TransferToHuman (wire names in brackets).
 type TransferOptions struct {
-	AgentIDs               []string // preferred agents (AgentIdList)
-	AgentGroupID           *uint64  // AgentGroupId; nil for the default policy
-	SendTipIfNoAgentOnline bool
+	AgentIDs                        []string // preferred agents [AgentIdList]
+	AgentGroupID                    *uint64  // [AgentGroupId]; nil for the default policy
+	SendTipIfNoAgentOnline          bool     // [SendTipIfNoAgentOnline]
+	CheckIfDuringWorkingHours       bool     // [CheckIfDuringWorkingHours]
+	SendPromptNotDuringWorkingHours bool     // [SendPromptNotDuringWorkingHours]
+	EndSessionWhenNoMemberOnline    bool     // [EndSessionWhenNoMemberOnline]
+	DisableQueuing                  bool     // [DisableQueuing]: agents busy is ErrAgentBusy
+	AllowAssignBusyMember           bool     // [AllowAssignBusyMember]
+	Priority                        *uint8   // [Priority] 0 (highest) to 9; nil for none
+	QueueTimeout                    *uint32  // [QueueTimeout]; nil for none
 }
 
 // Transfer is the outcome of TransferToHuman.
 type Transfer struct {
-	AgentID string // "" while queued
+	AgentID string // "" while queued or outside working hours
 	InQueue bool
 }
 
@@ -264,25 +326,41 @@ func (c *Client) TransferToHuman(sessionID string, opts TransferOptions) (Transf
 	err := c.with(func(ptr *C.timdesk_client) error {
 		var cs cstrings
 		defer cs.free()
-		var ids *C.char
-		if len(opts.AgentIDs) > 0 {
-			text, err := json.Marshal(opts.AgentIDs)
-			if err != nil {
-				return err
-			}
-			ids = cs.of(string(text))
+		options := C.timdesk_transfer_options{
+			size:                                 C.size_t(unsafe.Sizeof(C.timdesk_transfer_options{})),
+			agent_ids_len:                        C.size_t(len(opts.AgentIDs)),
+			send_tip_if_no_agent_online:          C.bool(opts.SendTipIfNoAgentOnline),
+			check_if_during_working_hours:        C.bool(opts.CheckIfDuringWorkingHours),
+			send_prompt_not_during_working_hours: C.bool(opts.SendPromptNotDuringWorkingHours),
+			end_session_when_no_member_online:    C.bool(opts.EndSessionWhenNoMemberOnline),
+			disable_queuing:                      C.bool(opts.DisableQueuing),
+			allow_assign_busy_member:             C.bool(opts.AllowAssignBusyMember),
 		}
-		group := C.int64_t(-1)
-		if opts.AgentGroupID != nil {
-			if *opts.AgentGroupID > 1<<63-1 {
-				return &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: AgentGroupId: too large"}
+		if len(opts.AgentIDs) > 0 {
+			// The list lives in C memory: cgo forbids passing Go memory holding pointers.
+			ids := (*[1 << 28]*C.char)(C.malloc(C.size_t(len(opts.AgentIDs)) * C.size_t(unsafe.Sizeof((*C.char)(nil)))))
+			defer C.free(unsafe.Pointer(ids))
+			for i, id := range opts.AgentIDs {
+				ids[i] = cs.of(id)
 			}
-			group = C.int64_t(*opts.AgentGroupID)
+			options.agent_ids = &ids[0]
+		}
+		if opts.AgentGroupID != nil {
+			options.has_agent_group_id = true
+			options.agent_group_id = C.uint64_t(*opts.AgentGroupID)
+		}
+		if opts.Priority != nil {
+			options.has_priority = true
+			options.priority = C.uint8_t(*opts.Priority)
+		}
+		if opts.QueueTimeout != nil {
+			options.has_queue_timeout = true
+			options.queue_timeout = C.uint32_t(*opts.QueueTimeout)
 		}
 		var agent *C.char
 		var queued C.bool
 		var cerr *C.timdesk_error
-		status := C.timdesk_transfer_to_human(ptr, cs.of(sessionID), ids, group, C.bool(opts.SendTipIfNoAgentOnline), &agent, &queued, &cerr)
+		status := C.timdesk_transfer_to_human(ptr, cs.of(sessionID), &options, &agent, &queued, &cerr)
 		if err := check(status, cerr); err != nil {
 			return err
 		}

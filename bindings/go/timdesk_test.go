@@ -123,15 +123,99 @@ func TestErrorsMatchSentinelsAndCarryFields(t *testing.T) {
 	}
 }
 
-func TestRetriesDeliverOnce(t *testing.T) {
+func storedRandoms(t *testing.T, emu *timdesk.Emulator, session string) []uint64 {
+	t.Helper()
+	var state struct {
+		Messages []struct {
+			MsgRandom uint64 `json:"msg_random"`
+		}
+	}
+	if err := json.Unmarshal(control(t, emu, "GET", "/sessions/"+session, nil), &state); err != nil {
+		t.Fatal(err)
+	}
+	randoms := []uint64{}
+	for _, m := range state.Messages {
+		randoms = append(randoms, m.MsgRandom)
+	}
+	return randoms
+}
+
+func TestSendMsgIsAtMostOnceByDefault(t *testing.T) {
 	emu, client := setup(t)
+	control(t, emu, "POST", "/faults", map[string]any{"kind": "drop_after_apply", "path": "desk_http_svc/send_msg"})
+	random := uint32(31)
+	_, err := client.SendMsg(timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.Text("once")}, MsgRandom: &random})
+	var e *timdesk.Error
+	if !errors.As(err, &e) || !e.MaybeApplied || !strings.Contains(e.Message, "MsgRandom 31") {
+		t.Fatalf("got %v", err)
+	}
+	if got := storedRandoms(t, emu, alice); len(got) != 1 || got[0] != 31 {
+		t.Fatalf("stored %v: applied once, not repeated", got)
+	}
+}
+
+func TestSendMsgAtLeastOnceRepeatsWithinTheSecond(t *testing.T) {
+	emu, _ := setup(t)
+	control(t, emu, "POST", "/clock", map[string]any{"freeze_at": 1700000000})
+	cfg := emu.Config()
+	cfg.RetryBaseDelay = 5 * time.Millisecond
+	cfg.SendMsgRetry = timdesk.AtLeastOnce
+	client, err := timdesk.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
 	control(t, emu, "POST", "/faults", map[string]any{"kind": "drop_after_apply", "path": "desk_http_svc/send_msg"})
 	if _, err := client.SendMsg(timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.Text("once")}}); err != nil {
 		t.Fatal(err)
 	}
-	var session struct{ Messages []json.RawMessage }
-	if err := json.Unmarshal(control(t, emu, "GET", "/sessions/"+alice, nil), &session); err != nil || len(session.Messages) != 1 {
-		t.Fatalf("%d messages, %v", len(session.Messages), err)
+	if got := storedRandoms(t, emu, alice); len(got) != 1 {
+		t.Fatalf("stored %v", got)
+	}
+}
+
+func TestTransferOptionsReachTheServer(t *testing.T) {
+	emu, client := setup(t)
+	group, priority, timeout := uint64(2473), uint8(1), uint32(600)
+	opts := timdesk.TransferOptions{AgentGroupID: &group, Priority: &priority, QueueTimeout: &timeout}
+	if got, err := client.TransferToHuman(alice, opts); err != nil || got.AgentID != "test_agent@qq.com" {
+		t.Fatalf("%+v %v", got, err)
+	}
+	busy := opts
+	busy.DisableQueuing = true
+	if _, err := client.TransferToHuman(bob, busy); !errors.Is(err, timdesk.ErrAgentBusy) {
+		t.Fatalf("got %v", err)
+	}
+	if got, err := client.TransferToHuman(bob, opts); err != nil || !got.InQueue {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if queue := string(control(t, emu, "GET", "/queue", nil)); !strings.Contains(queue, `"priority":1`) {
+		t.Fatal(queue)
+	}
+	bad := uint8(10)
+	if _, err := client.TransferToHuman(carol, timdesk.TransferOptions{Priority: &bad, AgentIDs: []string{"a@x.com"}}); !errors.Is(err, timdesk.ErrInvalidArgument) || !strings.Contains(err.Error(), "Priority") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestEveryCoreErrorKindHasItsSentinel(t *testing.T) {
+	core := timdesk.CoreKinds()
+	if len(core) != len(timdesk.KindSentinels) {
+		t.Fatalf("the core has %d kinds, Go %d", len(core), len(timdesk.KindSentinels))
+	}
+	for _, sentinel := range timdesk.KindSentinels {
+		status, ok := core[sentinel.Kind]
+		if !ok || status != sentinel.Status {
+			t.Fatalf("sentinel %s (status %d): core says %d, %v", sentinel.Kind, sentinel.Status, status, ok)
+		}
+		for _, other := range timdesk.KindSentinels {
+			if other != sentinel && errors.Is(sentinel, other) {
+				t.Fatalf("%s matches %s", sentinel.Kind, other.Kind)
+			}
+		}
+		if errors.Is(sentinel, timdesk.ErrClosed) || errors.Is(timdesk.ErrClosed, sentinel) {
+			t.Fatalf("%s and ErrClosed are not distinguishable", sentinel.Kind)
+		}
 	}
 }
 
@@ -243,6 +327,9 @@ func rssKiB(t *testing.T) int {
 func TestSixteenGoroutinesFiveHundredMixedCallsMemoryFlat(t *testing.T) {
 	emu, client := setup(t)
 	control(t, emu, "POST", "/rate_limits", map[string]any{"path": "recentcontact/delete", "per_second": nil})
+	// The emulator shares this process: with its clock stopped, each goroutine's repeated
+	// MsgRandom stays one stored message (same-second dedup), so RSS measures the client.
+	control(t, emu, "POST", "/clock", map[string]any{"freeze_at": 1700000000})
 	load := func(calls int) int {
 		var wg sync.WaitGroup
 		var mu sync.Mutex

@@ -21,8 +21,10 @@ from ._native import (
     verify_usersig,
 )
 from .exceptions import (
+    AgentBusyError,
     AuthError,
     BadResponseError,
+    ConfigurationError,
     ForbiddenError,
     InvalidArgumentError,
     NetworkError,
@@ -67,11 +69,13 @@ __all__ = [
     "ForbiddenError",
     "NotFoundError",
     "NoAgentOnlineError",
+    "AgentBusyError",
     "NotTransferableError",
     "RateLimitedError",
     "ServerError",
     "NetworkError",
     "TimeoutError",
     "BadResponseError",
+    "ConfigurationError",
     "UnknownError",
 ]

@@ -1,6 +1,6 @@
 """Type stubs of timdesk._native, the Rust core (checked with mypy's stubtest)."""
 import datetime
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterator, List, Literal, Optional, Sequence, Tuple, Union
 
 from typing import final
 
@@ -11,10 +11,11 @@ _Element_ = Union["MsgElement", _Element, Dict[str, Any]]
 
 __all__ = [
     "CdrIterator", "CdrPage", "CdrRecord", "Client", "Emulator", "MsgElement", "SentMsg", "Transfer", "UserSig",
-    "decode_usersig", "gen_usersig", "run_cli", "verify_usersig", "__version__",
+    "decode_usersig", "gen_usersig", "run_cli", "verify_usersig", "__version__", "ERROR_KINDS",
 ]
 
 __version__: str
+ERROR_KINDS: List[str]
 
 @final
 class Transfer:
@@ -130,6 +131,7 @@ class Client:
         proxy: Optional[str] = None,
         ca_bundle: Union[bytes, str, None] = None,
         max_requests_per_second: Optional[int] = None,
+        send_msg_retry: Literal["at_most_once", "at_least_once"] = "at_most_once",
     ) -> Client: ...
     @staticmethod
     def from_env() -> Client: ...
@@ -142,6 +144,13 @@ class Client:
         agent_ids: Sequence[str] = ...,
         agent_group_id: Optional[int] = None,
         send_tip_if_no_agent_online: bool = False,
+        check_if_during_working_hours: bool = False,
+        send_prompt_not_during_working_hours: bool = False,
+        end_session_when_no_member_online: bool = False,
+        disable_queuing: bool = False,
+        allow_assign_busy_member: bool = False,
+        priority: Optional[int] = None,
+        queue_timeout: Optional[int] = None,
     ) -> Transfer: ...
     def send_msg(
         self,

@@ -23,12 +23,14 @@ __all__ = [
     "ForbiddenError",
     "NotFoundError",
     "NoAgentOnlineError",
+    "AgentBusyError",
     "NotTransferableError",
     "RateLimitedError",
     "ServerError",
     "NetworkError",
     "TimeoutError",
     "BadResponseError",
+    "ConfigurationError",
     "UnknownError",
 ]
 
@@ -45,6 +47,8 @@ class TimdeskError(Exception):
         maybe_applied: whether the request may have taken effect although this error was
             raised (an attempt reached the server and its answer was lost).
         http_status: the HTTP status when the answer was not HTTP 200, else None.
+        msg_random: for a failed send_msg, the MsgRandom it carried (look for the message
+            before sending it again when ``maybe_applied``), else None.
     """
 
     kind: str = "unknown"
@@ -58,6 +62,7 @@ class TimdeskError(Exception):
         retryable: bool = False,
         maybe_applied: bool = False,
         http_status: Optional[int] = None,
+        msg_random: Optional[int] = None,
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -65,6 +70,7 @@ class TimdeskError(Exception):
         self.retryable = retryable
         self.maybe_applied = maybe_applied
         self.http_status = http_status
+        self.msg_random = msg_random
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r}, code={self.code!r}, retryable={self.retryable!r})"
@@ -108,6 +114,13 @@ class NoAgentOnlineError(TimdeskError):
     kind = "no_agent_online"
 
 
+class AgentBusyError(TimdeskError):
+    """Agents are online but none can take the session (141012, e.g. with
+    ``disable_queuing=True``)."""
+
+    kind = "agent_busy"
+
+
 class NotTransferableError(TimdeskError):
     """The session cannot be transferred to a human (141003)."""
 
@@ -144,6 +157,12 @@ class BadResponseError(TimdeskError):
     kind = "bad_response"
 
 
+class ConfigurationError(TimdeskError):
+    """The request went to the wrong place (60009: a wrong path or host)."""
+
+    kind = "configuration"
+
+
 class UnknownError(TimdeskError):
     """A server code timdesk does not know; ``code`` keeps its number."""
 
@@ -158,12 +177,14 @@ _BY_KIND = {
         ForbiddenError,
         NotFoundError,
         NoAgentOnlineError,
+        AgentBusyError,
         NotTransferableError,
         RateLimitedError,
         ServerError,
         NetworkError,
         TimeoutError,
         BadResponseError,
+        ConfigurationError,
         UnknownError,
     )
 }
@@ -177,8 +198,9 @@ def _from_native(
     retryable: bool,
     maybe_applied: bool,
     http_status: Optional[int],
+    msg_random: Optional[int] = None,
 ) -> TimdeskError:
     """Builds the exception for a native error (called by timdesk._native)."""
     cls = _BY_KIND.get(kind, UnknownError)
     return cls(message, code=code, info=info, retryable=retryable,
-               maybe_applied=maybe_applied, http_status=http_status)
+               maybe_applied=maybe_applied, http_status=http_status, msg_random=msg_random)

@@ -101,6 +101,33 @@ class Emulator:
         """Sets an agent online or offline (queued sessions are assigned when room appears)."""
         self.control("POST", f"/agents/{agent_id}/online", {"online": online})
 
+    def set_agent_status(self, agent_id: str, status: str) -> None:
+        """Sets an agent's status: ``"free"``, ``"busy"`` (assigned only with
+        ``allow_assign_busy_member``) or ``"rest"`` (never assigned)."""
+        self.control("POST", f"/agents/{agent_id}/status", {"status": status})
+
+    def set_working_hours(self, start: Optional[str], end: Optional[str] = None, *,
+                          utc_offset_minutes: int = 480) -> None:
+        """Sets the desk's daily working hours (``"09:00"``, ``"18:00"``, local to
+        ``utc_offset_minutes``); ``start=None`` means always open (the default)."""
+        body = None if start is None else {"start": start, "end": end,
+                                           "utc_offset_minutes": utc_offset_minutes}
+        self.control("POST", "/working_hours", body)
+
+    # -- time and deduplication -------------------------------------------------------
+    def freeze_clock(self, at: int) -> None:
+        """Stops the emulator's clock at Unix time ``at`` (so repeats land in one second)."""
+        self.control("POST", "/clock", {"freeze_at": at})
+
+    def advance_clock(self, seconds: int) -> None:
+        """Moves the emulator's clock forward (queue timeouts expire accordingly)."""
+        self.control("POST", "/clock", {"advance_seconds": seconds})
+
+    def set_dedup_window(self, window: str) -> None:
+        """How long a repeated MsgRandom is one message: ``"same_second"`` (the documented
+        default), ``"forever"`` or ``"none"``."""
+        self.control("POST", "/dedup", {"window": window})
+
     def create_session(self, client_user_id: str, *, session_id: Optional[str] = None,
                        nickname: Optional[str] = None, channel: Optional[str] = None,
                        started_at: Optional[int] = None, satisfaction: Optional[int] = None) -> str:
@@ -137,6 +164,10 @@ class Emulator:
     def agents(self) -> List[Dict[str, Any]]:
         """Every agent with its load."""
         return self.control("GET", "/agents")
+
+    def queue(self) -> List[Dict[str, Any]]:
+        """The queued sessions in serving order, with their priority."""
+        return self.control("GET", "/queue")
 
     def request_count(self, path: str) -> int:
         """How many requests reached /v4/<path>."""

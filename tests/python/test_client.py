@@ -78,15 +78,17 @@ def test_iter_cdrs_pages_lazily(timdesk_emulator, client):
 def test_generic_call(timdesk_emulator, client):
     answer = client.call("desk_http_svc/transfer_to_human", {"SessionId": ALICE})
     assert answer["AgentId"] == "shannon@qq.com" and answer["ErrorCode"] == 0
-    with pytest.raises(timdesk.NotFoundError) as e:
+    with pytest.raises(timdesk.ConfigurationError) as e:
         client.call("openim/admin_getroammsg", {})
-    assert e.value.code == 60009
+    assert e.value.code == 60009 and not isinstance(e.value, timdesk.NotFoundError)
 
 
 @pytest.mark.parametrize("code,cls", [
     (141001, timdesk.NoAgentOnlineError), (141003, timdesk.NotTransferableError), (141005, timdesk.NotFoundError),
     (141004, timdesk.InvalidArgumentError), (70009, timdesk.AuthError), (141000, timdesk.ForbiddenError),
     (141009, timdesk.RateLimitedError), (141002, timdesk.ServerError), (99999, timdesk.UnknownError),
+    (141012, timdesk.AgentBusyError), (60009, timdesk.ConfigurationError), (70169, timdesk.ServerError),
+    (70500, timdesk.ServerError),
 ])
 def test_each_server_code_raises_its_class(timdesk_emulator, client, code, cls):
     timdesk_emulator.inject_fault("error_code", path="desk_http_svc/end_session", code=code, info="injected", count=-1)
@@ -95,7 +97,7 @@ def test_each_server_code_raises_its_class(timdesk_emulator, client, code, cls):
     assert isinstance(e.value, timdesk.TimdeskError)
     assert (e.value.code, e.value.info) == (code, "injected")
     assert "injected" in str(e.value) and str(code) in str(e.value)
-    assert e.value.retryable == (code in (141009, 141002))
+    assert e.value.retryable == (code in (141009, 141002, 70169, 70500))
 
 
 def test_local_failures_raise_their_classes(timdesk_emulator, client):
@@ -120,11 +122,15 @@ def test_local_failures_raise_their_classes(timdesk_emulator, client):
     assert isinstance(e.value, ConnectionError)
 
 
-def test_retries_deliver_once_and_are_logged(timdesk_emulator, client, caplog):
+def test_retries_are_logged_and_send_msg_is_at_most_once(timdesk_emulator, client, caplog):
     caplog.set_level(logging.INFO, logger="timdesk")
     timdesk_emulator.inject_fault("drop_after_apply", path="desk_http_svc/send_msg")
-    sent = client.send_msg(session_id=ALICE, body=[timdesk.Text("once")])
-    assert [m["msg_random"] for m in timdesk_emulator.messages(ALICE)] == [sent.msg_random]
+    with pytest.raises(timdesk.NetworkError) as e:
+        client.send_msg(session_id=ALICE, body=[timdesk.Text("once")], msg_random=5151)
+    assert e.value.maybe_applied and e.value.msg_random == 5151 and "MsgRandom 5151" in str(e.value)
+    assert [m["msg_random"] for m in timdesk_emulator.messages(ALICE)] == [5151], "applied once, not repeated"
+    timdesk_emulator.inject_fault("error_code", path="desk_http_svc/send_msg", code=141002, info="retry")
+    client.send_msg(session_id=ALICE, body=[timdesk.Text("again")])
     assert any("retrying desk_http_svc/send_msg" in r.getMessage() for r in caplog.records)
     timdesk_emulator.inject_fault("error_code", code=70001, info="UserSig expired")
     client.send_msg(session_id=ALICE, body=[timdesk.Text("renewed")])

@@ -13,14 +13,17 @@ int main(void) {
     int rc = 1;
 
     if (timdesk_emulator_start(0, NULL, NULL, 0, &emu, &err) != TIMDESK_STATUS_OK) goto done;
-    timdesk_config config = {0};
+    timdesk_config config = TIMDESK_CONFIG_INIT;
     config.sdkappid = timdesk_emulator_sdkappid(emu);
     config.secret_key = timdesk_emulator_secret_key(emu);
     config.endpoint = timdesk_emulator_base_url(emu);
     if (timdesk_client_new(&config, &client, &err) != TIMDESK_STATUS_OK) goto done;
 
     const char *session = "fd8a2e30-54de-4e40-bcaf-02718409c5cf";
-    if (timdesk_transfer_to_human(client, session, NULL, 3067, false, &agent, &queued, &err) != TIMDESK_STATUS_OK) goto done;
+    timdesk_transfer_options options = TIMDESK_TRANSFER_OPTIONS_INIT;
+    options.has_agent_group_id = true;
+    options.agent_group_id = 3067;
+    if (timdesk_transfer_to_human(client, session, &options, &agent, &queued, &err) != TIMDESK_STATUS_OK) goto done;
     printf("session %s is with %s%s\n", session, agent, queued ? " (queued)" : "");
 
     timdesk_message msg = {0};

@@ -72,7 +72,7 @@ int main(void) {
     timdesk_emulator *emu = NULL;
     if (timdesk_emulator_start(0, NULL, NULL, 0, &emu, NULL) != TIMDESK_STATUS_OK) return 1;
     timdesk_emulator_control(emu, "POST", "/rate_limits", "{\"path\":\"recentcontact/delete\",\"per_second\":null}", NULL, NULL);
-    timdesk_config config = {0};
+    timdesk_config config = TIMDESK_CONFIG_INIT;
     config.sdkappid = timdesk_emulator_sdkappid(emu);
     config.secret_key = timdesk_emulator_secret_key(emu);
     config.endpoint = timdesk_emulator_base_url(emu);

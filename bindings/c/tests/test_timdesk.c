@@ -51,7 +51,7 @@ static void expect_status(timdesk_status got, timdesk_error *err, timdesk_status
     } while (0)
 
 static timdesk_client *client_for(timdesk_emulator *emu) {
-    timdesk_config config = {0};
+    timdesk_config config = TIMDESK_CONFIG_INIT;
     config.sdkappid = timdesk_emulator_sdkappid(emu);
     config.secret_key = timdesk_emulator_secret_key(emu);
     config.admin = timdesk_emulator_admin(emu);
@@ -86,8 +86,37 @@ static void test_client_construction(timdesk_emulator *emu) {
     CHECK(strstr(timdesk_error_message(err), "config") != NULL);
     timdesk_error_free(err);
 
-    timdesk_config config = {0};
+    timdesk_config unsized = {0};
+    unsized.sdkappid = 1;
+    unsized.secret_key = "k";
+    err = NULL;
+    EXPECT(timdesk_client_new(&unsized, &client, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "size 0");
+    CHECK(strstr(timdesk_error_message(err), "config.size") != NULL);
+    CHECK(strstr(timdesk_error_message(err), "TIMDESK_CONFIG_INIT") != NULL);
+    timdesk_error_free(err);
+
+    /* A program built against an older, smaller timdesk_config still works: the fields
+     * its header lacked take their defaults. */
+    timdesk_config older = TIMDESK_CONFIG_INIT;
+    older.size = offsetof(timdesk_config, send_msg_retry);
+    older.sdkappid = 1;
+    older.secret_key = "k";
+    older.send_msg_retry = 77; /* beyond the declared size: never read */
+    client = NULL;
+    CHECK(timdesk_client_new(&older, &client, NULL) == TIMDESK_STATUS_OK);
+    timdesk_client_free(client);
+    client = (timdesk_client *)0x1;
+
+    timdesk_config config = TIMDESK_CONFIG_INIT;
     config.sdkappid = 1;
+    config.secret_key = "k";
+    config.send_msg_retry = 77;
+    err = NULL;
+    EXPECT(timdesk_client_new(&config, &client, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "bad send_msg_retry");
+    CHECK(strstr(timdesk_error_message(err), "send_msg_retry") != NULL);
+    timdesk_error_free(err);
+    config.send_msg_retry = TIMDESK_SEND_MSG_AT_MOST_ONCE;
+    config.secret_key = NULL;
     err = NULL;
     EXPECT(timdesk_client_new(&config, &client, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "NULL key");
     CHECK(strstr(timdesk_error_message(err), "secret_key") != NULL);
@@ -117,12 +146,15 @@ static void test_client_construction(timdesk_emulator *emu) {
     config.admin = NULL;
     CHECK(timdesk_client_new(&config, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
 
-    config.region = "jakarta";
+    const char *regions[] = {"china", "singapore", "seoul", "tokyo", "frankfurt", "silicon-valley", "jakarta", "mumbai"};
     config.endpoint = NULL;
-    client = NULL;
-    CHECK(timdesk_client_new(&config, &client, NULL) == TIMDESK_STATUS_OK);
-    CHECK(client != NULL);
-    timdesk_client_free(client);
+    for (size_t i = 0; i < sizeof regions / sizeof regions[0]; i++) {
+        config.region = regions[i];
+        client = NULL;
+        CHECK(timdesk_client_new(&config, &client, NULL) == TIMDESK_STATUS_OK);
+        CHECK(client != NULL);
+        timdesk_client_free(client);
+    }
 
     char sdkappid[32];
     snprintf(sdkappid, sizeof sdkappid, "%llu", (unsigned long long)timdesk_emulator_sdkappid(emu));
@@ -143,17 +175,24 @@ static void test_client_construction(timdesk_emulator *emu) {
 }
 
 static void test_session_lifecycle(timdesk_emulator *emu, timdesk_client *client) {
+    /* Freeze the emulator's clock: repeats land in the same second, which the server
+     * deduplicates. */
+    control(emu, "POST", "/clock", "{\"freeze_at\":1700000000}");
     char *agent = NULL;
     bool in_queue = true;
     timdesk_error *err = NULL;
-    timdesk_status s = timdesk_transfer_to_human(client, ALICE, "[\"test_agent@qq.com\"]", -1, false, &agent, &in_queue, &err);
+    const char *wanted[] = {"test_agent@qq.com"};
+    timdesk_transfer_options options = TIMDESK_TRANSFER_OPTIONS_INIT;
+    options.agent_ids = wanted;
+    options.agent_ids_len = 1;
+    timdesk_status s = timdesk_transfer_to_human(client, ALICE, &options, &agent, &in_queue, &err);
     expect_status(s, err, TIMDESK_STATUS_OK, "transfer");
     CHECK(agent != NULL && strcmp(agent, "test_agent@qq.com") == 0);
     CHECK(!in_queue);
     timdesk_string_free(agent);
 
     agent = (char *)0x1;
-    s = timdesk_transfer_to_human(client, ALICE, NULL, -1, false, &agent, &in_queue, &err);
+    s = timdesk_transfer_to_human(client, ALICE, NULL, &agent, &in_queue, &err);
     expect_status(s, err, TIMDESK_STATUS_NOT_TRANSFERABLE, "second transfer");
     CHECK(timdesk_error_code(err) == 141003);
     CHECK(!timdesk_error_retryable(err));
@@ -162,17 +201,57 @@ static void test_session_lifecycle(timdesk_emulator *emu, timdesk_client *client
     CHECK(agent == (char *)0x1);
     timdesk_error_free(err);
 
+    const char *holes[] = {"a@x.com", NULL};
+    timdesk_transfer_options bad_options = TIMDESK_TRANSFER_OPTIONS_INIT;
+    bad_options.agent_ids = holes;
+    bad_options.agent_ids_len = 2;
     err = NULL;
-    s = timdesk_transfer_to_human(client, BOB, "{not json", -1, false, &agent, &in_queue, &err);
-    expect_status(s, err, TIMDESK_STATUS_INVALID_ARGUMENT, "bad agent JSON");
-    CHECK(strstr(timdesk_error_message(err), "agent_ids_json") != NULL);
+    s = timdesk_transfer_to_human(client, BOB, &bad_options, &agent, &in_queue, &err);
+    expect_status(s, err, TIMDESK_STATUS_INVALID_ARGUMENT, "a NULL agent id");
+    CHECK(strstr(timdesk_error_message(err), "agent_ids[1]") != NULL);
+    timdesk_error_free(err);
+    bad_options = (timdesk_transfer_options)TIMDESK_TRANSFER_OPTIONS_INIT;
+    bad_options.has_priority = true;
+    bad_options.priority = 10;
+    err = NULL;
+    s = timdesk_transfer_to_human(client, BOB, &bad_options, &agent, &in_queue, &err);
+    expect_status(s, err, TIMDESK_STATUS_INVALID_ARGUMENT, "priority 10");
+    CHECK(strstr(timdesk_error_message(err), "Priority") != NULL);
+    timdesk_error_free(err);
+    timdesk_transfer_options unsized = {0};
+    err = NULL;
+    s = timdesk_transfer_to_human(client, BOB, &unsized, &agent, &in_queue, &err);
+    expect_status(s, err, TIMDESK_STATUS_INVALID_ARGUMENT, "options of size 0");
+    CHECK(strstr(timdesk_error_message(err), "TIMDESK_TRANSFER_OPTIONS_INIT") != NULL);
     timdesk_error_free(err);
 
+    timdesk_transfer_options busy = TIMDESK_TRANSFER_OPTIONS_INIT;
+    busy.has_agent_group_id = true;
+    busy.agent_group_id = 2473;
+    busy.disable_queuing = true;
     err = NULL;
-    s = timdesk_transfer_to_human(client, BOB, NULL, 2473, false, &agent, &in_queue, &err);
+    s = timdesk_transfer_to_human(client, BOB, &busy, NULL, NULL, &err);
+    expect_status(s, err, TIMDESK_STATUS_AGENT_BUSY, "agents busy with queueing disabled");
+    CHECK(timdesk_error_code(err) == 141012);
+    CHECK(strcmp(timdesk_error_kind(err), "agent_busy") == 0);
+    timdesk_error_free(err);
+
+    timdesk_transfer_options queued = TIMDESK_TRANSFER_OPTIONS_INIT;
+    queued.has_agent_group_id = true;
+    queued.agent_group_id = 2473;
+    queued.has_priority = true;
+    queued.priority = 2;
+    queued.has_queue_timeout = true;
+    queued.queue_timeout = 3600;
+    err = NULL;
+    s = timdesk_transfer_to_human(client, BOB, &queued, &agent, &in_queue, &err);
     expect_status(s, err, TIMDESK_STATUS_OK, "queued transfer");
     CHECK(in_queue && strcmp(agent, "") == 0);
     timdesk_string_free(agent);
+    char *queue = NULL;
+    CHECK(timdesk_emulator_control(emu, "GET", "/queue", NULL, &queue, NULL) == TIMDESK_STATUS_OK);
+    CHECK(queue != NULL && strstr(queue, "\"priority\":2") != NULL && strstr(queue, BOB) != NULL);
+    timdesk_string_free(queue);
 
     timdesk_message msg = {0};
     msg.session_id = ALICE;
@@ -241,8 +320,10 @@ static void test_session_lifecycle(timdesk_emulator *emu, timdesk_client *client
 
     control(emu, "POST", "/agents/shannon@qq.com/online", "{\"online\":false}");
     control(emu, "POST", "/agents/test_agent@qq.com/online", "{\"online\":false}");
+    timdesk_transfer_options tip = TIMDESK_TRANSFER_OPTIONS_INIT;
+    tip.send_tip_if_no_agent_online = true;
     err = NULL;
-    s = timdesk_transfer_to_human(client, CAROL, NULL, -1, true, &agent, &in_queue, &err);
+    s = timdesk_transfer_to_human(client, CAROL, &tip, &agent, &in_queue, &err);
     expect_status(s, err, TIMDESK_STATUS_NO_AGENT_ONLINE, "no agent online");
     CHECK(timdesk_error_code(err) == 141001);
     timdesk_error_free(err);
@@ -287,8 +368,9 @@ static void test_generic_call_and_faults(timdesk_emulator *emu, timdesk_client *
            TIMDESK_STATUS_OK, "call");
     CHECK(answer != NULL && strstr(answer, "\"ActionStatus\":\"OK\"") != NULL);
     timdesk_string_free(answer);
-    EXPECT(timdesk_call(client, "openim/unknown", "{}", false, &answer, &err), TIMDESK_STATUS_NOT_FOUND, "unknown endpoint");
+    EXPECT(timdesk_call(client, "openim/unknown", "{}", false, &answer, &err), TIMDESK_STATUS_CONFIGURATION, "unknown endpoint");
     CHECK(timdesk_error_code(err) == 60009);
+    CHECK(strcmp(timdesk_error_kind(err), "configuration") == 0);
     timdesk_error_free(err);
     err = NULL;
     EXPECT(timdesk_call(client, "bad path", "{}", false, &answer, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "bad path");
@@ -308,15 +390,76 @@ static void test_generic_call_and_faults(timdesk_emulator *emu, timdesk_client *
     EXPECT(timdesk_end_session(client, BOB, &err), TIMDESK_STATUS_BAD_RESPONSE, "malformed");
     timdesk_error_free(err);
     control(emu, "DELETE", "/faults", NULL);
+    /* send_msg is at most once by default: a lost answer is reported, not repeated. */
     control(emu, "POST", "/faults", "{\"kind\":\"drop_after_apply\",\"path\":\"desk_http_svc/send_msg\"}");
     timdesk_message msg = {0};
     msg.session_id = BOB;
     msg.msg_body_json = TEXT_BODY;
-    CHECK(timdesk_send_msg(client, &msg, NULL, NULL) == TIMDESK_STATUS_OK);
+    msg.has_msg_random = true;
+    msg.msg_random = 777;
+    uint32_t random = 0;
+    err = NULL;
+    EXPECT(timdesk_send_msg(client, &msg, &random, &err), TIMDESK_STATUS_NETWORK, "lost answer");
+    CHECK(timdesk_error_maybe_applied(err));
+    CHECK(strstr(timdesk_error_message(err), "MsgRandom 777") != NULL);
+    CHECK(random == 0); /* nothing written on failure */
+    timdesk_error_free(err);
+    /* With TIMDESK_SEND_MSG_AT_LEAST_ONCE it is repeated, within the same (frozen) second. */
+    timdesk_config config = TIMDESK_CONFIG_INIT;
+    config.sdkappid = timdesk_emulator_sdkappid(emu);
+    config.secret_key = timdesk_emulator_secret_key(emu);
+    config.endpoint = timdesk_emulator_base_url(emu);
+    config.retry_base_delay_ms = 5;
+    config.send_msg_retry = TIMDESK_SEND_MSG_AT_LEAST_ONCE;
+    timdesk_client *repeating = NULL;
+    CHECK(timdesk_client_new(&config, &repeating, NULL) == TIMDESK_STATUS_OK);
+    control(emu, "POST", "/faults", "{\"kind\":\"drop_after_apply\",\"path\":\"desk_http_svc/send_msg\"}");
+    msg.msg_random = 778;
+    CHECK(timdesk_send_msg(repeating, &msg, &random, NULL) == TIMDESK_STATUS_OK && random == 778);
+    timdesk_client_free(repeating);
+    char *session = NULL;
+    CHECK(timdesk_emulator_control(emu, "GET", "/sessions/" BOB, NULL, &session, NULL) == TIMDESK_STATUS_OK);
+    CHECK(session != NULL && strstr(session, "\"msg_random\":777") != NULL);
+    CHECK(session != NULL && strstr(strstr(session, "\"msg_random\":778") + 1, "\"msg_random\":778") == NULL);
+    timdesk_string_free(session);
 
     err = NULL;
     EXPECT(timdesk_emulator_control(emu, "GET", "/nowhere", NULL, &answer, &err), TIMDESK_STATUS_EMULATOR, "bad control route");
     timdesk_error_free(err);
+}
+
+/* The C status of every error kind the core knows: a kind added to the core without a
+ * status here fails this test. */
+static void test_error_kinds(void) {
+    static const struct {
+        const char *name;
+        timdesk_status status;
+    } known[] = {
+        {"invalid_argument", TIMDESK_STATUS_INVALID_ARGUMENT}, {"auth", TIMDESK_STATUS_AUTH},
+        {"forbidden", TIMDESK_STATUS_FORBIDDEN},               {"not_found", TIMDESK_STATUS_NOT_FOUND},
+        {"no_agent_online", TIMDESK_STATUS_NO_AGENT_ONLINE},   {"not_transferable", TIMDESK_STATUS_NOT_TRANSFERABLE},
+        {"rate_limited", TIMDESK_STATUS_RATE_LIMITED},         {"server", TIMDESK_STATUS_SERVER},
+        {"network", TIMDESK_STATUS_NETWORK},                   {"timeout", TIMDESK_STATUS_TIMEOUT},
+        {"bad_response", TIMDESK_STATUS_BAD_RESPONSE},         {"unknown", TIMDESK_STATUS_UNKNOWN},
+        {"agent_busy", TIMDESK_STATUS_AGENT_BUSY},             {"configuration", TIMDESK_STATUS_CONFIGURATION},
+    };
+    size_t count = timdesk_error_kind_count();
+    CHECK(count == sizeof known / sizeof known[0]);
+    for (size_t i = 0; i < count; i++) {
+        timdesk_status status = 9999;
+        const char *name = timdesk_error_kind_at(i, &status);
+        int found = 0;
+        for (size_t j = 0; name != NULL && j < sizeof known / sizeof known[0]; j++) {
+            if (strcmp(known[j].name, name) == 0) {
+                found = known[j].status == status;
+            }
+        }
+        if (!found) {
+            fprintf(stderr, "error kind %zu (%s, status %u) has no matching C status\n", i, name ? name : "NULL", status);
+        }
+        CHECK(found);
+    }
+    CHECK(timdesk_error_kind_at(count, NULL) == NULL);
 }
 
 static void test_card_element(void) {
@@ -363,10 +506,18 @@ static void test_hostile_input(timdesk_client *client) {
     char *out = NULL;
     bool flag = false;
     /* NULL everywhere: an error status, never a crash. */
-    CHECK(timdesk_transfer_to_human(NULL, ALICE, NULL, -1, false, &out, &flag, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
-    CHECK(timdesk_transfer_to_human(client, NULL, NULL, -1, false, &out, &flag, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
-    CHECK(timdesk_transfer_to_human(client, ALICE, NULL, -1, false, NULL, &flag, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
-    CHECK(timdesk_transfer_to_human(client, ALICE, NULL, -1, false, &out, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_transfer_to_human(NULL, ALICE, NULL, &out, &flag, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(timdesk_transfer_to_human(client, NULL, NULL, &out, &flag, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    /* Out parameters may be NULL: the call goes through (ALICE's session has ended). */
+    CHECK(timdesk_transfer_to_human(client, ALICE, NULL, NULL, NULL, NULL) == TIMDESK_STATUS_NOT_FOUND);
+
+    /* A non-NULL *err on entry is refused, not overwritten (which would leak it). */
+    timdesk_error *held = NULL;
+    CHECK(timdesk_end_session(client, NULL, &held) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    timdesk_error *before = held;
+    CHECK(timdesk_end_session(client, NULL, &held) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(held == before);
+    timdesk_error_free(held);
     CHECK(timdesk_send_msg(client, NULL, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
     timdesk_message empty = {0};
     CHECK(timdesk_send_msg(client, &empty, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
@@ -411,7 +562,7 @@ static void test_hostile_input(timdesk_client *client) {
     free(big);
 
     /* A refused connection: the error names the failure, never the key or the UserSig. */
-    timdesk_config refused = {0};
+    timdesk_config refused = TIMDESK_CONFIG_INIT;
     refused.sdkappid = 1;
     refused.secret_key = "c-suite-secret-key";
     refused.endpoint = "http://127.0.0.1:9";
@@ -494,6 +645,7 @@ int main(void) {
     test_generic_call_and_faults(emu, client);
     test_usersig();
     test_card_element();
+    test_error_kinds();
     test_hostile_input(client);
     test_threads_share_a_client(client);
 

@@ -96,38 +96,24 @@ inline std::string take(char *s) {
 inline const char *or_null(const std::string &s) { return s.empty() ? nullptr : s.c_str(); }
 inline const char *or_null(const std::optional<std::string> &s) { return s ? s->c_str() : nullptr; }
 
-/// `s` as a JSON string literal.
-inline std::string json_string(const std::string &s) {
-    static const char hex[] = "0123456789abcdef";
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 15];
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-    }
-    return out + "\"";
-}
-
 } // namespace detail
+
+/// What send_msg does after an attempt whose answer was lost. The server deduplicates a
+/// MsgRandom within the same second only.
+enum class SendMsgRetry : timdesk_send_msg_retry {
+    /// Never repeat it: the Error says maybe_applied() and names the MsgRandom (default).
+    at_most_once = TIMDESK_SEND_MSG_AT_MOST_ONCE,
+    /// Repeat it with the same MsgRandom: nothing lost, but a repeat in a later second
+    /// delivers the message twice.
+    at_least_once = TIMDESK_SEND_MSG_AT_LEAST_ONCE,
+};
 
 /// How to build a Client; empty strings and zeros take the library's defaults.
 struct Config {
     uint64_t sdkappid = 0;
     std::string secret_key;
     std::string admin;       ///< default "administrator"
-    std::string region;      ///< china, singapore, seoul, frankfurt, silicon-valley, jakarta
+    std::string region;      ///< china, singapore, seoul, tokyo, frankfurt, silicon-valley, jakarta, mumbai
     std::string endpoint;    ///< an explicit base URL instead of a region
     uint32_t timeout_ms = 0; ///< per attempt; default 10 s
     uint32_t connect_timeout_ms = 0;
@@ -136,11 +122,27 @@ struct Config {
     std::string proxy;
     std::string ca_bundle_pem;
     uint32_t max_requests_per_second = 0; ///< client-side pacing across threads; 0 for none
+    SendMsgRetry send_msg_retry = SendMsgRetry::at_most_once;
+};
+
+/// The options of transfer_to_human (the wire names in brackets); unset ones are the
+/// server's defaults.
+struct TransferOptions {
+    std::vector<std::string> agent_ids;           ///< [AgentIdList]
+    std::optional<uint64_t> agent_group_id;       ///< [AgentGroupId]
+    bool send_tip_if_no_agent_online = false;     ///< [SendTipIfNoAgentOnline]
+    bool check_if_during_working_hours = false;   ///< [CheckIfDuringWorkingHours]
+    bool send_prompt_not_during_working_hours = false; ///< [SendPromptNotDuringWorkingHours]
+    bool end_session_when_no_member_online = false; ///< [EndSessionWhenNoMemberOnline]
+    bool disable_queuing = false;                 ///< [DisableQueuing]
+    bool allow_assign_busy_member = false;        ///< [AllowAssignBusyMember]
+    std::optional<uint8_t> priority;              ///< [Priority] 0 (highest) to 9
+    std::optional<uint32_t> queue_timeout;        ///< [QueueTimeout]
 };
 
 /// The outcome of transfer_to_human.
 struct Transfer {
-    std::string agent_id; ///< "" while queued
+    std::string agent_id; ///< "" while queued or outside working hours
     bool in_queue = false;
 };
 
@@ -179,6 +181,7 @@ class Client {
 public:
     explicit Client(const Config &c) {
         timdesk_config config{};
+        config.size = sizeof config;
         config.sdkappid = c.sdkappid;
         config.secret_key = c.secret_key.c_str();
         config.admin = detail::or_null(c.admin);
@@ -191,6 +194,7 @@ public:
         config.proxy = detail::or_null(c.proxy);
         config.ca_bundle_pem = detail::or_null(c.ca_bundle_pem);
         config.max_requests_per_second = c.max_requests_per_second;
+        config.send_msg_retry = static_cast<timdesk_send_msg_retry>(c.send_msg_retry);
         timdesk_client *raw = nullptr;
         detail::call([&](timdesk_error **err) { return timdesk_client_new(&config, &raw, err); });
         handle_.reset(raw);
@@ -209,23 +213,31 @@ public:
     Client &operator=(const Client &) = delete;
 
     /// desk_http_svc/transfer_to_human.
-    Transfer transfer_to_human(const std::string &session_id, const std::vector<std::string> &agent_ids = {},
-                               std::optional<uint64_t> agent_group_id = std::nullopt,
-                               bool send_tip_if_no_agent_online = false) const {
-        std::string ids;
-        if (!agent_ids.empty()) {
-            ids = "[";
-            for (size_t i = 0; i < agent_ids.size(); ++i) {
-                ids += (i ? "," : "") + detail::json_string(agent_ids[i]);
-            }
-            ids += "]";
+    Transfer transfer_to_human(const std::string &session_id, const TransferOptions &o = {}) const {
+        std::vector<const char *> ids;
+        for (const auto &id : o.agent_ids) {
+            ids.push_back(id.c_str());
         }
+        timdesk_transfer_options options{};
+        options.size = sizeof options;
+        options.agent_ids = ids.data();
+        options.agent_ids_len = ids.size();
+        options.has_agent_group_id = o.agent_group_id.has_value();
+        options.agent_group_id = o.agent_group_id.value_or(0);
+        options.send_tip_if_no_agent_online = o.send_tip_if_no_agent_online;
+        options.check_if_during_working_hours = o.check_if_during_working_hours;
+        options.send_prompt_not_during_working_hours = o.send_prompt_not_during_working_hours;
+        options.end_session_when_no_member_online = o.end_session_when_no_member_online;
+        options.disable_queuing = o.disable_queuing;
+        options.allow_assign_busy_member = o.allow_assign_busy_member;
+        options.has_priority = o.priority.has_value();
+        options.priority = o.priority.value_or(0);
+        options.has_queue_timeout = o.queue_timeout.has_value();
+        options.queue_timeout = o.queue_timeout.value_or(0);
         char *agent = nullptr;
         bool queued = false;
-        int64_t group = agent_group_id ? static_cast<int64_t>(*agent_group_id) : -1;
         detail::call([&](timdesk_error **err) {
-            return timdesk_transfer_to_human(get(), session_id.c_str(), detail::or_null(ids), group,
-                                             send_tip_if_no_agent_online, &agent, &queued, err);
+            return timdesk_transfer_to_human(get(), session_id.c_str(), &options, &agent, &queued, err);
         });
         return Transfer{detail::take(agent), queued};
     }

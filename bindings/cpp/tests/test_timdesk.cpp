@@ -30,7 +30,9 @@ protected:
 };
 
 TEST_F(TimdeskTest, WholeSession) {
-    auto t = client.transfer_to_human(ALICE, {"test_agent@qq.com"});
+    timdesk::TransferOptions wanted;
+    wanted.agent_ids = {"test_agent@qq.com"};
+    auto t = client.transfer_to_human(ALICE, wanted);
     EXPECT_EQ(t.agent_id, "test_agent@qq.com");
     EXPECT_FALSE(t.in_queue);
     timdesk::MessageOptions options;
@@ -51,6 +53,55 @@ TEST_F(TimdeskTest, WholeSession) {
     auto conversations = emulator.control("GET", "/conversations/user_alice");
     EXPECT_EQ(conversations.find("shannon@qq.com"), std::string::npos) << conversations;
     EXPECT_NE(conversations.find(R"("in_recent_contacts":false,"peer":"@TGS#1")"), std::string::npos) << conversations;
+}
+
+TEST_F(TimdeskTest, TransferOptionsReachTheServer) {
+    timdesk::TransferOptions vip;
+    vip.agent_group_id = 2473;
+    vip.priority = 0;
+    vip.queue_timeout = 60;
+    EXPECT_EQ(client.transfer_to_human(ALICE, vip).agent_id, "test_agent@qq.com");
+    timdesk::TransferOptions busy = vip;
+    busy.disable_queuing = true;
+    try {
+        client.transfer_to_human(BOB, busy);
+        FAIL() << "expected agents busy";
+    } catch (const timdesk::Error &e) {
+        EXPECT_EQ(e.status(), TIMDESK_STATUS_AGENT_BUSY);
+        EXPECT_EQ(e.code(), 141012u);
+    }
+    EXPECT_TRUE(client.transfer_to_human(BOB, vip).in_queue);
+    EXPECT_NE(emulator.control("GET", "/queue").find("\"priority\":0"), std::string::npos);
+    timdesk::TransferOptions bad;
+    bad.priority = 10;
+    try {
+        client.transfer_to_human(ALICE, bad);
+        FAIL() << "expected an invalid argument";
+    } catch (const timdesk::Error &e) {
+        EXPECT_EQ(e.status(), TIMDESK_STATUS_INVALID_ARGUMENT);
+        EXPECT_NE(std::string(e.what()).find("Priority"), std::string::npos);
+    }
+}
+
+TEST_F(TimdeskTest, SendMsgIsAtMostOnceUnlessAskedOtherwise) {
+    emulator.control("POST", "/clock", R"({"freeze_at":1700000000})");
+    emulator.control("POST", "/faults", R"({"kind":"drop_after_apply","path":"desk_http_svc/send_msg"})");
+    timdesk::MessageOptions options;
+    options.msg_random = 91;
+    try {
+        client.send_msg_in_session(ALICE, TEXT, options);
+        FAIL() << "expected a lost answer";
+    } catch (const timdesk::Error &e) {
+        EXPECT_TRUE(e.maybe_applied());
+        EXPECT_NE(std::string(e.what()).find("MsgRandom 91"), std::string::npos);
+    }
+    auto config = emulator.config();
+    config.retry_base_delay_ms = 5;
+    config.send_msg_retry = timdesk::SendMsgRetry::at_least_once;
+    timdesk::Client repeating(config);
+    emulator.control("POST", "/faults", R"({"kind":"drop_after_apply","path":"desk_http_svc/send_msg"})");
+    options.msg_random = 92;
+    EXPECT_EQ(repeating.send_msg_in_session(ALICE, TEXT, options), 92u);
 }
 
 TEST_F(TimdeskTest, ErrorsCarryTheCFields) {
@@ -136,10 +187,6 @@ TEST(UserSig, GenVerifyDecode) {
     }
     EXPECT_EQ(timdesk::version(), std::to_string(TIMDESK_VERSION_MAJOR) + "." + std::to_string(TIMDESK_VERSION_MINOR) +
                                       "." + std::to_string(TIMDESK_VERSION_PATCH));
-}
-
-TEST(JsonString, EscapesWhatJsonRequires) {
-    EXPECT_EQ(timdesk::detail::json_string("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");
 }
 
 } // namespace

@@ -37,10 +37,8 @@ fn demo(out: &mut dyn Write) -> Result<(), Box<dyn std::error::Error>> {
             .base_url(emulator.base_url()),
     )?;
 
-    let transfer = client.transfer_to_human(&TransferToHuman {
-        agent_group_id: Some(3067),
-        ..TransferToHuman::new(ALICE_SESSION)
-    })?;
+    let transfer =
+        client.transfer_to_human(&TransferToHuman::new(ALICE_SESSION).agent_group_id(3067))?;
     writeln!(
         out,
         "transfer      session {ALICE_SESSION} (user_alice) -> agent {}",
@@ -120,10 +118,8 @@ fn demo(out: &mut dyn Write) -> Result<(), Box<dyn std::error::Error>> {
     for agent in ["shannon@qq.com", "test_agent@qq.com"] {
         emulator.control().set_agent_online(agent, false)?;
     }
-    let request = TransferToHuman {
-        send_tip_if_no_agent_online: true,
-        ..TransferToHuman::new(BOB_SESSION)
-    };
+    let mut request = TransferToHuman::new(BOB_SESSION);
+    request.send_tip_if_no_agent_online = true;
     match client.transfer_to_human(&request) {
         Err(e) if e.kind() == ErrorKind::NoAgentOnline => {
             writeln!(

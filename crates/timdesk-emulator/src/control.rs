@@ -72,7 +72,9 @@ impl Clock {
 
     fn to_json(self) -> Value {
         match self {
-            Self::Real { offset } => json!({"mode": "real", "offset_seconds": offset, "now": self.now()}),
+            Self::Real { offset } => {
+                json!({"mode": "real", "offset_seconds": offset, "now": self.now()})
+            }
             Self::Frozen { at } => json!({"mode": "frozen", "now": at}),
         }
     }
@@ -481,7 +483,9 @@ impl Control {
                 .map_err(|_| "capacity is too large")?,
             status: match body["status"].as_str() {
                 None => MemberStatus::Free,
-                Some(text) => MemberStatus::parse(text).ok_or("status must be free, busy or rest")?,
+                Some(text) => {
+                    MemberStatus::parse(text).ok_or("status must be free, busy or rest")?
+                }
             },
         };
         self.upsert_agent(agent, body["agent_group_name"].as_str());
@@ -520,8 +524,12 @@ impl Control {
             return Ok(json!({}));
         }
         let minute = |name: &str| -> Result<u32, String> {
-            let text = body[name].as_str().ok_or(format!("{name} must be \"HH:MM\""))?;
-            let (h, m) = text.split_once(':').ok_or(format!("{name} must be \"HH:MM\""))?;
+            let text = body[name]
+                .as_str()
+                .ok_or(format!("{name} must be \"HH:MM\""))?;
+            let (h, m) = text
+                .split_once(':')
+                .ok_or(format!("{name} must be \"HH:MM\""))?;
             match (h.parse::<u32>(), m.parse::<u32>()) {
                 (Ok(h @ 0..=23), Ok(m @ 0..=59)) => Ok(h * 60 + m),
                 _ => Err(format!("{name} must be \"HH:MM\" within a day")),
@@ -531,7 +539,8 @@ impl Control {
         let hours = WorkingHours {
             start_minute: minute("start")?,
             end_minute: minute("end")?,
-            utc_offset_minutes: i32::try_from(offset).map_err(|_| "utc_offset_minutes is out of range")?,
+            utc_offset_minutes: i32::try_from(offset)
+                .map_err(|_| "utc_offset_minutes is out of range")?,
         };
         self.set_working_hours(Some(hours));
         Ok(json!({}))

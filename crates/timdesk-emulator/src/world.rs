@@ -460,7 +460,10 @@ impl World {
         }
         self.queue_seq += 1;
         let seq = self.queue_seq;
-        let session = self.sessions.get_mut(session_id).expect("checked open above");
+        let session = self
+            .sessions
+            .get_mut(session_id)
+            .expect("checked open above");
         session.state = SessionState::Queued;
         session.group = request.group;
         session.wanted = request;

@@ -39,7 +39,13 @@ fn end_status(h: &Harness, session: &str) -> Value {
 }
 
 fn stored(h: &Harness, session: &str) -> usize {
-    h.emulator.control().messages(session).unwrap().as_array().unwrap().len()
+    h.emulator
+        .control()
+        .messages(session)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .len()
 }
 
 fn all_offline(h: &Harness) {
@@ -82,14 +88,23 @@ fn the_readme_table_is_rendered_from_the_list() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
     let readme = std::fs::read_to_string(path).unwrap();
     let (begin, end) = ("<!-- assumptions:begin -->\n", "<!-- assumptions:end -->");
-    let start = readme.find(begin).expect("README lacks the assumptions markers") + begin.len();
+    let start = readme
+        .find(begin)
+        .expect("README lacks the assumptions markers")
+        + begin.len();
     let stop = readme.find(end).expect("README lacks the end marker");
     let fresh = markdown_table();
     if readme[start..stop] != fresh {
         if std::env::var_os("TIMDESK_BLESS").is_some() {
-            std::fs::write(path, format!("{}{fresh}{}", &readme[..start], &readme[stop..])).unwrap();
+            std::fs::write(
+                path,
+                format!("{}{fresh}{}", &readme[..start], &readme[stop..]),
+            )
+            .unwrap();
         } else {
-            panic!("README's assumptions table is stale: run `TIMDESK_BLESS=1 cargo test -p timdesk-emulator --test assumptions`");
+            panic!(
+                "README's assumptions table is stale: run `TIMDESK_BLESS=1 cargo test -p timdesk-emulator --test assumptions`"
+            );
         }
     }
 }
@@ -106,7 +121,10 @@ fn assumption_dedup_same_second() {
     control.advance_clock(1);
     assert_ok(&h.call(SEND, message.clone()));
     assert_eq!(stored(&h, ALICE), 2, "a later second: a second message");
-    assert_eq!(h.control("GET", "dedup", Value::Null)["window"], "same_second");
+    assert_eq!(
+        h.control("GET", "dedup", Value::Null)["window"],
+        "same_second"
+    );
     h.control("POST", "dedup", json!({"window": "forever"}));
     control.advance_clock(60);
     assert_ok(&h.call(SEND, message.clone()));
@@ -146,7 +164,11 @@ fn assumption_random_any_unsigned() {
     let body = json!({"StartTimestamp": 0, "EndTimestamp": 1}).to_string();
     let path = "desk_http_svc/describe_im_cdr_list";
     assert_ok(&h.call_with_query(path, &query("1732604400123456789"), &body));
-    assert_ok(&h.call_with_query(path, &query("340282366920938463463374607431768211456"), &body));
+    assert_ok(&h.call_with_query(
+        path,
+        &query("340282366920938463463374607431768211456"),
+        &body,
+    ));
     for bad in ["-1", "1.5", "0x10", ""] {
         assert_fail(&h.call_with_query(path, &query(bad), &body), 60002);
     }
@@ -162,7 +184,10 @@ fn assumption_contenttype_json() {
     );
     let body = json!({"SessionId": ALICE}).to_string();
     assert_fail(&h.call_with_query(END, &base, &body), 60002);
-    assert_fail(&h.call_with_query(END, &format!("{base}&contenttype=xml"), &body), 60002);
+    assert_fail(
+        &h.call_with_query(END, &format!("{base}&contenttype=xml"), &body),
+        60002,
+    );
 }
 
 #[test]
@@ -205,14 +230,24 @@ fn assumption_transfer_picks_least_loaded() {
     assert_eq!(first["AgentId"], "a@x.com", "ties go to the lower id");
     let second = transfer(&h, BOB, json!({"AgentGroupId": 9}));
     assert_eq!(second["AgentId"], "b@x.com", "then the least loaded");
-    let listed = transfer(&h, CAROL, json!({"AgentIdList": ["a@x.com"], "AgentGroupId": 9}));
-    assert_eq!(listed["AgentId"], "a@x.com", "a listed online agent comes first");
+    let listed = transfer(
+        &h,
+        CAROL,
+        json!({"AgentIdList": ["a@x.com"], "AgentGroupId": 9}),
+    );
+    assert_eq!(
+        listed["AgentId"], "a@x.com",
+        "a listed online agent comes first"
+    );
 }
 
 #[test]
 fn assumption_transfer_unknown_group_141004() {
     let h = Harness::new();
-    assert_fail(&transfer(&h, ALICE, json!({"AgentGroupId": 424242})), 141004);
+    assert_fail(
+        &transfer(&h, ALICE, json!({"AgentGroupId": 424242})),
+        141004,
+    );
     assert_eq!(state(&h, ALICE), "chatbot_reception");
 }
 
@@ -228,7 +263,10 @@ fn assumption_malformed_session_id() {
     let h = Harness::new();
     assert_fail(&transfer(&h, "not-a-uuid", json!({})), 141006);
     assert_fail(&h.call(END, json!({"SessionId": "not-a-uuid"})), 141005);
-    assert_fail(&h.call(SEND, in_session("not-a-uuid", text(1, "x"))), 141005);
+    assert_fail(
+        &h.call(SEND, in_session("not-a-uuid", text(1, "x"))),
+        141005,
+    );
 }
 
 #[test]
@@ -246,16 +284,28 @@ fn assumption_out_of_hours() {
         json!({"CheckIfDuringWorkingHours": 1, "SendPromptNotDuringWorkingHours": 1}),
     );
     assert_ok(&closed);
-    assert_eq!((&closed["AgentId"], &closed["IsInQueue"]), (&json!(""), &json!(0)));
+    assert_eq!(
+        (&closed["AgentId"], &closed["IsInQueue"]),
+        (&json!(""), &json!(0))
+    );
     assert_eq!(state(&h, ALICE), "chatbot_reception");
     let messages = h.emulator.control().messages(ALICE).unwrap();
-    assert_eq!(messages[0]["msg_body"][0]["MsgContent"]["Text"], OUT_OF_HOURS_PROMPT);
-    assert_eq!(transfer(&h, BOB, json!({"CheckIfDuringWorkingHours": 1}))["AgentId"], "");
+    assert_eq!(
+        messages[0]["msg_body"][0]["MsgContent"]["Text"],
+        OUT_OF_HOURS_PROMPT
+    );
+    assert_eq!(
+        transfer(&h, BOB, json!({"CheckIfDuringWorkingHours": 1}))["AgentId"],
+        ""
+    );
     assert_eq!(stored(&h, BOB), 0, "no prompt unless asked");
     // Without the check, or within the hours, the transfer happens.
     assert_ne!(transfer(&h, ALICE, json!({}))["AgentId"], "");
     h.emulator.control().advance_clock(3 * 3600);
-    assert_ne!(transfer(&h, BOB, json!({"CheckIfDuringWorkingHours": 1}))["AgentId"], "");
+    assert_ne!(
+        transfer(&h, BOB, json!({"CheckIfDuringWorkingHours": 1}))["AgentId"],
+        ""
+    );
 }
 
 #[test]
@@ -264,7 +314,10 @@ fn assumption_none_online() {
     all_offline(&h);
     assert_fail(&transfer(&h, ALICE, json!({})), 141001);
     assert_eq!(state(&h, ALICE), "chatbot_reception");
-    assert_fail(&transfer(&h, BOB, json!({"EndSessionWhenNoMemberOnline": 1})), 141001);
+    assert_fail(
+        &transfer(&h, BOB, json!({"EndSessionWhenNoMemberOnline": 1})),
+        141001,
+    );
     assert_eq!(state(&h, BOB), "ended");
     assert_eq!(end_status(&h, BOB), "NoAgentsOnline");
 }
@@ -273,27 +326,62 @@ fn assumption_none_online() {
 fn assumption_agents_busy_141012() {
     let h = Harness::new();
     // Group 2473: test_agent (capacity 1) online, night_agent offline.
-    assert_eq!(transfer(&h, ALICE, json!({"AgentGroupId": 2473}))["AgentId"], "test_agent@qq.com");
-    assert_fail(&transfer(&h, BOB, json!({"AgentGroupId": 2473, "DisableQueuing": 1})), 141012);
+    assert_eq!(
+        transfer(&h, ALICE, json!({"AgentGroupId": 2473}))["AgentId"],
+        "test_agent@qq.com"
+    );
+    assert_fail(
+        &transfer(&h, BOB, json!({"AgentGroupId": 2473, "DisableQueuing": 1})),
+        141012,
+    );
     assert_eq!(state(&h, BOB), "chatbot_reception");
-    assert_eq!(transfer(&h, BOB, json!({"AgentGroupId": 2473}))["IsInQueue"], 1);
+    assert_eq!(
+        transfer(&h, BOB, json!({"AgentGroupId": 2473}))["IsInQueue"],
+        1
+    );
 }
 
 #[test]
 fn assumption_member_status() {
     let h = Harness::new();
     let control = h.emulator.control();
-    h.control("POST", "agents/test_agent@qq.com/status", json!({"status": "busy"}));
-    assert_eq!(transfer(&h, ALICE, json!({"AgentGroupId": 2473}))["IsInQueue"], 1);
-    let busy_ok = transfer(&h, BOB, json!({"AgentGroupId": 2473, "AllowAssignBusyMember": 1}));
+    h.control(
+        "POST",
+        "agents/test_agent@qq.com/status",
+        json!({"status": "busy"}),
+    );
+    assert_eq!(
+        transfer(&h, ALICE, json!({"AgentGroupId": 2473}))["IsInQueue"],
+        1
+    );
+    let busy_ok = transfer(
+        &h,
+        BOB,
+        json!({"AgentGroupId": 2473, "AllowAssignBusyMember": 1}),
+    );
     assert_eq!(busy_ok["AgentId"], "test_agent@qq.com");
-    h.control("POST", "agents/shannon@qq.com/status", json!({"status": "rest"}));
-    let resting = transfer(&h, CAROL, json!({"AgentGroupId": 3067, "AllowAssignBusyMember": 1}));
-    assert_eq!(resting["IsInQueue"], 1, "a resting member is never assigned");
+    h.control(
+        "POST",
+        "agents/shannon@qq.com/status",
+        json!({"status": "rest"}),
+    );
+    let resting = transfer(
+        &h,
+        CAROL,
+        json!({"AgentGroupId": 3067, "AllowAssignBusyMember": 1}),
+    );
+    assert_eq!(
+        resting["IsInQueue"], 1,
+        "a resting member is never assigned"
+    );
     control
         .set_agent_status("shannon@qq.com", timdesk_emulator::MemberStatus::Free)
         .unwrap();
-    assert_eq!(state(&h, CAROL), "with_agent", "the queue drains when she is free again");
+    assert_eq!(
+        state(&h, CAROL),
+        "with_agent",
+        "the queue drains when she is free again"
+    );
 }
 
 #[test]
@@ -301,16 +389,33 @@ fn assumption_priority_default_lowest() {
     let h = Harness::new();
     assert_ok(&transfer(&h, ALICE, json!({"AgentGroupId": 2473})));
     let dave = new_session(&h, "user_dave");
-    assert_eq!(transfer(&h, BOB, json!({"AgentGroupId": 2473}))["IsInQueue"], 1);
-    assert_eq!(transfer(&h, CAROL, json!({"AgentGroupId": 2473, "Priority": 3}))["IsInQueue"], 1);
-    assert_eq!(transfer(&h, &dave, json!({"AgentGroupId": 2473, "Priority": 3}))["IsInQueue"], 1);
+    assert_eq!(
+        transfer(&h, BOB, json!({"AgentGroupId": 2473}))["IsInQueue"],
+        1
+    );
+    assert_eq!(
+        transfer(&h, CAROL, json!({"AgentGroupId": 2473, "Priority": 3}))["IsInQueue"],
+        1
+    );
+    assert_eq!(
+        transfer(&h, &dave, json!({"AgentGroupId": 2473, "Priority": 3}))["IsInQueue"],
+        1
+    );
     let queue = h.control("GET", "queue", Value::Null);
-    let order: Vec<&str> = queue.as_array().unwrap().iter().map(|q| q["session_id"].as_str().unwrap()).collect();
+    let order: Vec<&str> = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["session_id"].as_str().unwrap())
+        .collect();
     assert_eq!(order, [CAROL, dave.as_str(), BOB]);
     assert_eq!(queue[2]["priority"], 9);
     assert_ok(&h.call(END, json!({"SessionId": ALICE})));
     assert_eq!(state(&h, CAROL), "with_agent");
-    assert_fail(&transfer(&h, &new_session(&h, "user_erin"), json!({"Priority": 10})), 141004);
+    assert_fail(
+        &transfer(&h, &new_session(&h, "user_erin"), json!({"Priority": 10})),
+        141004,
+    );
 }
 
 #[test]
@@ -323,7 +428,10 @@ fn assumption_queue_timeout_seconds() {
         transfer(&h, BOB, json!({"AgentGroupId": 2473, "QueueTimeout": 60}))["IsInQueue"],
         1
     );
-    assert_eq!(transfer(&h, CAROL, json!({"AgentGroupId": 2473}))["IsInQueue"], 1);
+    assert_eq!(
+        transfer(&h, CAROL, json!({"AgentGroupId": 2473}))["IsInQueue"],
+        1
+    );
     control.advance_clock(59);
     assert_eq!(state(&h, BOB), "queued");
     control.advance_clock(1);
@@ -344,7 +452,10 @@ fn assumption_end_status_of_each_ending() {
     assert_fail(&h.call(END, json!({"SessionId": BOB})), 141005);
     assert_ok(&transfer(&h, CAROL, json!({"AgentGroupId": 2473})));
     let dave = new_session(&h, "user_dave");
-    assert_eq!(transfer(&h, &dave, json!({"AgentGroupId": 2473}))["IsInQueue"], 1);
+    assert_eq!(
+        transfer(&h, &dave, json!({"AgentGroupId": 2473}))["IsInQueue"],
+        1
+    );
     assert_ok(&h.call(END, json!({"SessionId": dave})));
     assert_eq!(end_status(&h, &dave), "AgentEndedSession");
 }
@@ -364,9 +475,15 @@ fn assumption_recentcontact_limits() {
 fn assumption_tip_texts() {
     let h = Harness::new();
     all_offline(&h);
-    assert_fail(&transfer(&h, ALICE, json!({"SendTipIfNoAgentOnline": 1})), 141001);
+    assert_fail(
+        &transfer(&h, ALICE, json!({"SendTipIfNoAgentOnline": 1})),
+        141001,
+    );
     let messages = h.emulator.control().messages(ALICE).unwrap();
     assert_eq!(messages[0]["from"], BOT_ACCOUNT);
     assert_eq!(messages[0]["kind"], "tip");
-    assert_eq!(messages[0]["msg_body"][0]["MsgContent"]["Text"], NO_AGENT_TIP);
+    assert_eq!(
+        messages[0]["msg_body"][0]["MsgContent"]["Text"],
+        NO_AGENT_TIP
+    );
 }

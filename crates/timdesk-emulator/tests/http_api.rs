@@ -30,7 +30,10 @@ fn query_string_checks_answer_with_the_common_codes() {
         (q("abc", "administrator", &admin_sig, "1", "json"), 60002),
         (q(&app_id, "administrator", &admin_sig, "-1", "json"), 60002),
         (q(&app_id, "administrator", &admin_sig, "", "json"), 60002),
-        (q(&app_id, "administrator", &admin_sig, "12a", "json"), 60002),
+        (
+            q(&app_id, "administrator", &admin_sig, "12a", "json"),
+            60002,
+        ),
         (q(&app_id, "administrator", &admin_sig, "1", "xml"), 60002),
         (
             q("1400000099", "administrator", &admin_sig, "1", "json"),

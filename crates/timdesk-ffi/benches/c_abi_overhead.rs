@@ -38,6 +38,7 @@ fn main() {
     let admin = CString::new(app.admin.clone()).unwrap();
     let endpoint = CString::new(base_url.clone()).unwrap();
     let config = timdesk_config {
+        size: std::mem::size_of::<timdesk_config>(),
         sdkappid: app.sdkappid,
         secret_key: key.as_ptr(),
         admin: admin.as_ptr(),
@@ -50,6 +51,7 @@ fn main() {
         proxy: std::ptr::null(),
         ca_bundle_pem: std::ptr::null(),
         max_requests_per_second: 0,
+        send_msg_retry: timdesk_ffi::TIMDESK_SEND_MSG_AT_MOST_ONCE,
     };
     let mut c_client: *mut timdesk_client = null_mut();
     assert_eq!(

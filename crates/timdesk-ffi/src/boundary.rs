@@ -3,8 +3,6 @@
 use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use timdesk::ErrorKind;
-
 use crate::error::*;
 
 /// A failed call, before it becomes a `timdesk_error`.
@@ -39,22 +37,8 @@ impl Failure {
 
 impl From<timdesk::Error> for Failure {
     fn from(e: timdesk::Error) -> Self {
-        let status = match e.kind() {
-            ErrorKind::InvalidArgument => TIMDESK_STATUS_INVALID_ARGUMENT,
-            ErrorKind::Auth => TIMDESK_STATUS_AUTH,
-            ErrorKind::Forbidden => TIMDESK_STATUS_FORBIDDEN,
-            ErrorKind::NotFound => TIMDESK_STATUS_NOT_FOUND,
-            ErrorKind::NoAgentOnline => TIMDESK_STATUS_NO_AGENT_ONLINE,
-            ErrorKind::NotTransferable => TIMDESK_STATUS_NOT_TRANSFERABLE,
-            ErrorKind::RateLimited => TIMDESK_STATUS_RATE_LIMITED,
-            ErrorKind::Server => TIMDESK_STATUS_SERVER,
-            ErrorKind::Network => TIMDESK_STATUS_NETWORK,
-            ErrorKind::Timeout => TIMDESK_STATUS_TIMEOUT,
-            ErrorKind::BadResponse => TIMDESK_STATUS_BAD_RESPONSE,
-            _ => TIMDESK_STATUS_UNKNOWN,
-        };
         Self {
-            status,
+            status: status_of(e.kind()),
             kind: e.kind().name().to_owned(),
             code: e.code().unwrap_or(0),
             message: e.to_string(),
@@ -71,6 +55,11 @@ pub(crate) fn run(
     err: *mut *mut timdesk_error,
     body: impl FnOnce() -> Result<(), Failure>,
 ) -> timdesk_status {
+    // SAFETY: the caller passes NULL or a pointer readable for the call.
+    if !err.is_null() && !unsafe { *err }.is_null() {
+        // Overwriting would leak the caller's earlier error: refuse, and do nothing.
+        return TIMDESK_STATUS_INVALID_ARGUMENT;
+    }
     let failure = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => return TIMDESK_STATUS_OK,
         Ok(Err(failure)) => failure,
@@ -126,6 +115,66 @@ pub(crate) fn optional_string<'a>(
 pub(crate) fn json(ptr: *const c_char, name: &str) -> Result<serde_json::Value, Failure> {
     let text = string(ptr, name)?;
     serde_json::from_str(text).map_err(|e| Failure::invalid(name, format!("is not JSON: {e}")))
+}
+
+/// A list of strings given as pointer + count (NULL with a count of 0 is empty).
+pub(crate) fn string_list(
+    items: *const *const c_char,
+    len: usize,
+    name: &str,
+) -> Result<Vec<String>, Failure> {
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    if items.is_null() {
+        return Err(Failure::invalid(
+            name,
+            format!("is NULL with a count of {len}"),
+        ));
+    }
+    // SAFETY: the caller passes `len` readable pointers.
+    let items = unsafe { std::slice::from_raw_parts(items, len) };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| string(*item, &format!("{name}[{i}]")).map(str::to_owned))
+        .collect()
+}
+
+/// Reads an options struct whose first field is its `size` in bytes, as the caller's
+/// header declared it: fields beyond that size (added by a newer library) take their zero
+/// defaults, and a size of 0 is refused (the caller forgot to initialise it).
+///
+/// `T` must be a `#[repr(C)]` struct starting with a `usize` for which all-zero bytes are
+/// a valid value (integers, bools, nullable pointers).
+pub(crate) fn sized<T>(ptr: *const T, name: &str, init: &str) -> Result<Option<T>, Failure> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: the caller passes a struct whose first field is its size.
+    let declared = unsafe { std::ptr::read_unaligned(ptr.cast::<usize>()) };
+    if declared < std::mem::size_of::<usize>() {
+        return Err(Failure::invalid(
+            &format!("{name}.size"),
+            format!("is {declared}: initialise the struct with {init}"),
+        ));
+    }
+    let mut value = std::mem::MaybeUninit::<T>::zeroed();
+    let len = declared.min(std::mem::size_of::<T>());
+    // SAFETY: the caller's struct has `declared` readable bytes; ours has size_of::<T>();
+    // all-zero bytes are a valid T, and the copied prefix holds the caller's valid fields.
+    unsafe {
+        std::ptr::copy_nonoverlapping(ptr.cast::<u8>(), value.as_mut_ptr().cast::<u8>(), len);
+        Ok(Some(value.assume_init()))
+    }
+}
+
+/// Writes an optional out parameter.
+pub(crate) fn put<T>(ptr: *mut T, value: T) {
+    if !ptr.is_null() {
+        // SAFETY: the caller passes NULL (skipped) or a pointer writable for the call.
+        unsafe { *ptr = value };
+    }
 }
 
 /// Checks an out parameter before any work is done.

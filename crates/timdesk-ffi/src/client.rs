@@ -8,23 +8,37 @@ use serde_json::Value;
 use timdesk::api::{
     CdrQuery, ContactPeer, DeleteRecentContact, MsgElement, MsgTarget, SendMsg, TransferToHuman,
 };
-use timdesk::{Config, Target};
+use timdesk::{Config, SendMsgRetry, Target};
 
-use crate::boundary::{self, Failure, c_string, json, optional_string, out, string};
+use crate::boundary::{
+    self, Failure, c_string, json, optional_string, out, put, sized, string, string_list,
+};
 use crate::error::*;
 
-/// How to build a client. Zero or NULL fields take their defaults; initialise with
-/// `timdesk_config config = {0};` and set what you need.
+/// What send_msg does after an attempt whose answer was lost (see the README's delivery
+/// semantics): the server deduplicates MsgRandom within the same second only.
+pub type timdesk_send_msg_retry = u32;
+/// Never repeat it: the error says maybe_applied and names the MsgRandom (the default).
+pub const TIMDESK_SEND_MSG_AT_MOST_ONCE: timdesk_send_msg_retry = 0;
+/// Repeat it with the same MsgRandom: nothing is lost to a lost answer, but a repeat in a
+/// later second than the lost attempt delivers the message twice.
+pub const TIMDESK_SEND_MSG_AT_LEAST_ONCE: timdesk_send_msg_retry = 1;
+
+/// How to build a client. Initialise it with TIMDESK_CONFIG_INIT (which sets `size`), then
+/// set what you need: zero or NULL fields take their defaults, and fields a newer library
+/// adds after `size` leave older programs working.
 #[repr(C)]
 pub struct timdesk_config {
+    /// sizeof(timdesk_config), as set by TIMDESK_CONFIG_INIT.
+    pub size: usize,
     /// The application's SDKAppID.
     pub sdkappid: u64,
     /// The application's secret key (required).
     pub secret_key: *const c_char,
     /// The administrator account; NULL for "administrator".
     pub admin: *const c_char,
-    /// A region name (china, singapore, seoul, frankfurt, silicon-valley, jakarta); NULL
-    /// for china unless `endpoint` is set.
+    /// A region name (china, singapore, seoul, tokyo, frankfurt, silicon-valley, jakarta,
+    /// mumbai); NULL for china unless `endpoint` is set.
     pub region: *const c_char,
     /// An explicit base URL (e.g. the emulator's) instead of a region; NULL for none.
     pub endpoint: *const c_char,
@@ -42,6 +56,45 @@ pub struct timdesk_config {
     pub ca_bundle_pem: *const c_char,
     /// A client-side limit on requests per second across threads; 0 for none.
     pub max_requests_per_second: u32,
+    /// What send_msg does after a lost answer; 0 (TIMDESK_SEND_MSG_AT_MOST_ONCE) by default.
+    pub send_msg_retry: timdesk_send_msg_retry,
+}
+
+/// Options of timdesk_transfer_to_human. Initialise with TIMDESK_TRANSFER_OPTIONS_INIT
+/// (which sets `size`); zero fields are the documented defaults. Pass NULL for all
+/// defaults.
+#[repr(C)]
+pub struct timdesk_transfer_options {
+    /// sizeof(timdesk_transfer_options), as set by TIMDESK_TRANSFER_OPTIONS_INIT.
+    pub size: usize,
+    /// AgentIdList: `agent_ids_len` agent ids, or NULL when `agent_ids_len` is 0.
+    pub agent_ids: *const *const c_char,
+    /// How many `agent_ids`.
+    pub agent_ids_len: usize,
+    /// Whether `agent_group_id` is set.
+    pub has_agent_group_id: bool,
+    /// AgentGroupId.
+    pub agent_group_id: u64,
+    /// SendTipIfNoAgentOnline.
+    pub send_tip_if_no_agent_online: bool,
+    /// CheckIfDuringWorkingHours.
+    pub check_if_during_working_hours: bool,
+    /// SendPromptNotDuringWorkingHours.
+    pub send_prompt_not_during_working_hours: bool,
+    /// EndSessionWhenNoMemberOnline.
+    pub end_session_when_no_member_online: bool,
+    /// DisableQueuing.
+    pub disable_queuing: bool,
+    /// AllowAssignBusyMember.
+    pub allow_assign_busy_member: bool,
+    /// Whether `priority` is set.
+    pub has_priority: bool,
+    /// Priority, 0 (highest) to 9 (lowest).
+    pub priority: u8,
+    /// Whether `queue_timeout` is set.
+    pub has_queue_timeout: bool,
+    /// QueueTimeout.
+    pub queue_timeout: u32,
 }
 
 /// A client of one application's server API. Safe to share between threads.
@@ -59,20 +112,26 @@ fn config_from(c: &timdesk_config) -> Result<Config, Failure> {
     if let Some(admin) = optional_string(c.admin, "admin")? {
         config.admin = admin.to_owned();
     }
-    match (
+    if let Some(target) = Target::choose(
         optional_string(c.region, "region")?,
         optional_string(c.endpoint, "endpoint")?,
-    ) {
-        (Some(_), Some(_)) => {
+        "region",
+        "endpoint",
+    )? {
+        config.target = target;
+    }
+    config.send_msg_retry = match c.send_msg_retry {
+        TIMDESK_SEND_MSG_AT_MOST_ONCE => SendMsgRetry::AtMostOnce,
+        TIMDESK_SEND_MSG_AT_LEAST_ONCE => SendMsgRetry::AtLeastOnce,
+        other => {
             return Err(Failure::invalid(
-                "region",
-                "set region or endpoint, not both",
+                "send_msg_retry",
+                format!(
+                    "{other} is not TIMDESK_SEND_MSG_AT_MOST_ONCE or TIMDESK_SEND_MSG_AT_LEAST_ONCE"
+                ),
             ));
         }
-        (Some(region), None) => config.target = Target::Region(region.parse()?),
-        (None, Some(url)) => config.target = Target::BaseUrl(url.to_owned()),
-        (None, None) => {}
-    }
+    };
     if c.timeout_ms > 0 {
         config.timeout = Duration::from_millis(c.timeout_ms.into());
     }
@@ -110,11 +169,10 @@ pub unsafe extern "C" fn timdesk_client_new(
     err: *mut *mut timdesk_error,
 ) -> timdesk_status {
     boundary::run(err, || {
-        // SAFETY: the caller passes NULL (refused) or a valid config.
-        let config =
-            unsafe { config.as_ref() }.ok_or_else(|| Failure::invalid("config", "is NULL"))?;
+        let config = sized(config, "config", "TIMDESK_CONFIG_INIT")?
+            .ok_or_else(|| Failure::invalid("config", "is NULL"))?;
         let slot = out(out_client, "out_client")?;
-        let client = timdesk::Client::new(config_from(config)?)?;
+        let client = timdesk::Client::new(config_from(&config)?)?;
         *slot = Box::into_raw(Box::new(timdesk_client { inner: client }));
         Ok(())
     })
@@ -152,9 +210,9 @@ pub unsafe extern "C" fn timdesk_client_free(client: *mut timdesk_client) {
     })
 }
 
-/// desk_http_svc/transfer_to_human. `agent_ids_json` is a JSON array of agent ids or
-/// NULL; `agent_group_id` < 0 means none. On success `*out_agent_id` receives the
-/// assigned agent ("" while queued; free with timdesk_string_free) and `*out_in_queue`
+/// desk_http_svc/transfer_to_human, with `options` (NULL for the defaults). On success
+/// `*out_agent_id` (may be NULL) receives the assigned agent ("" while queued or outside
+/// working hours; free with timdesk_string_free) and `*out_in_queue` (may be NULL)
 /// whether the session is queued.
 ///
 /// # Safety
@@ -163,44 +221,31 @@ pub unsafe extern "C" fn timdesk_client_free(client: *mut timdesk_client) {
 pub unsafe extern "C" fn timdesk_transfer_to_human(
     client: *const timdesk_client,
     session_id: *const c_char,
-    agent_ids_json: *const c_char,
-    agent_group_id: i64,
-    send_tip_if_no_agent_online: bool,
+    options: *const timdesk_transfer_options,
     out_agent_id: *mut *mut c_char,
     out_in_queue: *mut bool,
     err: *mut *mut timdesk_error,
 ) -> timdesk_status {
     boundary::run(err, || {
         let client = client_ref(client)?;
-        let agent_slot = out(out_agent_id, "out_agent_id")?;
-        let queue_slot = out(out_in_queue, "out_in_queue")?;
-        let agent_ids = match agent_ids_json.is_null() {
-            true => Vec::new(),
-            false => match json(agent_ids_json, "agent_ids_json")? {
-                Value::Array(items) => items
-                    .into_iter()
-                    .map(|v| v.as_str().map(str::to_owned))
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| {
-                        Failure::invalid("agent_ids_json", "must be an array of strings")
-                    })?,
-                _ => {
-                    return Err(Failure::invalid(
-                        "agent_ids_json",
-                        "must be an array of strings",
-                    ));
-                }
-            },
-        };
-        let request = TransferToHuman {
-            session_id: string(session_id, "session_id")?.to_owned(),
-            agent_ids,
-            agent_group_id: u64::try_from(agent_group_id).ok(),
-            send_tip_if_no_agent_online,
-        };
+        let mut request = TransferToHuman::new(string(session_id, "session_id")?);
+        if let Some(o) = sized(options, "options", "TIMDESK_TRANSFER_OPTIONS_INIT")? {
+            request.agent_ids = string_list(o.agent_ids, o.agent_ids_len, "agent_ids")?;
+            request.agent_group_id = o.has_agent_group_id.then_some(o.agent_group_id);
+            request.send_tip_if_no_agent_online = o.send_tip_if_no_agent_online;
+            request.check_if_during_working_hours = o.check_if_during_working_hours;
+            request.send_prompt_not_during_working_hours = o.send_prompt_not_during_working_hours;
+            request.end_session_when_no_member_online = o.end_session_when_no_member_online;
+            request.disable_queuing = o.disable_queuing;
+            request.allow_assign_busy_member = o.allow_assign_busy_member;
+            request.priority = o.has_priority.then_some(o.priority);
+            request.queue_timeout = o.has_queue_timeout.then_some(o.queue_timeout);
+        }
         let transfer = client.transfer_to_human(&request)?;
-        *agent_slot = c_string(transfer.agent_id, "AgentId")?;
-        *queue_slot = transfer.in_queue;
+        if !out_agent_id.is_null() {
+            put(out_agent_id, c_string(transfer.agent_id, "AgentId")?);
+        }
+        put(out_in_queue, transfer.in_queue);
         Ok(())
     })
 }

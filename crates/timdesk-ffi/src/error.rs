@@ -38,6 +38,11 @@ pub const TIMDESK_STATUS_USERSIG_INVALID: timdesk_status = 13;
 pub const TIMDESK_STATUS_EMULATOR: timdesk_status = 14;
 /// The iteration is over (timdesk_cdr_iter_next); not an error.
 pub const TIMDESK_STATUS_DONE: timdesk_status = 15;
+/// Agents are online but none can take the session (141012, e.g. DisableQueuing).
+pub const TIMDESK_STATUS_AGENT_BUSY: timdesk_status = 16;
+/// The request went to the wrong place (60009: a wrong path or host): a configuration
+/// mistake.
+pub const TIMDESK_STATUS_CONFIGURATION: timdesk_status = 17;
 /// The library panicked; the call had no effect on the handles passed in.
 pub const TIMDESK_STATUS_PANIC: timdesk_status = 100;
 
@@ -123,6 +128,65 @@ pub unsafe extern "C" fn timdesk_error_maybe_applied(err: *const timdesk_error) 
         unsafe { err.as_ref() }.is_some_and(|e| e.maybe_applied)
     })
 }
+
+/// The status of each client error kind, in the core's order ([`timdesk::ErrorKind::ALL`]).
+pub(crate) fn status_of(kind: timdesk::ErrorKind) -> timdesk_status {
+    use timdesk::ErrorKind::*;
+    match kind {
+        InvalidArgument => TIMDESK_STATUS_INVALID_ARGUMENT,
+        Auth => TIMDESK_STATUS_AUTH,
+        Forbidden => TIMDESK_STATUS_FORBIDDEN,
+        NotFound => TIMDESK_STATUS_NOT_FOUND,
+        NoAgentOnline => TIMDESK_STATUS_NO_AGENT_ONLINE,
+        AgentBusy => TIMDESK_STATUS_AGENT_BUSY,
+        NotTransferable => TIMDESK_STATUS_NOT_TRANSFERABLE,
+        RateLimited => TIMDESK_STATUS_RATE_LIMITED,
+        Server => TIMDESK_STATUS_SERVER,
+        Network => TIMDESK_STATUS_NETWORK,
+        Timeout => TIMDESK_STATUS_TIMEOUT,
+        BadResponse => TIMDESK_STATUS_BAD_RESPONSE,
+        Configuration => TIMDESK_STATUS_CONFIGURATION,
+        _ => TIMDESK_STATUS_UNKNOWN,
+    }
+}
+
+/// How many client error kinds the library knows: bindings check their own lists
+/// against timdesk_error_kind_at.
+#[unsafe(no_mangle)]
+pub extern "C" fn timdesk_error_kind_count() -> usize {
+    timdesk::ErrorKind::ALL.len()
+}
+
+/// The name of error kind `index` (0 to timdesk_error_kind_count() - 1), e.g.
+/// "agent_busy" (static; do not free), and its status through `out_status` (may be
+/// NULL). NULL for an index out of range.
+///
+/// # Safety
+/// `out_status` must be NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_error_kind_at(
+    index: usize,
+    out_status: *mut timdesk_status,
+) -> *const c_char {
+    crate::boundary::quiet(std::ptr::null(), || {
+        let Some(kind) = timdesk::ErrorKind::ALL.get(index) else {
+            return std::ptr::null();
+        };
+        if !out_status.is_null() {
+            // SAFETY: checked non-NULL; the caller passes a writable pointer.
+            unsafe { *out_status = status_of(*kind) };
+        }
+        KIND_NAMES[index].as_ptr()
+    })
+}
+
+/// The kind names as C strings, in the order of [`timdesk::ErrorKind::ALL`].
+static KIND_NAMES: std::sync::LazyLock<Vec<CString>> = std::sync::LazyLock::new(|| {
+    timdesk::ErrorKind::ALL
+        .iter()
+        .map(|k| CString::new(k.name()).unwrap_or_default())
+        .collect()
+});
 
 /// Frees an error. NULL is a no-op.
 ///

@@ -9,7 +9,7 @@ use pyo3::types::PyDict;
 use timdesk::api::{
     CdrQuery, ContactPeer, DeleteRecentContact, MsgTarget, SendMsg, TransferToHuman,
 };
-use timdesk::{Config, Event, RetryPolicy, Target};
+use timdesk::{Config, Event, Pending, RetryPolicy, Target};
 
 use crate::convert::{bounded, from_py, optional_bounded, timestamp, to_py, type_name};
 use crate::errors::{client_error, invalid_argument};
@@ -30,6 +30,38 @@ fn seconds(value: f64, field: &str) -> PyResult<Duration> {
             field,
             "must be a positive number of seconds",
         ))
+    }
+}
+
+/// How often a waiting call checks for signals (Ctrl-C raises KeyboardInterrupt within
+/// about this long).
+const SIGNAL_CHECK: Duration = Duration::from_millis(50);
+
+/// Waits for a call without the GIL, checking for signals between slices: a signal
+/// handler that raises (KeyboardInterrupt on Ctrl-C) cancels the request and the client
+/// stays usable.
+fn wait<T: Send>(py: Python<'_>, pending: Pending<T>) -> PyResult<T> {
+    loop {
+        if let Some(result) = py.detach(|| pending.wait_for(SIGNAL_CHECK)) {
+            return result.map_err(|e| client_error(&e));
+        }
+        if let Err(raised) = py.check_signals() {
+            pending.cancel();
+            return Err(raised);
+        }
+    }
+}
+
+impl Client {
+    /// Runs `call` on the client's I/O thread and waits for it (see [`wait`]).
+    fn run<T, F, Fut>(&self, py: Python<'_>, call: F) -> PyResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(timdesk::AsyncClient) -> Fut,
+        Fut: std::future::Future<Output = timdesk::Result<T>> + Send + 'static,
+    {
+        let pending = self.inner.start(call).map_err(|e| client_error(&e))?;
+        wait(py, pending)
     }
 }
 
@@ -69,13 +101,16 @@ fn logging_hook(py: Python<'_>) -> PyResult<timdesk::EventHook> {
 
 #[pymethods]
 impl Client {
-    /// A client for one application. Give `region` (china, singapore, seoul, frankfurt,
-    /// silicon-valley, jakarta) or `endpoint` (a base URL such as the emulator's), not both.
-    /// `max_requests_per_second` paces this client's requests across threads.
+    /// A client for one application. Give `region` (china, singapore, seoul, tokyo,
+    /// frankfurt, silicon-valley, jakarta, mumbai) or `endpoint` (a base URL such as the
+    /// emulator's), not both. `max_requests_per_second` paces this client's requests
+    /// across threads. `send_msg_retry` is "at_most_once" (default: a send_msg whose
+    /// answer was lost is not repeated) or "at_least_once" (repeated; a repeat in a later
+    /// second than the lost attempt delivers the message twice).
     #[new]
     #[pyo3(signature = (*, sdkappid, secret_key, admin="administrator", region=None, endpoint=None, timeout=10.0,
         connect_timeout=5.0, max_attempts=4, retry_base_delay=0.1, retry_max_delay=2.0, retry_max_elapsed=15.0,
-        usersig_ttl=86400, proxy=None, ca_bundle=None, max_requests_per_second=None))]
+        usersig_ttl=86400, proxy=None, ca_bundle=None, max_requests_per_second=None, send_msg_retry="at_most_once"))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -94,20 +129,17 @@ impl Client {
         proxy: Option<String>,
         ca_bundle: Option<&Bound<'_, PyAny>>,
         max_requests_per_second: Option<u32>,
+        send_msg_retry: &str,
     ) -> PyResult<Self> {
         let mut config =
             Config::new(bounded(sdkappid, "sdkappid", 0, u64::MAX)?, secret_key).admin(admin);
-        config.target = match (region, endpoint) {
-            (Some(_), Some(_)) => {
-                return Err(invalid_argument(
-                    "region",
-                    "give region or endpoint, not both",
-                ));
-            }
-            (Some(region), None) => Target::Region(region.parse().map_err(|e| client_error(&e))?),
-            (None, Some(url)) => Target::BaseUrl(url.to_owned()),
-            (None, None) => config.target,
-        };
+        if let Some(target) =
+            Target::choose(region, endpoint, "region", "endpoint").map_err(|e| client_error(&e))?
+        {
+            config.target = target;
+        }
+        config.send_msg_retry = send_msg_retry.parse().map_err(|e| client_error(&e))?;
+        config.max_requests_per_second = max_requests_per_second;
         config.timeout = seconds(timeout, "timeout")?;
         config.connect_timeout = seconds(connect_timeout, "connect_timeout")?;
         config.retry = RetryPolicy {
@@ -159,8 +191,14 @@ impl Client {
         self.inner.base_url().to_owned()
     }
 
-    /// Hands a session from the chatbot to a human agent.
-    #[pyo3(signature = (session_id, *, agent_ids=Vec::new(), agent_group_id=None, send_tip_if_no_agent_online=false))]
+    /// Hands a session from the chatbot to a human agent. The keyword arguments are the
+    /// documented fields in snake_case (`priority` 0, highest, to 9; checked before
+    /// sending). `agent_id` is "" while queued or outside working hours.
+    #[pyo3(signature = (session_id, *, agent_ids=Vec::new(), agent_group_id=None, send_tip_if_no_agent_online=false,
+        check_if_during_working_hours=false, send_prompt_not_during_working_hours=false,
+        end_session_when_no_member_online=false, disable_queuing=false, allow_assign_busy_member=false,
+        priority=None, queue_timeout=None))]
+    #[allow(clippy::too_many_arguments)]
     fn transfer_to_human(
         &self,
         py: Python<'_>,
@@ -168,16 +206,32 @@ impl Client {
         agent_ids: Vec<String>,
         agent_group_id: Option<&Bound<'_, PyAny>>,
         send_tip_if_no_agent_online: bool,
+        check_if_during_working_hours: bool,
+        send_prompt_not_during_working_hours: bool,
+        end_session_when_no_member_online: bool,
+        disable_queuing: bool,
+        allow_assign_busy_member: bool,
+        priority: Option<&Bound<'_, PyAny>>,
+        queue_timeout: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Transfer> {
-        let request = TransferToHuman {
-            session_id,
-            agent_ids,
-            agent_group_id: optional_bounded(agent_group_id, "agent_group_id", 0, u64::MAX)?,
-            send_tip_if_no_agent_online,
-        };
-        let t = py
-            .detach(|| self.inner.transfer_to_human(&request))
-            .map_err(|e| client_error(&e))?;
+        let mut request = TransferToHuman::new(session_id);
+        request.agent_ids = agent_ids;
+        request.agent_group_id = optional_bounded(agent_group_id, "agent_group_id", 0, u64::MAX)?;
+        request.send_tip_if_no_agent_online = send_tip_if_no_agent_online;
+        request.check_if_during_working_hours = check_if_during_working_hours;
+        request.send_prompt_not_during_working_hours = send_prompt_not_during_working_hours;
+        request.end_session_when_no_member_online = end_session_when_no_member_online;
+        request.disable_queuing = disable_queuing;
+        request.allow_assign_busy_member = allow_assign_busy_member;
+        request.priority =
+            optional_bounded(priority, "priority", 0, u64::from(u8::MAX))?.map(|p| p as u8);
+        request.queue_timeout =
+            optional_bounded(queue_timeout, "queue_timeout", 0, u64::from(u32::MAX))?
+                .map(|t| t as u32);
+        let t = self.run(
+            py,
+            move |c| async move { c.transfer_to_human(&request).await },
+        )?;
         Ok(Transfer {
             agent_id: t.agent_id,
             in_queue: t.in_queue,
@@ -185,7 +239,8 @@ impl Client {
     }
 
     /// Sends a message within a session (`session_id`), or from a customer-service account
-    /// to a user (`from_account` and `to_account`). Delivered once even when retried.
+    /// to a user (`from_account` and `to_account`). At most once unless the client was made
+    /// with send_msg_retry="at_least_once".
     #[pyo3(signature = (*, body, session_id=None, from_account=None, to_account=None, msg_random=None,
         cloud_custom_data=None, exclude_from_user_resp_timeout=false))]
     #[allow(clippy::too_many_arguments)]
@@ -235,9 +290,7 @@ impl Client {
             cloud_custom_data,
             exclude_from_user_resp_timeout,
         };
-        let sent = py
-            .detach(|| self.inner.send_msg(&message))
-            .map_err(|e| client_error(&e))?;
+        let sent = self.run(py, move |c| async move { c.send_msg(&message).await })?;
         Ok(SentMsg {
             msg_random: sent.msg_random,
         })
@@ -245,8 +298,7 @@ impl Client {
 
     /// Ends a session that was transferred to a human.
     fn end_session(&self, py: Python<'_>, session_id: String) -> PyResult<()> {
-        py.detach(|| self.inner.end_session(&session_id))
-            .map_err(|e| client_error(&e))
+        self.run(py, move |c| async move { c.end_session(&session_id).await })
     }
 
     /// One page of CDR records with a session time in [start, end] (int or datetime).
@@ -267,9 +319,10 @@ impl Client {
             offset: optional_bounded(offset, "offset", 0, u64::from(u32::MAX))?.map(|o| o as u32),
             client_user_id,
         };
-        let page = py
-            .detach(|| self.inner.describe_im_cdr_list(&query))
-            .map_err(|e| client_error(&e))?;
+        let page = self.run(
+            py,
+            move |c| async move { c.describe_im_cdr_list(&query).await },
+        )?;
         Ok(CdrPage {
             total_count: page.total_count,
             records: page.records.into_iter().map(CdrRecord::from).collect(),
@@ -322,8 +375,9 @@ impl Client {
             peer,
             clear_roaming,
         };
-        py.detach(|| self.inner.delete_recent_contact(&request))
-            .map_err(|e| client_error(&e))
+        self.run(py, move |c| async move {
+            c.delete_recent_contact(&request).await
+        })
     }
 
     /// Any v4 endpoint: `path` is "service/command", `body` a dict; returns the answer.
@@ -343,15 +397,13 @@ impl Client {
             )));
         }
         let body = from_py(body, "body")?;
-        let answer = py
-            .detach(|| {
-                if idempotent {
-                    self.inner.call_idempotent(&path, &body)
-                } else {
-                    self.inner.call(&path, &body)
-                }
-            })
-            .map_err(|e| client_error(&e))?;
+        let answer = self.run(py, move |c| async move {
+            if idempotent {
+                c.call_idempotent(&path, &body).await
+            } else {
+                c.call(&path, &body).await
+            }
+        })?;
         to_py(py, &answer)
     }
 

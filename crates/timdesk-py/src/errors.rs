@@ -15,6 +15,7 @@ pub fn client_error(err: &timdesk::Error) -> PyErr {
                 err.is_retryable(),
                 err.maybe_applied(),
                 err.http_status(),
+                err.msg_random(),
             ))
         })
     })

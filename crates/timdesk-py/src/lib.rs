@@ -81,6 +81,9 @@ fn run_cli(py: Python<'_>, argv: Vec<String>) -> u8 {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The core's error kinds: timdesk.exceptions has one class per name (checked by a test).
+    let kinds: Vec<&str> = timdesk::ErrorKind::ALL.iter().map(|k| k.name()).collect();
+    m.add("ERROR_KINDS", kinds)?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::CdrIterator>()?;
     m.add_class::<types::Transfer>()?;

@@ -141,7 +141,11 @@ impl AsyncClient {
         crate::api::require_session_id(session_id)?;
         let body = serde_json::json!({"SessionId": session_id}).to_string();
         match self
-            .execute("desk_http_svc/end_session", body.into_bytes(), rules::END_SESSION)
+            .execute(
+                "desk_http_svc/end_session",
+                body.into_bytes(),
+                rules::END_SESSION,
+            )
             .await
         {
             Err(e) if e.code() == Some(141005) && e.maybe_applied() => Ok(()),
@@ -153,7 +157,11 @@ impl AsyncClient {
     pub async fn describe_im_cdr_list(&self, query: &CdrQuery) -> Result<CdrPage> {
         let body = query.to_body()?.to_string().into_bytes();
         let answer = self
-            .execute("desk_http_svc/describe_im_cdr_list", body, RetryRule::IDEMPOTENT)
+            .execute(
+                "desk_http_svc/describe_im_cdr_list",
+                body,
+                RetryRule::IDEMPOTENT,
+            )
             .await?;
         Ok(CdrPage::from_answer(&answer))
     }

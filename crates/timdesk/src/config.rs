@@ -308,7 +308,9 @@ impl Config {
             (None, Target::Region(region)) => Some(region.backup_base_url()),
             (None, Target::BaseUrl(_)) => None,
         };
-        std::iter::once(self.target.base_url()).chain(backup).collect()
+        std::iter::once(self.target.base_url())
+            .chain(backup)
+            .collect()
     }
 
     /// The longest a call may take in all, whatever happens: every attempt at its full
@@ -471,10 +473,7 @@ mod tests {
 
     #[test]
     fn send_msg_retry_defaults_to_at_most_once_and_parses_every_name() {
-        assert_eq!(
-            Config::new(1, "k").send_msg_retry,
-            SendMsgRetry::AtMostOnce
-        );
+        assert_eq!(Config::new(1, "k").send_msg_retry, SendMsgRetry::AtMostOnce);
         for choice in SendMsgRetry::ALL {
             assert_eq!(choice.name().parse::<SendMsgRetry>().unwrap(), choice);
         }
@@ -507,10 +506,7 @@ mod tests {
         assert_eq!(c.base_urls(), ["http://127.0.0.1:9"]);
         let mut c = c;
         c.backup_base_url = Some("http://127.0.0.1:10/".into());
-        assert_eq!(
-            c.base_urls(),
-            ["http://127.0.0.1:9", "http://127.0.0.1:10"]
-        );
+        assert_eq!(c.base_urls(), ["http://127.0.0.1:9", "http://127.0.0.1:10"]);
     }
 
     #[test]

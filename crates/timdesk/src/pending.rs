@@ -67,7 +67,11 @@ impl<T> std::fmt::Debug for Pending<T> {
 }
 
 impl<T> Pending<T> {
-    pub(crate) fn new(slot: Arc<Slot<T>>, abort: tokio::task::AbortHandle, deadline: Instant) -> Self {
+    pub(crate) fn new(
+        slot: Arc<Slot<T>>,
+        abort: tokio::task::AbortHandle,
+        deadline: Instant,
+    ) -> Self {
         Self {
             slot,
             abort,

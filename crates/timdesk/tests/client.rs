@@ -289,7 +289,12 @@ fn local_failures_have_their_kinds() {
     });
     let e = client.send_msg(&hello(ALICE)).unwrap_err();
     assert_eq!(
-        (e.kind(), e.http_status(), e.is_retryable(), e.maybe_applied()),
+        (
+            e.kind(),
+            e.http_status(),
+            e.is_retryable(),
+            e.maybe_applied()
+        ),
         (ErrorKind::Server, Some(502), true, true)
     );
     assert_eq!(
@@ -306,7 +311,11 @@ fn local_failures_have_their_kinds() {
         .describe_im_cdr_list(&CdrQuery::new(0, 1))
         .unwrap_err();
     assert_eq!((e.kind(), e.http_status()), (ErrorKind::Server, Some(502)));
-    assert_eq!(control.request_count(CDRS), 4, "a read is retried up to max_attempts");
+    assert_eq!(
+        control.request_count(CDRS),
+        4,
+        "a read is retried up to max_attempts"
+    );
     control.clear_faults();
 
     control.inject(Fault {
@@ -459,8 +468,15 @@ fn every_fault_on_send_msg_is_told_and_nothing_is_stored_twice() {
         let err = client.send_msg(&hello(ALICE)).unwrap_err();
         let random = err.msg_random().unwrap();
         assert!(err.maybe_applied(), "{action:?}: {err}");
-        assert!(err.to_string().contains(&format!("MsgRandom {random}")), "{err}");
-        assert_eq!(control.request_count(SEND), before + 1, "{action:?}: not repeated");
+        assert!(
+            err.to_string().contains(&format!("MsgRandom {random}")),
+            "{err}"
+        );
+        assert_eq!(
+            control.request_count(SEND),
+            before + 1,
+            "{action:?}: not repeated"
+        );
         let count = common::stored_randoms(&emulator, ALICE)
             .iter()
             .filter(|r| **r == u64::from(random))
@@ -470,14 +486,23 @@ fn every_fault_on_send_msg_is_told_and_nothing_is_stored_twice() {
     // A timeout after the request was written: the server applies it later.
     let mut config = config_for(&emulator).timeout(Duration::from_millis(300));
     config.retry.max_attempts = 3;
-    control.inject(fault(SEND, FaultAction::Delay(Duration::from_millis(800)), 1));
+    control.inject(fault(
+        SEND,
+        FaultAction::Delay(Duration::from_millis(800)),
+        1,
+    ));
     let err = Client::new(config)
         .unwrap()
         .send_msg(&hello(ALICE))
         .unwrap_err();
-    assert_eq!((err.kind(), err.maybe_applied()), (ErrorKind::Timeout, true));
+    assert_eq!(
+        (err.kind(), err.maybe_applied()),
+        (ErrorKind::Timeout, true)
+    );
     std::thread::sleep(Duration::from_millis(700));
-    assert!(common::stored_randoms(&emulator, ALICE).contains(&u64::from(err.msg_random().unwrap())));
+    assert!(
+        common::stored_randoms(&emulator, ALICE).contains(&u64::from(err.msg_random().unwrap()))
+    );
     // What surely did not apply is still retried.
     control.inject(fault(
         SEND,
@@ -496,7 +521,8 @@ fn at_least_once_repeats_a_lost_answer_and_same_second_dedup_stores_it_once() {
     let control = emulator.control();
     // The repeat lands in the same (emulated) second as the lost attempt.
     control.freeze_clock(1_700_000_000);
-    let client = Client::new(config_for(&emulator).send_msg_retry(SendMsgRetry::AtLeastOnce)).unwrap();
+    let client =
+        Client::new(config_for(&emulator).send_msg_retry(SendMsgRetry::AtLeastOnce)).unwrap();
     let mut expected = Vec::new();
     for action in [
         FaultAction::HttpStatus(502),

@@ -159,7 +159,10 @@ fn two_thousand_messages(config: Config) -> Tally {
                         _ => tally.maybe_stored += 1,
                     }
                 } else {
-                    assert_eq!(count, 0, "message {random} reported not applied but stored: {e}");
+                    assert_eq!(
+                        count, 0,
+                        "message {random} reported not applied but stored: {e}"
+                    );
                     tally.refused += 1;
                 }
             }
@@ -170,9 +173,11 @@ fn two_thousand_messages(config: Config) -> Tally {
 
 #[test]
 fn send_msg_is_at_most_once_by_default_under_twenty_percent_faults() {
-    let tally = two_thousand_messages(Config::new(1, "k")
-        .timeout(Duration::from_millis(250))
-        .retry(patient()));
+    let tally = two_thousand_messages(
+        Config::new(1, "k")
+            .timeout(Duration::from_millis(250))
+            .retry(patient()),
+    );
     eprintln!("send_msg at most once (default), ~20% faults, same-second dedup: {tally:?}");
     assert_eq!(tally.duplicates, 0, "no message is stored twice");
     assert_eq!(
@@ -180,7 +185,10 @@ fn send_msg_is_at_most_once_by_default_under_twenty_percent_faults() {
         2000,
         "every message is confirmed, or reported maybe applied, or reported not applied"
     );
-    assert!(tally.maybe_stored + tally.maybe_not_stored > 0, "the faults lost answers");
+    assert!(
+        tally.maybe_stored + tally.maybe_not_stored > 0,
+        "the faults lost answers"
+    );
     assert!(tally.confirmed >= 1500, "{tally:?}");
 }
 

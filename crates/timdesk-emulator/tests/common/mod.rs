@@ -112,4 +112,3 @@ pub fn in_session(session: &str, mut message: Value) -> Value {
 }
 
 // ---- the query string ----------------------------------------------------------------
-

@@ -78,7 +78,10 @@ impl TransferToHuman {
     fn flags(&self) -> [(&'static str, bool); 6] {
         [
             ("SendTipIfNoAgentOnline", self.send_tip_if_no_agent_online),
-            ("CheckIfDuringWorkingHours", self.check_if_during_working_hours),
+            (
+                "CheckIfDuringWorkingHours",
+                self.check_if_during_working_hours,
+            ),
             (
                 "SendPromptNotDuringWorkingHours",
                 self.send_prompt_not_during_working_hours,
@@ -303,7 +306,10 @@ mod tests {
                 "SessionId",
             ),
             (
-                TransferToHuman::new("s").priority(10).to_body().unwrap_err(),
+                TransferToHuman::new("s")
+                    .priority(10)
+                    .to_body()
+                    .unwrap_err(),
                 "Priority: must be 0 (highest) to 9 (lowest), not 10",
             ),
         ];

@@ -17,7 +17,12 @@ pub(crate) struct AdminSig {
 impl AdminSig {
     /// A cache for `admin`'s UserSig of `ttl` seconds, starting with `seed` (a UserSig
     /// and when to renew it) when one is still good.
-    pub(crate) fn new(signer: Signer, admin: &str, ttl: u64, seed: Option<(Arc<str>, u64)>) -> Self {
+    pub(crate) fn new(
+        signer: Signer,
+        admin: &str,
+        ttl: u64,
+        seed: Option<(Arc<str>, u64)>,
+    ) -> Self {
         Self {
             signer,
             admin: admin.to_owned(),

@@ -18,8 +18,8 @@ use serde_json::Value;
 use self::admin_sig::AdminSig;
 use self::pacer::Pacer;
 use self::process::{PerProcess, ProcessCell};
-use self::retry::{Failure, Next, Progress, decide};
 pub(crate) use self::retry::RetryRule;
+use self::retry::{Failure, Next, Progress, decide};
 use crate::codes::ErrorKind;
 use crate::config::{Config, Event, EventHook, RetryPolicy, Target};
 use crate::error::{Error, Result};
@@ -213,14 +213,21 @@ impl Transport {
 
     /// Sends `body` to `/v4/{path}` under `rule`, returning the answer's JSON object.
     /// Runs on the I/O thread.
-    pub(crate) async fn execute(&self, path: &str, body: Vec<u8>, rule: RetryRule) -> Result<Value> {
+    pub(crate) async fn execute(
+        &self,
+        path: &str,
+        body: Vec<u8>,
+        rule: RetryRule,
+    ) -> Result<Value> {
         let here = self.here()?;
         let started = Instant::now();
         let mut progress = Progress::default();
         let mut host = 0;
         loop {
             progress.attempts += 1;
-            let sig = here.admin_sig.current_at(unix_now(), self.on_event.as_ref());
+            let sig = here
+                .admin_sig
+                .current_at(unix_now(), self.on_event.as_ref());
             if let Some(pacer) = &here.pacer {
                 pacer.wait().await;
             }
@@ -228,7 +235,14 @@ impl Transport {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
-            match decide(failure, rule, &self.retry, &mut progress, started.elapsed(), jitter()) {
+            match decide(
+                failure,
+                rule,
+                &self.retry,
+                &mut progress,
+                started.elapsed(),
+                jitter(),
+            ) {
                 Next::Fail(error) => return Err(error),
                 Next::Renew => {
                     here.admin_sig.invalidate();

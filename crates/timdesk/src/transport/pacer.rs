@@ -47,7 +47,11 @@ mod tests {
         let slots: Vec<Duration> = (0..3).map(|_| pacer.reserve(t0) - t0).collect();
         assert_eq!(
             slots,
-            [Duration::ZERO, Duration::from_millis(250), Duration::from_millis(500)]
+            [
+                Duration::ZERO,
+                Duration::from_millis(250),
+                Duration::from_millis(500)
+            ]
         );
         let later = t0 + Duration::from_secs(10);
         assert_eq!(pacer.reserve(later), later, "no burst after idling");

@@ -71,12 +71,10 @@ impl ProcessCell {
                 return Ok(here);
             }
             let fresh = Box::into_raw(Box::new(rebuild(here)?));
-            match self.current.compare_exchange(
-                current,
-                fresh,
-                Ordering::AcqRel,
-                Ordering::Acquire,
-            ) {
+            match self
+                .current
+                .compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire)
+            {
                 // The parent's state stays allocated: threads of this process that loaded
                 // it before the swap may still read it, and its drop would wait for threads
                 // the fork did not copy.

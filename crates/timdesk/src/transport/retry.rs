@@ -112,7 +112,9 @@ pub(crate) fn decide(
         error
     };
     let delay = policy.delay(progress.attempts, jitter);
-    if !may_retry || progress.attempts >= policy.max_attempts || elapsed + delay > policy.max_elapsed
+    if !may_retry
+        || progress.attempts >= policy.max_attempts
+        || elapsed + delay > policy.max_elapsed
     {
         return Next::Fail(error);
     }
@@ -134,7 +136,14 @@ mod tests {
 
     fn after(progress: Progress, failure: Failure, rule: RetryRule) -> (Next, Progress) {
         let mut p = progress;
-        let next = decide(failure, rule, &RetryPolicy::default(), &mut p, Duration::ZERO, 1.0);
+        let next = decide(
+            failure,
+            rule,
+            &RetryPolicy::default(),
+            &mut p,
+            Duration::ZERO,
+            1.0,
+        );
         (next, p)
     }
 
@@ -158,10 +167,7 @@ mod tests {
 
     #[test]
     fn lost_answers_are_repeated_only_where_the_rule_allows() {
-        let cases = [
-            (RetryRule::IDEMPOTENT, true),
-            (RetryRule::CAUTIOUS, false),
-        ];
+        let cases = [(RetryRule::IDEMPOTENT, true), (RetryRule::CAUTIOUS, false)];
         for (rule, retried) in cases {
             let (next, p) = after(first(), Failure::AnswerLost(net()), rule);
             assert_eq!(is_retry(&next), retried, "{rule:?}");
@@ -200,7 +206,11 @@ mod tests {
             (60009, false),
             (123_456, false),
         ] {
-            let (next, _) = after(first(), Failure::Refused(Error::api(code, "")), RetryRule::CAUTIOUS);
+            let (next, _) = after(
+                first(),
+                Failure::Refused(Error::api(code, "")),
+                RetryRule::CAUTIOUS,
+            );
             assert_eq!(is_retry(&next), retried, "{code}");
         }
     }
@@ -229,7 +239,10 @@ mod tests {
             ..Progress::default()
         };
         let e = failed(after(lost, Failure::Refused(Error::api(141003, "x")), rule).0);
-        assert!(e.maybe_applied() && e.message().contains("earlier attempt"), "{e}");
+        assert!(
+            e.maybe_applied() && e.message().contains("earlier attempt"),
+            "{e}"
+        );
         // Without a lost answer the same code is an ordinary refusal.
         let e = failed(after(first(), Failure::Refused(Error::api(141003, "x")), rule).0);
         assert!(!e.maybe_applied());
@@ -239,7 +252,9 @@ mod tests {
     fn attempts_and_elapsed_time_bound_the_retries() {
         let mut spent = first();
         spent.attempts = RetryPolicy::default().max_attempts;
-        assert!(!is_retry(&after(spent, Failure::NotSent(net()), RetryRule::IDEMPOTENT).0));
+        assert!(!is_retry(
+            &after(spent, Failure::NotSent(net()), RetryRule::IDEMPOTENT).0
+        ));
         let mut p = first();
         let next = decide(
             Failure::NotSent(net()),
