@@ -41,6 +41,8 @@ pub(crate) struct Shared {
     pub(crate) app: AppConfig,
     pub(crate) signer: Signer,
     inner: Mutex<Inner>,
+    /// The process that serves: a forked child holds a copy of the state, not the state.
+    pid: u32,
 }
 
 /// Everything that changes.
@@ -179,12 +181,31 @@ impl Control {
                 app,
                 signer,
                 inner: Mutex::new(inner),
+                pid: std::process::id(),
             }),
         }
     }
 
+    /// Whether this is the process that serves (not a forked child holding a copy).
+    pub fn in_serving_process(&self) -> bool {
+        std::process::id() == self.shared.pid
+    }
+
+    fn forked_child_message(&self) -> String {
+        format!(
+            "this emulator serves from process {}; in a forked child its in-process state is a stale copy: \
+             use the control API over HTTP (base URL + /__control/...) instead",
+            self.shared.pid
+        )
+    }
+
     /// Locks the state; a panic elsewhere never makes it unusable.
+    ///
+    /// # Panics
+    /// In a forked child (the lock may have been held by a thread that the fork did not
+    /// copy, and the state is a copy): use the control API over HTTP there.
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        assert!(self.in_serving_process(), "{}", self.forked_child_message());
         self.shared
             .inner
             .lock()
@@ -356,7 +377,12 @@ impl Control {
     /// | GET, POST, DELETE | /faults | a fault (see [`Fault::from_json`]) / clear all |
     /// | POST | /rate_limits | `{"path", "per_second": n or null}` |
     /// | GET | /requests | → request counts per path |
+    ///
+    /// In a forked child it answers 409 with an explanation instead of touching the copy.
     pub fn handle(&self, method: &str, path: &str, body: &[u8]) -> (u16, Value) {
+        if !self.in_serving_process() {
+            return (409, json!({"error": self.forked_child_message()}));
+        }
         let body: Value = if body.iter().all(u8::is_ascii_whitespace) {
             Value::Null
         } else {

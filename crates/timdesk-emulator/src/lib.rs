@@ -13,6 +13,12 @@
 //! // The server stops when `emulator` is dropped.
 //! ```
 //!
+//! **Fork.** The emulator serves from the process that started it. A forked child's
+//! clients reach it through the inherited listening socket (the parent accepts), its
+//! control calls answer 409 and explain (use the control API over HTTP), and dropping the
+//! `Emulator` in the child leaves the parent serving; nothing in a child waits on the
+//! parent's threads.
+//!
 //! Beyond each endpoint's documented codes, the query string is checked with the common
 //! codes (see the README's emulator section): an unknown `/v4/service/command` answers
 //! 60009 and a request that is not a POST 60002.
@@ -135,7 +141,13 @@ impl Emulator {
 
     fn shutdown(&mut self) {
         if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
+            if self.control.in_serving_process() {
+                runtime.shutdown_background();
+            } else {
+                // A forked child: the serving threads are the parent's and were not copied;
+                // shutting down would wait on them. The parent keeps serving.
+                std::mem::forget(runtime);
+            }
         }
     }
 }

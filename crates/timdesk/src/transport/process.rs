@@ -4,6 +4,7 @@
 //! parent's untouched (never used, never dropped: dropping would wait for threads that do
 //! not exist in the child).
 
+use std::ptr::null_mut;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 use super::admin_sig::AdminSig;
@@ -42,6 +43,47 @@ impl Drop for PerProcess {
     }
 }
 
+/// States inherited from a parent process, kept for good: never used, never dropped, and
+/// reachable from this list, so that leak checkers see memory held on purpose. A
+/// lock-free list, as a lock could have been held by a thread the fork did not copy.
+static INHERITED: AtomicPtr<Inherited> = AtomicPtr::new(null_mut());
+
+struct Inherited {
+    /// Held only to stay reachable.
+    _state: *mut PerProcess,
+    next: *mut Inherited,
+}
+
+/// Keeps a parent's state for the rest of this process.
+fn keep_inherited(state: *mut PerProcess) {
+    let node = Box::into_raw(Box::new(Inherited {
+        _state: state,
+        next: null_mut(),
+    }));
+    let mut head = INHERITED.load(Ordering::Acquire);
+    loop {
+        // SAFETY: `node` is ours until the exchange publishes it.
+        unsafe { (*node).next = head };
+        match INHERITED.compare_exchange_weak(head, node, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => return,
+            Err(current) => head = current,
+        }
+    }
+}
+
+/// How many parents' states this process keeps (for tests).
+#[cfg(test)]
+fn inherited_count() -> usize {
+    let mut count = 0;
+    let mut node = INHERITED.load(Ordering::Acquire);
+    while !node.is_null() {
+        count += 1;
+        // SAFETY: nodes are never freed.
+        node = unsafe { (*node).next };
+    }
+    count
+}
+
 /// The current process's [`PerProcess`], rebuilt after a fork.
 pub(crate) struct ProcessCell {
     current: AtomicPtr<PerProcess>,
@@ -78,7 +120,11 @@ impl ProcessCell {
                 // The parent's state stays allocated: threads of this process that loaded
                 // it before the swap may still read it, and its drop would wait for threads
                 // the fork did not copy.
-                Ok(_) => return Ok(unsafe { &*fresh }),
+                Ok(_) => {
+                    keep_inherited(current);
+                    // SAFETY: `fresh` is now the cell's, freed only by its drop.
+                    return Ok(unsafe { &*fresh });
+                }
                 Err(_) => {
                     // Another thread of this process rebuilt first: use theirs.
                     // SAFETY: `fresh` was never shared.
@@ -96,7 +142,40 @@ impl Drop for ProcessCell {
         let state = unsafe { Box::from_raw(current) };
         if state.pid != std::process::id() {
             // A child dropping a client it never used: the parent's threads are not here.
-            std::mem::forget(state);
+            keep_inherited(Box::into_raw(state));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(pid: u32) -> PerProcess {
+        PerProcess {
+            pid,
+            runtime: None,
+            http: reqwest::Client::new(),
+            admin_sig: AdminSig::new(crate::usersig::Signer::new(1, "k"), "a", 60, None),
+            pacer: None,
+        }
+    }
+
+    #[test]
+    fn a_state_from_another_process_is_replaced_once_and_kept() {
+        let cell = ProcessCell::new(state(std::process::id() + 1));
+        let before = inherited_count();
+        let rebuilt = cell
+            .get(|inherited| {
+                assert_eq!(inherited.pid, std::process::id() + 1);
+                Ok::<_, ()>(state(std::process::id()))
+            })
+            .unwrap();
+        assert_eq!(rebuilt.pid, std::process::id());
+        assert_eq!(inherited_count(), before + 1);
+        let again = cell
+            .get(|_| -> Result<PerProcess, ()> { panic!("built once") })
+            .unwrap();
+        assert!(std::ptr::eq(rebuilt, again));
     }
 }

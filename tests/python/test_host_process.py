@@ -1,0 +1,132 @@
+"""A good citizen of the host process: a client made before fork() works in the child
+(gunicorn --preload, celery prefork, multiprocessing), Ctrl-C interrupts a call, and no
+call hangs."""
+import multiprocessing
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+import timdesk
+from timdesk.testing import Emulator
+
+ALICE = Emulator.WAITING_SESSIONS[0]
+
+# A module-level client, as services make them at import time; set by each test.
+CLIENT = None
+
+
+def _send(random):
+    """A pool task: send a message with the inherited module-level client."""
+    return CLIENT.send_msg(session_id=ALICE, body=[timdesk.Text(f"from {os.getpid()}")],
+                           msg_random=random).msg_random
+
+
+def _wait_for_child(pid, timeout=20.0):
+    """The child's exit code; kills it and fails when it hangs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.02)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    pytest.fail(f"child {pid} hung for {timeout} s")
+
+
+def _in_child(work):
+    """Forks; the child runs `work` and exits 0 on success, 1 on an exception."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            work()
+            code = 0
+        except BaseException as e:  # report anything, then leave without cleanup
+            os.write(2, f"child {os.getpid()}: {e!r}\n".encode())
+        os._exit(code)
+    return pid
+
+
+@pytest.fixture
+def shared_client(timdesk_emulator):
+    global CLIENT
+    CLIENT = timdesk_emulator.client(timeout=5.0)
+    CLIENT.describe_im_cdr_list(start=0, end=1)  # the parent's I/O thread and pool exist
+    yield CLIENT
+    CLIENT = None
+
+
+def test_a_fork_pool_uses_the_module_level_client(timdesk_emulator, shared_client):
+    context = multiprocessing.get_context("fork")
+    with context.Pool(3) as pool:
+        sent = pool.map_async(_send, range(1, 13)).get(timeout=30)
+    assert sorted(sent) == list(range(1, 13))
+    stored = sorted(m["msg_random"] for m in timdesk_emulator.messages(ALICE))
+    assert stored == list(range(1, 13)), "every worker's messages reached the server once"
+    assert shared_client.send_msg(session_id=ALICE, body=[timdesk.Text("parent")], msg_random=99)
+
+
+def test_os_fork_children_and_grandchildren_use_the_inherited_client(timdesk_emulator, shared_client):
+    def child():
+        shared_client.send_msg(session_id=ALICE, body=[timdesk.Text("child")], msg_random=201)
+        grandchild = _in_child(lambda: shared_client.send_msg(
+            session_id=ALICE, body=[timdesk.Text("grandchild")], msg_random=202))
+        assert _wait_for_child(grandchild) == 0
+        shared_client.send_msg(session_id=ALICE, body=[timdesk.Text("child again")], msg_random=203)
+
+    assert _wait_for_child(_in_child(child)) == 0
+    shared_client.send_msg(session_id=ALICE, body=[timdesk.Text("parent")], msg_random=204)
+    stored = [m["msg_random"] for m in timdesk_emulator.messages(ALICE)]
+    assert sorted(stored) == [201, 202, 203, 204]
+
+
+def test_the_emulator_in_a_child_refuses_stale_control_calls_and_never_hangs(timdesk_emulator):
+    def child():
+        with pytest.raises(ValueError, match="forked child"):
+            timdesk_emulator.messages(ALICE)
+        timdesk_emulator.stop()  # leaves the parent serving
+
+    assert _wait_for_child(_in_child(child)) == 0
+    assert timdesk_emulator.session(ALICE)["state"] == "chatbot_reception"
+
+
+def test_ctrl_c_interrupts_a_slow_call_and_the_client_stays_usable(timdesk_emulator, shared_client):
+    timdesk_emulator.inject_fault("delay", path="desk_http_svc/describe_im_cdr_list", ms=6000)
+    sent_at = []
+
+    def interrupt():
+        time.sleep(0.3)
+        sent_at.append(time.monotonic())
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=interrupt).start()
+    with pytest.raises(KeyboardInterrupt):
+        shared_client.describe_im_cdr_list(start=0, end=1)
+    delay = time.monotonic() - sent_at[0]
+    assert delay < 0.5, f"KeyboardInterrupt came {delay:.3f} s after SIGINT"
+    started = time.monotonic()
+    assert shared_client.describe_im_cdr_list(start=0, end=1).total_count == 0
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_signal_handler_that_raises_interrupts_the_call_too(timdesk_emulator, shared_client):
+    class Stop(Exception):
+        pass
+
+    def handler(signum, frame):
+        raise Stop()
+
+    previous = signal.signal(signal.SIGUSR1, handler)
+    try:
+        timdesk_emulator.inject_fault("delay", path="desk_http_svc/end_session", ms=4000)
+        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGUSR1)).start()
+        started = time.monotonic()
+        with pytest.raises(Stop):
+            shared_client.end_session(ALICE)
+        assert time.monotonic() - started < 0.8
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
