@@ -42,7 +42,8 @@ pub(crate) struct Credentials {
     /// Administrator account [env: TIMDESK_ADMIN, default administrator].
     #[arg(long)]
     admin: Option<String>,
-    /// Region: china, singapore, seoul, frankfurt, silicon-valley, jakarta [env: TIMDESK_REGION].
+    /// Region: china, singapore, seoul, tokyo, frankfurt, silicon-valley, jakarta, mumbai
+    /// [env: TIMDESK_REGION].
     #[arg(long, conflicts_with = "endpoint")]
     region: Option<String>,
     /// Base URL instead of a region, e.g. the emulator's [env: TIMDESK_ENDPOINT].
@@ -54,7 +55,7 @@ pub(crate) struct Credentials {
 }
 
 impl Credentials {
-    fn config(&self) -> timdesk::Result<Config> {
+    pub(crate) fn config(&self) -> timdesk::Result<Config> {
         let flag = |name: &str| -> Option<String> {
             match name {
                 "TIMDESK_SDKAPPID" => self.sdkappid.clone(),

@@ -7,6 +7,8 @@
 #![warn(missing_docs)]
 
 mod call_cmd;
+pub mod conformance;
+mod conformance_cmd;
 mod demo_cmd;
 mod emulator_cmd;
 mod usersig_cmd;
@@ -40,6 +42,9 @@ enum Command {
     Call(call_cmd::CallArgs),
     /// Run the built-in emulator of the server on 127.0.0.1 until Ctrl-C or SIGTERM.
     Emulator(emulator_cmd::EmulatorArgs),
+    /// Check the documented cases (tests/conformance) against the emulator and, with
+    /// --live, against a real application: where do they differ?
+    Conformance(conformance_cmd::ConformanceArgs),
 }
 
 /// Runs the command line `args` (the first item is the program name), writing to `out` and
@@ -64,6 +69,7 @@ where
         Command::Emulator(args) => emulator_cmd::run(args, out, err),
         Command::Demo => demo_cmd::run(out, err),
         Command::Call(args) => call_cmd::run(args, out, err),
+        Command::Conformance(args) => conformance_cmd::run(args, out, err),
     }
 }
 
