@@ -72,6 +72,9 @@ int main(void) {
     timdesk_emulator *emu = NULL;
     if (timdesk_emulator_start(0, NULL, NULL, 0, &emu, NULL) != TIMDESK_STATUS_OK) return 1;
     timdesk_emulator_control(emu, "POST", "/rate_limits", "{\"path\":\"recentcontact/delete\",\"per_second\":null}", NULL, NULL);
+    /* The emulator shares this process: with its clock stopped, each thread's repeated
+     * MsgRandom stays one stored message (same-second dedup), so RSS measures the client. */
+    timdesk_emulator_control(emu, "POST", "/clock", "{\"freeze_at\":1700000000}", NULL, NULL);
     timdesk_config config = TIMDESK_CONFIG_INIT;
     config.sdkappid = timdesk_emulator_sdkappid(emu);
     config.secret_key = timdesk_emulator_secret_key(emu);

@@ -36,6 +36,12 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         why: "60002 is the common code for a malformed request URL.",
     },
     Assumption {
+        id: "method_post",
+        behaviour: "A request that is not a POST answers 60002.",
+        docs: "\"The request method is POST\"; other methods are not described.",
+        why: "60002 is the common code for a malformed HTTP request.",
+    },
+    Assumption {
         id: "unknown_command_60009",
         behaviour: "A `/v4/service/command` the emulator does not serve answers 60009.",
         docs: "60009: \"requested resource error, check the request URL\".",
@@ -112,6 +118,18 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         behaviour: "end_session on a session with an agent or queued writes EndStatus AgentEndedSession; on a session still with the chatbot it ends it with ChatbotReception; an ended or unknown session answers 141005.",
         docs: "end_session \"ends a session that has been transferred to a human\"; other sessions are not described.",
         why: "ChatbotReception is the documented EndStatus of a session the chatbot served.",
+    },
+    Assumption {
+        id: "end_session_needs_session_id",
+        behaviour: "end_session without a SessionId answers 141004.",
+        docs: "SessionId is marked optional, and the example is headed \"specify SessionId to end the session\"; no other way to name the session is documented.",
+        why: "Without a SessionId there is nothing documented to end; 141004 is the page's \"invalid parameter\".",
+    },
+    Assumption {
+        id: "cdr_window_order",
+        behaviour: "describe_im_cdr_list with StartTimestamp after EndTimestamp answers 141004.",
+        docs: "Both are required Unix seconds; their order is not discussed.",
+        why: "An empty answer would hide a swapped window; 141004 is the page's \"invalid parameter\".",
     },
     Assumption {
         id: "recentcontact_limits",

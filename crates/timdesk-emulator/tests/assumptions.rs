@@ -191,6 +191,32 @@ fn assumption_contenttype_json() {
 }
 
 #[test]
+fn assumption_method_post() {
+    let h = Harness::new();
+    let url = format!("{}/v4/{END}?{}", h.emulator.base_url(), h.query());
+    let answer: Value =
+        serde_json::from_slice(&h.http.get(url).send().unwrap().bytes().unwrap()).unwrap();
+    assert_fail(&answer, 60002);
+}
+
+#[test]
+fn assumption_end_session_needs_session_id() {
+    let h = Harness::new();
+    assert_fail(&h.call(END, json!({})), 141004);
+}
+
+#[test]
+fn assumption_cdr_window_order() {
+    let h = Harness::new();
+    let path = "desk_http_svc/describe_im_cdr_list";
+    assert_fail(
+        &h.call(path, json!({"StartTimestamp": 10, "EndTimestamp": 9})),
+        141004,
+    );
+    assert_ok(&h.call(path, json!({"StartTimestamp": 9, "EndTimestamp": 9})));
+}
+
+#[test]
 fn assumption_unknown_command_60009() {
     let h = Harness::new();
     assert_fail(&h.call("desk_http_svc/no_such_command", json!({})), 60009);

@@ -773,3 +773,37 @@ fn bad_configuration_is_refused_by_name() {
         assert!(e.to_string().contains(needle), "{e}");
     }
 }
+
+#[test]
+fn an_unreachable_host_fails_over_to_the_backup_host_and_a_lost_answer_does_not() {
+    let (emulator, _) = setup();
+    let refused = "http://127.0.0.1:9";
+    let mut config = config_for(&emulator).base_url(refused);
+    config.backup_base_url = Some(emulator.base_url().to_owned());
+    let client = Client::new(config).unwrap();
+    let page = client.describe_im_cdr_list(&CdrQuery::new(0, 1)).unwrap();
+    assert_eq!(page.total_count, 0);
+    assert_eq!(
+        emulator.control().request_count(CDRS),
+        1,
+        "one attempt reached the backup"
+    );
+    // Nothing was sent to the first host, so even the generic call (never repeated after a
+    // lost answer) moves on to the backup.
+    client
+        .call(CDRS, &json!({"StartTimestamp": 0, "EndTimestamp": 1}))
+        .unwrap();
+    // A lost answer is not a reason to change hosts: a call that may have applied stays.
+    let mut config = config_for(&emulator);
+    config.backup_base_url = Some(refused.to_owned());
+    let client = Client::new(config).unwrap();
+    emulator
+        .control()
+        .inject(fault(CDRS, FaultAction::HttpStatus(502), 1));
+    client.describe_im_cdr_list(&CdrQuery::new(0, 1)).unwrap();
+    assert_eq!(
+        emulator.control().request_count(CDRS),
+        4,
+        "both attempts on the main host"
+    );
+}
