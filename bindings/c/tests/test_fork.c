@@ -12,21 +12,11 @@
 #include <unistd.h>
 
 #include "timdesk.h"
+#include "check.h"
 
 #define ALICE "fd8a2e30-54de-4e40-bcaf-02718409c5cf"
 #define TEXT_BODY "[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"hello\"}}]"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (cond) {                                                              \
-            passed++;                                                            \
-        } else {                                                                 \
-            failed++;                                                            \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                        \
-    } while (0)
 
 static int send_random(timdesk_client *client, uint32_t random) {
     timdesk_message msg = {0};

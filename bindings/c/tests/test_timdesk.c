@@ -8,18 +8,8 @@
 #include <string.h>
 
 #include "timdesk.h"
+#include "check.h"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (cond) {                                                              \
-            passed++;                                                            \
-        } else {                                                                 \
-            failed++;                                                            \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                        \
-    } while (0)
 
 #define ALICE "fd8a2e30-54de-4e40-bcaf-02718409c5cf"
 #define BOB "b0f4ca12-4850-4218-a284-efe679a87066"

@@ -205,6 +205,33 @@ impl Answer {
 /// Makes a session waiting in chatbot reception, for the seeded cases (emulator only).
 pub type Seeder = Box<dyn Fn() -> String>;
 
+/// A runner for `emulator`, making a fresh waiting session for each seeded case.
+pub fn emulator_runner(emulator: &timdesk_emulator::Emulator) -> Runner {
+    let app = emulator.app();
+    let control = emulator.control().clone();
+    let seeder: Seeder = Box::new(move || {
+        control
+            .create_session(timdesk_emulator::NewSession {
+                id: None,
+                user: "conformance_user".into(),
+                nickname: None,
+                channel: None,
+                started_at: None,
+                satisfaction: None,
+            })
+            .expect("the emulator creates sessions")
+    });
+    Runner::new(
+        Target {
+            base_url: emulator.base_url().to_owned(),
+            sdkappid: app.sdkappid,
+            admin: app.admin.clone(),
+            secret_key: app.secret_key.clone(),
+        },
+        Some(seeder),
+    )
+}
+
 /// Sends cases to one target.
 pub struct Runner {
     target: Target,
@@ -331,13 +358,9 @@ fn fresh_u32() -> u32 {
 fn fresh_session_id() -> String {
     let mut b = [0u8; 16];
     getrandom::fill(&mut b).expect("the OS has randomness");
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[13..16],
-        &hex[17..20],
-        &hex[20..32]
-    )
+    let (high, low) = b.split_at(8);
+    timdesk_emulator::session_id_from([
+        u64::from_le_bytes(high.try_into().expect("8 bytes")),
+        u64::from_le_bytes(low.try_into().expect("8 bytes")),
+    ])
 }

@@ -4,10 +4,10 @@
 use std::io::Write;
 
 use clap::Args;
-use timdesk_emulator::{Emulator, EmulatorConfig, NewSession};
+use timdesk_emulator::{Emulator, EmulatorConfig};
 
 use crate::call_cmd::Credentials;
-use crate::conformance::{Answer, Runner, Seeder, Target, suites};
+use crate::conformance::{Answer, Runner, Target, emulator_runner, suites};
 
 /// Options of `timdesk conformance`.
 #[derive(Debug, Args)]
@@ -18,33 +18,6 @@ pub(crate) struct ConformanceArgs {
     live: bool,
     #[command(flatten)]
     credentials: Credentials,
-}
-
-/// The emulator as a conformance target, with a fresh waiting session per seeded case.
-fn emulator_runner(emulator: &Emulator) -> Runner {
-    let app = emulator.app();
-    let control = emulator.control().clone();
-    let seeder: Seeder = Box::new(move || {
-        control
-            .create_session(NewSession {
-                id: None,
-                user: "conformance_user".into(),
-                nickname: None,
-                channel: None,
-                started_at: None,
-                satisfaction: None,
-            })
-            .expect("the emulator creates sessions")
-    });
-    Runner::new(
-        Target {
-            base_url: emulator.base_url().to_owned(),
-            sdkappid: app.sdkappid,
-            admin: app.admin.clone(),
-            secret_key: app.secret_key.clone(),
-        },
-        Some(seeder),
-    )
 }
 
 /// One row of the report.

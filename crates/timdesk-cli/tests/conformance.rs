@@ -1,7 +1,7 @@
 //! The documented cases of tests/conformance against the emulator: every one must get the
 //! answer the docs promise.
-use timdesk_cli::conformance::{Runner, Target, file_names, suites};
-use timdesk_emulator::{Emulator, EmulatorConfig, NewSession};
+use timdesk_cli::conformance::{emulator_runner, file_names, suites};
+use timdesk_emulator::{Emulator, EmulatorConfig};
 
 #[test]
 fn every_case_file_is_carried_and_valid() {
@@ -33,28 +33,7 @@ fn every_case_file_is_carried_and_valid() {
 #[test]
 fn the_emulator_answers_every_case_as_documented() {
     let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
-    let app = emulator.app().clone();
-    let control = emulator.control().clone();
-    let runner = Runner::new(
-        Target {
-            base_url: emulator.base_url().to_owned(),
-            sdkappid: app.sdkappid,
-            admin: app.admin,
-            secret_key: app.secret_key,
-        },
-        Some(Box::new(move || {
-            control
-                .create_session(NewSession {
-                    id: None,
-                    user: "conformance_user".into(),
-                    nickname: None,
-                    channel: None,
-                    started_at: None,
-                    satisfaction: None,
-                })
-                .unwrap()
-        })),
-    );
+    let runner = emulator_runner(&emulator);
     let mut failures = Vec::new();
     let mut ran = 0;
     for suite in suites() {

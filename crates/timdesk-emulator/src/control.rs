@@ -112,16 +112,7 @@ impl Inner {
 
     /// A fresh version-4 UUID, the shape of a SessionId.
     fn uuid(&mut self) -> String {
-        let (a, b) = (next_u64(&mut self.rng), next_u64(&mut self.rng));
-        let hex = format!("{a:016x}{b:016x}");
-        format!(
-            "{}-{}-4{}-a{}-{}",
-            &hex[..8],
-            &hex[8..12],
-            &hex[13..16],
-            &hex[17..20],
-            &hex[20..32]
-        )
+        crate::world::session_id_from([next_u64(&mut self.rng), next_u64(&mut self.rng)])
     }
 
     /// The fault, if any, that hits this request to `path`.

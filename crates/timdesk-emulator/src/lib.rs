@@ -41,7 +41,7 @@ pub use faults::{Fault, FaultAction};
 pub use seed::summary as seed_summary;
 pub use world::{
     Agent, BOT_ACCOUNT, DEFAULT_PRIORITY, DedupWindow, MemberStatus, NO_AGENT_TIP, NewSession,
-    OUT_OF_HOURS_PROMPT, WorkingHours,
+    OUT_OF_HOURS_PROMPT, WorkingHours, session_id_from,
 };
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};

@@ -862,6 +862,19 @@ fn peer_json(peer: &Peer, listed: bool, messages: &[Message]) -> Value {
     })
 }
 
+/// A SessionId (a version-4 UUID) made of 128 random bits.
+pub fn session_id_from(random: [u64; 2]) -> String {
+    let hex = format!("{:016x}{:016x}", random[0], random[1]);
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[17..20],
+        &hex[20..32]
+    )
+}
+
 /// Whether `id` has the shape of a SessionId: a UUID (8-4-4-4-12 hex digits).
 pub fn is_session_id(id: &str) -> bool {
     let parts: Vec<&str> = id.split('-').collect();
