@@ -7,6 +7,8 @@
 
 Offline, against the built-in emulator: see :mod:`timdesk.testing`.
 """
+import logging
+
 from ._native import (
     CdrPage,
     CdrRecord,
@@ -79,3 +81,6 @@ __all__ = [
     "ConfigurationError",
     "UnknownError",
 ]
+
+# Libraries log, applications decide: nothing reaches stderr unless the app configures logging.
+logging.getLogger("timdesk").addHandler(logging.NullHandler())

@@ -13,7 +13,7 @@ No exception text contains the secret key or a UserSig.
 from __future__ import annotations
 
 import builtins
-from typing import Optional
+from typing import Any, Dict, Optional, Tuple
 
 __all__ = [
     "TimdeskError",
@@ -74,6 +74,18 @@ class TimdeskError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r}, code={self.code!r}, retryable={self.retryable!r})"
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # Survives pickling (process pools): the class, the message and every attribute.
+        return (_rebuild, (type(self), str(self), dict(self.__dict__)))
+
+
+def _rebuild(cls: type, message: str, state: Dict[str, Any]) -> TimdeskError:
+    """Recreates an unpickled exception without calling its __init__."""
+    error: TimdeskError = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
 
 
 class InvalidArgumentError(TimdeskError, ValueError):

@@ -255,3 +255,60 @@ def test_the_emulator_context_manager_stops():
     assert not emu._native.running
     with pytest.raises(timdesk.NetworkError):
         emu.client(max_attempts=1).end_session(ALICE)
+
+
+def test_the_client_is_a_context_manager_and_closes(timdesk_emulator):
+    with timdesk_emulator.client() as c:
+        assert not c.closed
+        assert c.describe_im_cdr_list(start=0, end=1).total_count == 0
+    assert c.closed
+    with pytest.raises(RuntimeError, match="closed"):
+        c.end_session(ALICE)
+    with pytest.raises(RuntimeError, match="closed"):
+        c.iter_cdrs(start=0, end=1)
+    c.close()  # idempotent
+    assert "Client(base_url=" in repr(c)
+
+
+def test_exceptions_survive_pickling(timdesk_emulator, client):
+    import pickle
+
+    timdesk_emulator.inject_fault("drop_after_apply", path="desk_http_svc/send_msg")
+    with pytest.raises(timdesk.NetworkError) as e:
+        client.send_msg(session_id=ALICE, body=[timdesk.Text("x")], msg_random=12)
+    copy = pickle.loads(pickle.dumps(e.value))
+    assert type(copy) is timdesk.NetworkError and str(copy) == str(e.value)
+    assert (copy.code, copy.maybe_applied, copy.msg_random, copy.kind) == (None, True, 12, "network")
+    with pytest.raises(timdesk.UserSigError) as u:
+        timdesk.decode_usersig("!!")
+    copy = pickle.loads(pickle.dumps(u.value))
+    assert isinstance(copy, timdesk.AuthError) and copy.reason == u.value.reason and str(copy) == str(u.value)
+
+
+def test_results_compare_by_value(timdesk_emulator, client):
+    a = client.describe_im_cdr_list(start=0, end=1)
+    b = client.describe_im_cdr_list(start=0, end=1)
+    assert a == b and a is not b
+    first = client.transfer_to_human(ALICE, agent_group_id=3067)
+    second = client.transfer_to_human(BOB, agent_group_id=3067)
+    assert first == second and first is not second  # both with shannon@qq.com, not queued
+    assert client.send_msg(session_id=ALICE, body=[timdesk.Text("x")], msg_random=3) == \
+        client.send_msg(session_id=BOB, body=[timdesk.Text("x")], msg_random=3)
+
+
+def test_a_retry_prints_nothing_when_the_program_configured_no_logging(timdesk_emulator):
+    import subprocess
+    import sys
+
+    script = f"""
+import timdesk
+client = timdesk.Client(sdkappid={timdesk_emulator.sdkappid}, secret_key={timdesk_emulator.secret_key!r},
+                        endpoint={timdesk_emulator.base_url!r}, retry_base_delay=0.001)
+client.describe_im_cdr_list(start=0, end=1)
+print("done")
+"""
+    timdesk_emulator.inject_fault("error_code", path="desk_http_svc/describe_im_cdr_list", code=141002, info="retry")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "done" and run.stderr == ""
+    assert timdesk_emulator.request_count("desk_http_svc/describe_im_cdr_list") == 2, "it did retry"

@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use timdesk::api::{
@@ -19,7 +19,9 @@ use crate::types::{CdrPage, CdrRecord, SentMsg, Transfer, element};
 /// the GIL, and threads share one connection pool and one cached administrator UserSig.
 #[pyclass(frozen, module = "timdesk._native")]
 pub struct Client {
-    inner: timdesk::Client,
+    /// `None` once closed.
+    inner: std::sync::RwLock<Option<timdesk::Client>>,
+    base_url: String,
 }
 
 fn seconds(value: f64, field: &str) -> PyResult<Duration> {
@@ -60,8 +62,24 @@ impl Client {
         F: FnOnce(timdesk::AsyncClient) -> Fut,
         Fut: std::future::Future<Output = timdesk::Result<T>> + Send + 'static,
     {
-        let pending = self.inner.start(call).map_err(|e| client_error(&e))?;
+        let pending = self.live()?.start(call).map_err(|e| client_error(&e))?;
         wait(py, pending)
+    }
+
+    /// The client, or RuntimeError once closed (as httpx does).
+    fn live(&self) -> PyResult<timdesk::Client> {
+        self.inner
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or_else(|| PyRuntimeError::new_err("the client is closed"))
+    }
+
+    fn open(inner: timdesk::Client) -> Self {
+        Self {
+            base_url: inner.base_url().to_owned(),
+            inner: std::sync::RwLock::new(Some(inner)),
+        }
     }
 }
 
@@ -169,9 +187,9 @@ impl Client {
             }),
         };
         config.on_event = Some(logging_hook(py)?);
-        Ok(Self {
-            inner: timdesk::Client::new(config).map_err(|e| client_error(&e))?,
-        })
+        Ok(Self::open(
+            timdesk::Client::new(config).map_err(|e| client_error(&e))?,
+        ))
     }
 
     /// A client from TIMDESK_SDKAPPID, TIMDESK_SECRET_KEY, TIMDESK_ADMIN, and
@@ -180,15 +198,40 @@ impl Client {
     fn from_env(py: Python<'_>) -> PyResult<Self> {
         let mut config = Config::from_env().map_err(|e| client_error(&e))?;
         config.on_event = Some(logging_hook(py)?);
-        Ok(Self {
-            inner: timdesk::Client::new(config).map_err(|e| client_error(&e))?,
-        })
+        Ok(Self::open(
+            timdesk::Client::new(config).map_err(|e| client_error(&e))?,
+        ))
     }
 
     /// Where requests go.
     #[getter]
     fn base_url(&self) -> String {
-        self.inner.base_url().to_owned()
+        self.base_url.clone()
+    }
+
+    /// Whether close() was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
+    }
+
+    /// Releases the connection pool and the I/O thread once calls in flight end; later
+    /// calls raise RuntimeError. Idempotent.
+    fn close(&self, py: Python<'_>) {
+        let client = self.inner.write().unwrap_or_else(|p| p.into_inner()).take();
+        py.detach(|| drop(client));
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, pyo3::types::PyTuple>) {
+        self.close(py);
     }
 
     /// Hands a session from the chatbot to a human agent. The keyword arguments are the
@@ -345,7 +388,7 @@ impl Client {
             ));
         }
         Ok(CdrIterator {
-            inner: Mutex::new(self.inner.cdrs(start, end, client_user_id.as_deref())),
+            inner: Mutex::new(self.live()?.cdrs(start, end, client_user_id.as_deref())),
         })
     }
 
@@ -408,7 +451,7 @@ impl Client {
     }
 
     fn __repr__(&self) -> String {
-        format!("Client(base_url={:?})", self.inner.base_url())
+        format!("Client(base_url={:?})", self.base_url)
     }
 }
 

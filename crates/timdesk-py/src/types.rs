@@ -106,7 +106,8 @@ impl CdrRecord {
 }
 
 /// One page of describe_im_cdr_list.
-#[pyclass(frozen, get_all, module = "timdesk._native")]
+#[pyclass(frozen, eq, get_all, module = "timdesk._native")]
+#[derive(Clone, PartialEq, Eq)]
 pub struct CdrPage {
     /// Records matching the query over all pages.
     pub total_count: u64,
