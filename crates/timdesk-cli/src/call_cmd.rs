@@ -49,9 +49,9 @@ pub(crate) struct Credentials {
     /// Base URL instead of a region, e.g. the emulator's [env: TIMDESK_ENDPOINT].
     #[arg(long)]
     endpoint: Option<String>,
-    /// Seconds allowed for each attempt.
-    #[arg(long, default_value_t = 10.0)]
-    timeout: f64,
+    /// Seconds allowed for each attempt [default: the client's, 10].
+    #[arg(long)]
+    timeout: Option<f64>,
 }
 
 impl Credentials {
@@ -74,13 +74,15 @@ impl Credentials {
             };
             flag(name).or_else(from_env)
         })?;
-        if !(self.timeout.is_finite() && self.timeout > 0.0) {
-            return Err(timdesk::Error::invalid_argument(
-                "--timeout",
-                "must be a positive number of seconds",
-            ));
+        if let Some(timeout) = self.timeout {
+            if !(timeout.is_finite() && timeout > 0.0) {
+                return Err(timdesk::Error::invalid_argument(
+                    "--timeout",
+                    "must be a positive number of seconds",
+                ));
+            }
+            config.timeout = Duration::from_secs_f64(timeout);
         }
-        config.timeout = Duration::from_secs_f64(self.timeout);
         Ok(config)
     }
 }

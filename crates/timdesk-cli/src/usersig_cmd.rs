@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use clap::{Args, Subcommand};
-use serde_json::{Map, Value, json};
-use timdesk::usersig::{self, DEFAULT_EXPIRE_SECS, Signer, UserSig};
+use serde_json::Value;
+use timdesk::usersig::{self, DEFAULT_EXPIRE_SECS, Signer};
 
 /// The `usersig` verbs.
 #[derive(Debug, Subcommand)]
@@ -80,10 +80,10 @@ pub(crate) fn run(command: UserSigCommand, out: &mut dyn Write, err: &mut dyn Wr
                 None => signer.verify(&args.usersig, &args.app.identifier),
             };
             let (mut report, code) = match result {
-                Ok(doc) => (fields(&doc), 0),
+                Ok(doc) => (doc.fields_json(), 0),
                 Err(e) => {
                     let mut report = usersig::decode(&args.usersig)
-                        .map(|doc| fields(&doc))
+                        .map(|doc| doc.fields_json())
                         .unwrap_or_default();
                     report.insert("error".into(), e.reason().into());
                     report.insert("message".into(), e.to_string().into());
@@ -95,7 +95,7 @@ pub(crate) fn run(command: UserSigCommand, out: &mut dyn Write, err: &mut dyn Wr
         }
         UserSigCommand::Decode { usersig } => match usersig::decode(&usersig) {
             Ok(doc) => {
-                let mut report = fields(&doc);
+                let mut report = doc.fields_json();
                 report.insert("sig".into(), doc.sig().into());
                 print_line(out, &Value::Object(report).to_string())
             }
@@ -111,32 +111,11 @@ pub(crate) fn run(command: UserSigCommand, out: &mut dyn Write, err: &mut dyn Wr
     }
 }
 
-/// The decoded fields, as printed by verify and decode.
-fn fields(doc: &UserSig) -> Map<String, Value> {
-    let value = json!({
-        "version": doc.version,
-        "identifier": doc.identifier,
-        "sdkappid": doc.sdkappid,
-        "time": doc.time,
-        "expire": doc.expire,
-        "expires_at": doc.expires_at(),
-        "userbuf_hex": doc.userbuf.as_deref().map(to_hex),
-    });
-    match value {
-        Value::Object(map) => map,
-        _ => unreachable!("json! of an object literal"),
-    }
-}
-
 fn print_line(out: &mut dyn Write, line: &str) -> u8 {
     match writeln!(out, "{line}") {
         Ok(()) => 0,
         Err(_) => 1,
     }
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Bytes given in hex on the command line.

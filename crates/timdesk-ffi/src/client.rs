@@ -328,23 +328,11 @@ pub unsafe extern "C" fn timdesk_send_msg(
                 ));
             }
         };
-        let target = match (
-            optional_string(m.session_id, "session_id")?,
-            optional_string(m.from_account, "from_account")?,
-            optional_string(m.to_account, "to_account")?,
-        ) {
-            (Some(id), None, None) => MsgTarget::Session(id.to_owned()),
-            (None, Some(from), Some(to)) => MsgTarget::Accounts {
-                from: from.to_owned(),
-                to: to.to_owned(),
-            },
-            _ => {
-                return Err(Failure::invalid(
-                    "session_id",
-                    "give session_id, or both from_account and to_account",
-                ));
-            }
-        };
+        let target = MsgTarget::from_parts(
+            optional_string(m.session_id, "session_id")?.map(str::to_owned),
+            optional_string(m.from_account, "from_account")?.map(str::to_owned),
+            optional_string(m.to_account, "to_account")?.map(str::to_owned),
+        )?;
         let request = SendMsg {
             target,
             msg_random: m.has_msg_random.then_some(m.msg_random),
@@ -407,14 +395,7 @@ pub unsafe extern "C" fn timdesk_describe_im_cdr_list(
             client_user_id: optional_string(client_user_id, "client_user_id")?.map(str::to_owned),
         };
         let page = client.describe_im_cdr_list(&query)?;
-        let records: Vec<Value> = page
-            .records
-            .iter()
-            .map(timdesk::api::CdrRecord::to_json)
-            .collect();
-        let text =
-            serde_json::json!({"TotalCount": page.total_count, "IMCdrList": records}).to_string();
-        *slot = c_string(text, "the CDR page")?;
+        *slot = c_string(page.to_json().to_string(), "the CDR page")?;
         Ok(())
     })
 }
@@ -436,14 +417,8 @@ pub unsafe extern "C" fn timdesk_cdr_iter_new(
     boundary::run(err, || {
         let client = client_ref(client)?;
         let slot = out(out_iter, "out_iter")?;
-        if start > end {
-            return Err(Failure::invalid(
-                "start",
-                format!("{start} is after end {end}"),
-            ));
-        }
         let user = optional_string(client_user_id, "client_user_id")?;
-        let iter = client.cdrs(start, end, user);
+        let iter = client.cdrs(start, end, user)?;
         *slot = Box::into_raw(Box::new(timdesk_cdr_iter {
             inner: Mutex::new(iter),
         }));
@@ -511,19 +486,10 @@ pub unsafe extern "C" fn timdesk_delete_recent_contact(
 ) -> timdesk_status {
     boundary::run(err, || {
         let client = client_ref(client)?;
-        let peer = match (
-            optional_string(to_account, "to_account")?,
-            optional_string(to_group, "to_group")?,
-        ) {
-            (Some(account), None) => ContactPeer::Account(account.to_owned()),
-            (None, Some(group)) => ContactPeer::Group(group.to_owned()),
-            _ => {
-                return Err(Failure::invalid(
-                    "to_account",
-                    "give to_account or to_group, exactly one",
-                ));
-            }
-        };
+        let peer = ContactPeer::from_parts(
+            optional_string(to_account, "to_account")?.map(str::to_owned),
+            optional_string(to_group, "to_group")?.map(str::to_owned),
+        )?;
         let request = DeleteRecentContact {
             from_account: string(from_account, "from_account")?.to_owned(),
             peer,

@@ -2,7 +2,6 @@
 
 use std::ffi::c_char;
 
-use serde_json::json;
 use timdesk::usersig::{self, Signer, UserSig, UserSigError};
 
 use crate::boundary::{self, Failure, c_string, out, string};
@@ -13,15 +12,7 @@ fn usersig_failure(e: &UserSigError) -> Failure {
 }
 
 fn document_json(doc: &UserSig) -> String {
-    let userbuf_hex = doc
-        .userbuf
-        .as_ref()
-        .map(|b| b.iter().map(|x| format!("{x:02x}")).collect::<String>());
-    json!({
-        "version": doc.version, "identifier": doc.identifier, "sdkappid": doc.sdkappid, "time": doc.time,
-        "expire": doc.expire, "expires_at": doc.expires_at(), "userbuf_hex": userbuf_hex,
-    })
-    .to_string()
+    serde_json::Value::Object(doc.fields_json()).to_string()
 }
 
 /// A UserSig for `identifier`, valid `expire` seconds from `time` (Unix seconds; a

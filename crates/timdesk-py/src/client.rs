@@ -9,7 +9,7 @@ use pyo3::types::PyDict;
 use timdesk::api::{
     CdrQuery, ContactPeer, DeleteRecentContact, MsgTarget, SendMsg, TransferToHuman,
 };
-use timdesk::{Config, Event, Pending, RetryPolicy, Target};
+use timdesk::{Config, Event, Pending, Target};
 
 use crate::convert::{bounded, from_py, optional_bounded, timestamp, to_py, type_name};
 use crate::errors::{client_error, invalid_argument};
@@ -124,49 +124,79 @@ impl Client {
     /// emulator's), not both. `max_requests_per_second` paces this client's requests
     /// across threads. `send_msg_retry` is "at_most_once" (default: a send_msg whose
     /// answer was lost is not repeated) or "at_least_once" (repeated; a repeat in a later
-    /// second than the lost attempt delivers the message twice).
+    /// second than the lost attempt delivers the message twice). Options left as None
+    /// take the core's defaults (timeouts 10 s per attempt and 5 s to connect; 4 attempts
+    /// backing off from 0.1 s to 2 s within 15 s; a UserSig of one day).
     #[new]
-    #[pyo3(signature = (*, sdkappid, secret_key, admin="administrator", region=None, endpoint=None, timeout=10.0,
-        connect_timeout=5.0, max_attempts=4, retry_base_delay=0.1, retry_max_delay=2.0, retry_max_elapsed=15.0,
-        usersig_ttl=86400, proxy=None, ca_bundle=None, max_requests_per_second=None, send_msg_retry="at_most_once"))]
+    #[pyo3(signature = (*, sdkappid, secret_key, admin=None, region=None, endpoint=None, timeout=None,
+        connect_timeout=None, max_attempts=None, retry_base_delay=None, retry_max_delay=None, retry_max_elapsed=None,
+        usersig_ttl=None, proxy=None, ca_bundle=None, max_requests_per_second=None, send_msg_retry=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         sdkappid: &Bound<'_, PyAny>,
         secret_key: &str,
-        admin: &str,
+        admin: Option<&str>,
         region: Option<&str>,
         endpoint: Option<&str>,
-        timeout: f64,
-        connect_timeout: f64,
-        max_attempts: u32,
-        retry_base_delay: f64,
-        retry_max_delay: f64,
-        retry_max_elapsed: f64,
-        usersig_ttl: u64,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_attempts: Option<u32>,
+        retry_base_delay: Option<f64>,
+        retry_max_delay: Option<f64>,
+        retry_max_elapsed: Option<f64>,
+        usersig_ttl: Option<u64>,
         proxy: Option<String>,
         ca_bundle: Option<&Bound<'_, PyAny>>,
         max_requests_per_second: Option<u32>,
-        send_msg_retry: &str,
+        send_msg_retry: Option<&str>,
     ) -> PyResult<Self> {
-        let mut config =
-            Config::new(bounded(sdkappid, "sdkappid", 0, u64::MAX)?, secret_key).admin(admin);
+        let mut config = Config::new(bounded(sdkappid, "sdkappid", 0, u64::MAX)?, secret_key);
+        if let Some(admin) = admin {
+            config.admin = admin.to_owned();
+        }
         if let Some(target) =
             Target::choose(region, endpoint, "region", "endpoint").map_err(|e| client_error(&e))?
         {
             config.target = target;
         }
-        config.send_msg_retry = send_msg_retry.parse().map_err(|e| client_error(&e))?;
+        if let Some(choice) = send_msg_retry {
+            config.send_msg_retry = choice.parse().map_err(|e| client_error(&e))?;
+        }
         config.max_requests_per_second = max_requests_per_second;
-        config.timeout = seconds(timeout, "timeout")?;
-        config.connect_timeout = seconds(connect_timeout, "connect_timeout")?;
-        config.retry = RetryPolicy {
-            max_attempts,
-            base_delay: seconds(retry_base_delay, "retry_base_delay")?,
-            max_delay: seconds(retry_max_delay, "retry_max_delay")?,
-            max_elapsed: seconds(retry_max_elapsed, "retry_max_elapsed")?,
+        let set = |slot: &mut Duration, value: Option<f64>, field: &str| -> PyResult<()> {
+            if let Some(v) = value {
+                *slot = seconds(v, field)?;
+            }
+            Ok(())
         };
-        config.usersig_ttl = Duration::from_secs(usersig_ttl);
+        set(&mut config.timeout, timeout, "timeout")?;
+        set(
+            &mut config.connect_timeout,
+            connect_timeout,
+            "connect_timeout",
+        )?;
+        set(
+            &mut config.retry.base_delay,
+            retry_base_delay,
+            "retry_base_delay",
+        )?;
+        set(
+            &mut config.retry.max_delay,
+            retry_max_delay,
+            "retry_max_delay",
+        )?;
+        set(
+            &mut config.retry.max_elapsed,
+            retry_max_elapsed,
+            "retry_max_elapsed",
+        )?;
+        if let Some(n) = max_attempts {
+            config.retry.max_attempts = n;
+        }
+        if let Some(ttl) = usersig_ttl {
+            config.usersig_ttl = Duration::from_secs(ttl);
+        }
         config.proxy = proxy;
         config.ca_bundle = match ca_bundle {
             None => None,
@@ -315,16 +345,8 @@ impl Client {
             .enumerate()
             .map(|(i, item)| element(&item?, i))
             .collect::<PyResult<Vec<_>>>()?;
-        let target = match (session_id, from_account, to_account) {
-            (Some(id), None, None) => MsgTarget::Session(id),
-            (None, Some(from), Some(to)) => MsgTarget::Accounts { from, to },
-            _ => {
-                return Err(invalid_argument(
-                    "session_id",
-                    "give session_id, or both from_account and to_account",
-                ));
-            }
-        };
+        let target = MsgTarget::from_parts(session_id, from_account, to_account)
+            .map_err(|e| client_error(&e))?;
         let message = SendMsg {
             target,
             msg_random: optional_bounded(msg_random, "msg_random", 0, u64::from(u32::MAX))?
@@ -381,14 +403,12 @@ impl Client {
         client_user_id: Option<String>,
     ) -> PyResult<CdrIterator> {
         let (start, end) = (timestamp(start, "start")?, timestamp(end, "end")?);
-        if start > end {
-            return Err(invalid_argument(
-                "start",
-                format!("{start} is after end {end}"),
-            ));
-        }
+        let iter = self
+            .live()?
+            .cdrs(start, end, client_user_id.as_deref())
+            .map_err(|e| client_error(&e))?;
         Ok(CdrIterator {
-            inner: Mutex::new(self.live()?.cdrs(start, end, client_user_id.as_deref())),
+            inner: Mutex::new(iter),
         })
     }
 
@@ -403,16 +423,7 @@ impl Client {
         to_group: Option<String>,
         clear_roaming: bool,
     ) -> PyResult<()> {
-        let peer = match (to_account, to_group) {
-            (Some(account), None) => ContactPeer::Account(account),
-            (None, Some(group)) => ContactPeer::Group(group),
-            _ => {
-                return Err(invalid_argument(
-                    "to_account",
-                    "give to_account or to_group, exactly one",
-                ));
-            }
-        };
+        let peer = ContactPeer::from_parts(to_account, to_group).map_err(|e| client_error(&e))?;
         let request = DeleteRecentContact {
             from_account,
             peer,

@@ -311,20 +311,23 @@ impl Client {
     }
 
     /// Every CDR record with a session time in `[start, end]` (optionally of one user),
-    /// fetched lazily in pages of 100.
-    pub fn cdrs(&self, start: u64, end: u64, client_user_id: Option<&str>) -> CdrIter {
-        CdrIter {
+    /// fetched lazily in pages of 100. A window whose start is after its end is refused
+    /// here, before any request.
+    pub fn cdrs(&self, start: u64, end: u64, client_user_id: Option<&str>) -> Result<CdrIter> {
+        let query = CdrQuery {
+            start,
+            end,
+            limit: Some(CdrIter::PAGE),
+            offset: Some(0),
+            client_user_id: client_user_id.map(str::to_owned),
+        };
+        query.check_window()?;
+        Ok(CdrIter {
             client: self.clone(),
-            query: CdrQuery {
-                start,
-                end,
-                limit: Some(CdrIter::PAGE),
-                offset: Some(0),
-                client_user_id: client_user_id.map(str::to_owned),
-            },
+            query,
             buffered: Vec::new().into_iter(),
             done: false,
-        }
+        })
     }
 }
 

@@ -156,7 +156,7 @@ fn the_cdr_iterator_fetches_pages_of_100_lazily() {
         control.end_session(&id, "UserTimeout").unwrap();
     }
     let path = Endpoint::DescribeImCdrList.path();
-    let mut records = client.cdrs(10_000, 10_249, None);
+    let mut records = client.cdrs(10_000, 10_249, None).unwrap();
     assert_eq!(
         control.request_count(path),
         0,
@@ -170,10 +170,13 @@ fn the_cdr_iterator_fetches_pages_of_100_lazily() {
     assert!(rest.iter().all(|r| r.end_status == EndStatus::UserTimeout));
     let of_u1: Vec<_> = client
         .cdrs(0, u64::from(u32::MAX), Some("u1"))
+        .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(of_u1.len(), 83);
-    assert_eq!(client.cdrs(1, 2, None).count(), 0);
+    assert_eq!(client.cdrs(1, 2, None).unwrap().count(), 0);
+    let err = client.cdrs(3, 2, None).unwrap_err();
+    assert!(err.to_string().contains("StartTimestamp"), "{err}");
 }
 
 #[test]

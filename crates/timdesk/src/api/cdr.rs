@@ -31,13 +31,19 @@ impl CdrQuery {
         }
     }
 
-    pub(crate) fn to_body(&self) -> Result<Value> {
+    /// Refuses a window whose start is after its end.
+    pub(crate) fn check_window(&self) -> Result<()> {
         if self.start > self.end {
             return Err(Error::invalid_argument(
                 "StartTimestamp",
                 format!("{} is after EndTimestamp {}", self.start, self.end),
             ));
         }
+        Ok(())
+    }
+
+    pub(crate) fn to_body(&self) -> Result<Value> {
+        self.check_window()?;
         let mut body = json!({"StartTimestamp": self.start, "EndTimestamp": self.end});
         if let Some(limit) = self.limit {
             if !(1..=100).contains(&limit) {
@@ -74,6 +80,12 @@ pub struct CdrPage {
 }
 
 impl CdrPage {
+    /// The page as the server sends it: `{"TotalCount": …, "IMCdrList": [...]}`.
+    pub fn to_json(&self) -> Value {
+        let records: Vec<Value> = self.records.iter().map(CdrRecord::to_json).collect();
+        json!({"TotalCount": self.total_count, "IMCdrList": records})
+    }
+
     pub(crate) fn from_answer(answer: &Value) -> Self {
         let records = answer["IMCdrList"]
             .as_array()

@@ -13,6 +13,20 @@ pub enum ContactPeer {
     Group(String),
 }
 
+impl ContactPeer {
+    /// The peer a caller named with optional parts: `to_account` or `to_group`, exactly one.
+    pub fn from_parts(to_account: Option<String>, to_group: Option<String>) -> Result<Self> {
+        match (to_account, to_group) {
+            (Some(account), None) => Ok(Self::Account(account)),
+            (None, Some(group)) => Ok(Self::Group(group)),
+            _ => Err(Error::invalid_argument(
+                "to_account",
+                "give to_account or to_group, exactly one",
+            )),
+        }
+    }
+}
+
 /// A request to delete a conversation from a user's recent contacts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteRecentContact {

@@ -165,6 +165,25 @@ pub enum MsgTarget {
     },
 }
 
+impl MsgTarget {
+    /// The target a caller named with optional parts: `session_id`, or `from_account` and
+    /// `to_account` together (the bindings' argument names).
+    pub fn from_parts(
+        session_id: Option<String>,
+        from_account: Option<String>,
+        to_account: Option<String>,
+    ) -> Result<Self> {
+        match (session_id, from_account, to_account) {
+            (Some(id), None, None) => Ok(Self::Session(id)),
+            (None, Some(from), Some(to)) => Ok(Self::Accounts { from, to }),
+            _ => Err(Error::invalid_argument(
+                "session_id",
+                "give session_id, or both from_account and to_account",
+            )),
+        }
+    }
+}
+
 /// A message to send.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SendMsg {

@@ -59,6 +59,24 @@ pub struct UserSig {
 }
 
 impl UserSig {
+    /// The decoded fields as the C ABI and the command print them: `version`,
+    /// `identifier`, `sdkappid`, `time`, `expire`, `expires_at` and `userbuf_hex`.
+    pub fn fields_json(&self) -> Map<String, Value> {
+        let mut fields = Map::new();
+        fields.insert("version".into(), self.version.clone().into());
+        fields.insert("identifier".into(), self.identifier.clone().into());
+        fields.insert("sdkappid".into(), self.sdkappid.into());
+        fields.insert("time".into(), self.time.into());
+        fields.insert("expire".into(), self.expire.into());
+        fields.insert("expires_at".into(), self.expires_at().into());
+        let hex = self
+            .userbuf
+            .as_ref()
+            .map(|b| b.iter().map(|x| format!("{x:02x}")).collect::<String>());
+        fields.insert("userbuf_hex".into(), hex.map_or(Value::Null, Value::String));
+        fields
+    }
+
     /// When the UserSig stops being valid (Unix seconds): `time + expire`.
     pub fn expires_at(&self) -> u64 {
         self.time.saturating_add(self.expire)
