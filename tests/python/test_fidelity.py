@@ -70,7 +70,7 @@ def test_every_transfer_field_reaches_the_emulator(timdesk_emulator, client):
 
 def test_priority_is_checked_before_sending(timdesk_emulator, client):
     before = timdesk_emulator.request_count("desk_http_svc/transfer_to_human")
-    with pytest.raises(timdesk.InvalidArgumentError, match="Priority: must be 0 .highest. to 9"):
+    with pytest.raises(timdesk.InvalidArgumentError, match="Priority: must be 0 to 9, not 10"):
         client.transfer_to_human(ALICE, priority=10)
     with pytest.raises(timdesk.InvalidArgumentError, match="priority"):
         client.transfer_to_human(ALICE, priority=-1)

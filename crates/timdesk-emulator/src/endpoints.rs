@@ -1,7 +1,9 @@
-//! The five emulated endpoints: strict body validation with the documented codes, then the
-//! [`World`] operation.
+//! The five emulated endpoints: each request is checked against its endpoint model (the
+//! core's `timdesk::model`, from `models/*.json`: types, required fields, limits, with
+//! the documented codes), then its behaviour, here and in [`World`], runs.
 
 use serde_json::{Map, Value};
+use timdesk::model::{self, EndpointModel};
 
 use crate::answer::ApiError;
 use crate::world::{Message, Peer, TransferRequest, World, is_session_id};
@@ -34,15 +36,20 @@ impl Endpoint {
         Self::RecentContactDelete,
     ];
 
+    /// Its model.
+    pub fn model(self) -> &'static EndpointModel {
+        model::named(match self {
+            Self::TransferToHuman => "transfer_to_human",
+            Self::SendMsg => "send_msg",
+            Self::EndSession => "end_session",
+            Self::DescribeImCdrList => "describe_im_cdr_list",
+            Self::RecentContactDelete => "recentcontact_delete",
+        })
+    }
+
     /// The `service/command` path after `/v4/`.
     pub fn path(self) -> &'static str {
-        match self {
-            Self::TransferToHuman => "desk_http_svc/transfer_to_human",
-            Self::SendMsg => "desk_http_svc/send_msg",
-            Self::EndSession => "desk_http_svc/end_session",
-            Self::DescribeImCdrList => "desk_http_svc/describe_im_cdr_list",
-            Self::RecentContactDelete => "recentcontact/delete",
-        }
+        self.model().path
     }
 
     /// The endpoint at `service/command`, if emulated.
@@ -52,48 +59,52 @@ impl Endpoint {
 
     /// Whether answers carry ErrorDisplay (recentcontact does).
     pub fn has_error_display(self) -> bool {
-        self == Self::RecentContactDelete
+        self.model().error_display
     }
 
-    /// The code for a caller who is not the app administrator: the endpoint's documented
-    /// one, else the common 60010.
+    /// The code for a caller who is not the app administrator.
     pub fn admin_required_code(self) -> u32 {
-        match self {
-            Self::TransferToHuman | Self::SendMsg => 90009,
-            Self::RecentContactDelete => 50003,
-            Self::EndSession | Self::DescribeImCdrList => 60010,
-        }
+        self.model().admin_code
     }
 
     /// The code for exceeding the endpoint's rate limit.
     pub fn rate_limited_code(self) -> u32 {
-        match self {
-            Self::RecentContactDelete => 60007,
-            _ => 141009,
-        }
+        self.model().rate_limit_code
     }
 
     /// The default rate limit (calls per second), where the docs give one.
     pub fn default_rate_limit(self) -> Option<u32> {
-        match self {
-            Self::RecentContactDelete => Some(200),
-            _ => None,
-        }
+        self.model().rate_limit
     }
 
-    /// Validates `body` and applies it to `world`.
+    /// Validates `body` against the model, then applies it to `world`.
     pub fn apply(
         self,
         world: &mut World,
         body: &[u8],
         now: u64,
     ) -> Result<Map<String, Value>, ApiError> {
+        let model = self.model();
+        if self == Self::SendMsg && body.len() > MAX_MSG_BODY_BYTES {
+            return Err(ApiError::new(
+                93000,
+                format!(
+                    "the request body is {} bytes; at most {MAX_MSG_BODY_BYTES} are allowed",
+                    body.len()
+                ),
+            ));
+        }
+        let map = parse_object(body, model.bad_json_code)?;
+        model
+            .check_body(&map)
+            .map_err(|r| ApiError::new(r.code, r.to_string()))?;
+        let f = Fields(&map);
         match self {
-            Self::TransferToHuman => transfer_to_human(world, body, now),
-            Self::SendMsg => send_msg(world, body, now),
-            Self::EndSession => end_session(world, body, now),
-            Self::DescribeImCdrList => describe_im_cdr_list(world, body),
-            Self::RecentContactDelete => recentcontact_delete(world, body),
+            Self::TransferToHuman => transfer_to_human(world, f, now),
+            Self::SendMsg => send_msg(world, f, now),
+            Self::EndSession => end_session(world, f, now),
+            Self::DescribeImCdrList => describe_im_cdr_list(world, f, model),
+            Self::RecentContactDelete => recentcontact_delete(world, f, model),
         }
     }
 }
@@ -113,119 +124,61 @@ fn parse_object(body: &[u8], bad_json_code: u32) -> Result<Map<String, Value>, A
     }
 }
 
-/// Typed access to optional fields; a field of the wrong type fails with `code`.
-struct Fields<'a> {
-    map: &'a Map<String, Value>,
-    code: u32,
-}
+/// Reads the fields of a body that its model accepted: types and limits are checked.
+#[derive(Clone, Copy)]
+struct Fields<'a>(&'a Map<String, Value>);
 
 impl<'a> Fields<'a> {
-    fn str(&self, name: &str) -> Result<Option<&'a str>, ApiError> {
-        match self.map.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(ApiError::new(self.code, format!("{name} must be a string"))),
-        }
+    fn str(self, name: &str) -> Option<&'a str> {
+        self.0.get(name).and_then(Value::as_str)
     }
 
-    fn required_str(&self, name: &str) -> Result<&'a str, ApiError> {
-        match self.str(name)? {
-            Some(s) if !s.is_empty() => Ok(s),
-            _ => Err(ApiError::new(
-                self.code,
-                format!("{name} is required and must not be empty"),
-            )),
-        }
+    fn int(self, name: &str) -> Option<u64> {
+        self.0.get(name).and_then(Value::as_u64)
     }
 
-    fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
-        match self.map.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => v
-                .as_i64()
-                .map(Some)
-                .ok_or_else(|| ApiError::new(self.code, format!("{name} must be an integer"))),
-        }
+    fn flag(self, name: &str) -> bool {
+        self.int(name) == Some(1)
     }
 
-    fn flag(&self, name: &str) -> Result<bool, ApiError> {
-        match self.int(name)? {
-            None | Some(0) => Ok(false),
-            Some(1) => Ok(true),
-            Some(other) => Err(ApiError::new(
-                self.code,
-                format!("{name} must be 0 or 1, not {other}"),
-            )),
-        }
+    fn strings(self, name: &str) -> Vec<String> {
+        self.0
+            .get(name)
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }
 
 fn transfer_to_human(
     world: &mut World,
-    body: &[u8],
+    f: Fields<'_>,
     now: u64,
 ) -> Result<Map<String, Value>, ApiError> {
-    let map = parse_object(body, 90001)?;
-    let f = Fields {
-        map: &map,
-        code: 141004,
-    };
-    let session_id = f.required_str("SessionId")?;
+    let session_id = f.str("SessionId").unwrap_or_default();
     if !is_session_id(session_id) {
         return Err(ApiError::new(
             141006,
             format!("{session_id:?} is not a SessionId"),
         ));
     }
-    let agents = match map.get("AgentIdList") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| v.as_str().map(str::to_owned))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| ApiError::new(141004, "AgentIdList must be an array of strings"))?,
-        Some(_) => {
-            return Err(ApiError::new(
-                141004,
-                "AgentIdList must be an array of strings",
-            ));
-        }
-    };
-    let group = match f.int("AgentGroupId")? {
-        None => None,
-        Some(g) => Some(
-            u64::try_from(g)
-                .map_err(|_| ApiError::new(141004, "AgentGroupId must not be negative"))?,
-        ),
-    };
-    let priority = match f.int("Priority")? {
-        None => None,
-        Some(p @ 0..=9) => Some(p as u8),
-        Some(p) => {
-            return Err(ApiError::new(
-                141004,
-                format!("Priority must be 0 (highest) to 9 (lowest), not {p}"),
-            ));
-        }
-    };
-    let queue_timeout = match f.int("QueueTimeout")? {
-        None => None,
-        Some(t) => Some(
-            u64::try_from(t)
-                .map_err(|_| ApiError::new(141004, "QueueTimeout must not be negative"))?,
-        ),
-    };
     let request = TransferRequest {
-        agents,
-        group,
-        send_tip: f.flag("SendTipIfNoAgentOnline")?,
-        check_working_hours: f.flag("CheckIfDuringWorkingHours")?,
-        prompt_out_of_hours: f.flag("SendPromptNotDuringWorkingHours")?,
-        end_when_none_online: f.flag("EndSessionWhenNoMemberOnline")?,
-        disable_queuing: f.flag("DisableQueuing")?,
-        allow_busy: f.flag("AllowAssignBusyMember")?,
-        priority,
-        queue_timeout,
+        agents: f.strings("AgentIdList"),
+        group: f.int("AgentGroupId"),
+        send_tip: f.flag("SendTipIfNoAgentOnline"),
+        check_working_hours: f.flag("CheckIfDuringWorkingHours"),
+        prompt_out_of_hours: f.flag("SendPromptNotDuringWorkingHours"),
+        end_when_none_online: f.flag("EndSessionWhenNoMemberOnline"),
+        disable_queuing: f.flag("DisableQueuing"),
+        allow_busy: f.flag("AllowAssignBusyMember"),
+        priority: f.int("Priority").map(|p| p as u8),
+        queue_timeout: f.int("QueueTimeout"),
     };
     let assignment = world.transfer_to_human(session_id, request, now)?;
     let mut out = Map::new();
@@ -234,84 +187,48 @@ fn transfer_to_human(
     Ok(out)
 }
 
-fn send_msg(world: &mut World, body: &[u8], now: u64) -> Result<Map<String, Value>, ApiError> {
-    if body.len() > MAX_MSG_BODY_BYTES {
+fn send_msg(world: &mut World, f: Fields<'_>, now: u64) -> Result<Map<String, Value>, ApiError> {
+    let elements = f.0["MsgBody"].as_array().cloned().unwrap_or_default();
+    if elements.is_empty() {
         return Err(ApiError::new(
-            93000,
-            format!(
-                "the request body is {} bytes; at most {MAX_MSG_BODY_BYTES} are allowed",
-                body.len()
-            ),
+            90002,
+            "MsgBody must hold at least one element",
         ));
     }
-    let map = parse_object(body, 90001)?;
-    let msg_random = map
-        .get("MsgRandom")
-        .and_then(Value::as_u64)
-        .filter(|r| *r <= u64::from(u32::MAX))
-        .ok_or_else(|| {
-            ApiError::new(
-                90005,
-                "MsgRandom is required and must be an integer in 0..=4294967295",
-            )
-        })?;
-    let elements = match map.get("MsgBody") {
-        None => return Err(ApiError::new(90002, "MsgBody is required")),
-        Some(Value::Array(items)) if items.is_empty() => {
-            return Err(ApiError::new(
-                90002,
-                "MsgBody must hold at least one element",
-            ));
-        }
-        Some(Value::Array(items)) => items,
-        Some(_) => return Err(ApiError::new(90007, "MsgBody must be an Array")),
-    };
     for (i, element) in elements.iter().enumerate() {
         check_element(element)
             .map_err(|why| ApiError::new(90010, format!("MsgBody[{i}]: {why}")))?;
     }
-    let f = Fields {
-        map: &map,
-        code: 141004,
-    };
     let message = Message {
         from: String::new(),
         to: String::new(),
-        msg_random,
-        body: Value::Array(elements.clone()),
-        cloud_custom_data: f.str("CloudCustomData")?.map(str::to_owned),
-        exclude_from_user_resp_timeout: f.flag("ExcludeFromUserRespTimeout")?,
+        msg_random: f.int("MsgRandom").unwrap_or_default(),
+        body: Value::Array(elements),
+        cloud_custom_data: f.str("CloudCustomData").map(str::to_owned),
+        exclude_from_user_resp_timeout: f.flag("ExcludeFromUserRespTimeout"),
         kind: "message",
         time: now,
     };
-    match f.str("SessionId")? {
-        Some(session_id) => {
-            if session_id.is_empty() {
-                return Err(ApiError::new(141004, "SessionId must not be empty"));
-            }
-            world.send_in_session(session_id, message)?;
-        }
-        None => {
-            let (Some(from), Some(to)) = (f.str("FromAccount")?, f.str("ToAccount")?) else {
-                return Err(ApiError::new(
-                    141004,
-                    "give SessionId, or both FromAccount and ToAccount",
-                ));
-            };
-            if from.is_empty() || to.is_empty() {
-                return Err(ApiError::new(
-                    141004,
-                    "FromAccount and ToAccount must not be empty",
-                ));
-            }
+    match (f.str("SessionId"), f.str("FromAccount"), f.str("ToAccount")) {
+        (Some(""), _, _) => Err(ApiError::new(141004, "SessionId must not be empty")),
+        (Some(session_id), _, _) => world.send_in_session(session_id, message),
+        (None, Some(from), Some(to)) if !from.is_empty() && !to.is_empty() => {
             world.send_direct(Message {
                 from: from.to_owned(),
                 to: to.to_owned(),
                 ..message
-            })?;
+            })
         }
+        (None, Some(_), Some(_)) => Err(ApiError::new(
+            141004,
+            "FromAccount and ToAccount must not be empty",
+        )),
+        _ => Err(ApiError::new(
+            141004,
+            "give SessionId, or both FromAccount and ToAccount",
+        )),
     }
-    Ok(Map::new())
+    .map(|()| Map::new())
 }
 
 /// Checks one TIMMsgElement: a known MsgType whose MsgContent has its required fields.
@@ -366,98 +283,56 @@ fn check_element(element: &Value) -> Result<(), String> {
     Ok(())
 }
 
-fn end_session(world: &mut World, body: &[u8], now: u64) -> Result<Map<String, Value>, ApiError> {
-    let map = parse_object(body, 90001)?;
-    let session_id = Fields {
-        map: &map,
-        code: 141004,
-    }
-    .required_str("SessionId")?;
-    world.end_session(session_id, now)?;
+fn end_session(world: &mut World, f: Fields<'_>, now: u64) -> Result<Map<String, Value>, ApiError> {
+    world.end_session(f.str("SessionId").unwrap_or_default(), now)?;
     Ok(Map::new())
 }
 
-fn describe_im_cdr_list(world: &mut World, body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    let map = parse_object(body, 90001)?;
-    let f = Fields {
-        map: &map,
-        code: 141004,
-    };
-    let required_time = |name: &str| -> Result<u64, ApiError> {
-        let t = f
-            .int(name)?
-            .ok_or_else(|| ApiError::new(141004, format!("{name} is required")))?;
-        u64::try_from(t).map_err(|_| ApiError::new(141004, format!("{name} must not be negative")))
-    };
-    let (start, end) = (
-        required_time("StartTimestamp")?,
-        required_time("EndTimestamp")?,
-    );
+fn describe_im_cdr_list(
+    world: &mut World,
+    f: Fields<'_>,
+    model: &EndpointModel,
+) -> Result<Map<String, Value>, ApiError> {
+    let start = f.int("StartTimestamp").unwrap_or_default();
+    let end = f.int("EndTimestamp").unwrap_or_default();
     if start > end {
         return Err(ApiError::new(
-            141004,
+            model.invalid_code,
             "StartTimestamp must not be after EndTimestamp",
         ));
     }
-    let limit = match f.int("Limit")? {
-        None => 20,
-        Some(l @ 1..=100) => l as usize,
-        Some(l) => {
-            return Err(ApiError::new(
-                141004,
-                format!("Limit must be 1 to 100, not {l}"),
-            ));
-        }
+    let default = |name: &str| {
+        model
+            .field(name)
+            .and_then(|field| field.default)
+            .map_or(0, |d| d as u64)
     };
-    let offset = match f.int("Offset")? {
-        None => 0,
-        Some(o) => {
-            usize::try_from(o).map_err(|_| ApiError::new(141004, "Offset must not be negative"))?
-        }
-    };
-    let (total, page) = world.cdrs(start, end, f.str("ClientUserId")?, offset, limit);
+    let limit = f.int("Limit").unwrap_or_else(|| default("Limit")) as usize;
+    let offset = f.int("Offset").unwrap_or_else(|| default("Offset")) as usize;
+    let (total, page) = world.cdrs(start, end, f.str("ClientUserId"), offset, limit);
     let mut out = Map::new();
     out.insert("TotalCount".into(), total.into());
     out.insert("IMCdrList".into(), Value::Array(page));
     Ok(out)
 }
 
-fn recentcontact_delete(world: &mut World, body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    let map = parse_object(body, 50002)?;
-    let f = Fields {
-        map: &map,
-        code: 50002,
+fn recentcontact_delete(
+    world: &mut World,
+    f: Fields<'_>,
+    model: &EndpointModel,
+) -> Result<Map<String, Value>, ApiError> {
+    let owner = f.str("From_Account").unwrap_or_default();
+    let required = |name: &str, what: &str| match f.str(name) {
+        Some(id) if !id.is_empty() => Ok(id.to_owned()),
+        _ => Err(ApiError::new(
+            model.invalid_code,
+            format!("{name} is required for a {what} conversation"),
+        )),
     };
-    let owner = f.required_str("From_Account")?;
-    let peer = match f.int("Type")? {
-        Some(1) => Peer::Account(
-            f.required_str("To_Account")
-                .map_err(|_| {
-                    ApiError::new(
-                        50002,
-                        "To_Account is required for a one-to-one conversation (Type 1)",
-                    )
-                })?
-                .to_owned(),
-        ),
-        Some(2) => Peer::Group(
-            f.required_str("ToGroupid")
-                .map_err(|_| {
-                    ApiError::new(
-                        50002,
-                        "ToGroupid is required for a group conversation (Type 2)",
-                    )
-                })?
-                .to_owned(),
-        ),
-        _ => {
-            return Err(ApiError::new(
-                50002,
-                "Type must be 1 (one-to-one) or 2 (group)",
-            ));
-        }
+    let peer = match f.int("Type") {
+        Some(1) => Peer::Account(required("To_Account", "one-to-one (Type 1)")?),
+        _ => Peer::Group(required("ToGroupid", "group (Type 2)")?),
     };
-    let clear = f.flag("ClearRamble")?;
-    world.delete_conversation(owner, peer, clear)?;
+    world.delete_conversation(owner, peer, f.flag("ClearRamble"))?;
     Ok(Map::new())
 }

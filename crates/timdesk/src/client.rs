@@ -16,31 +16,20 @@ use crate::api::{
 };
 use crate::config::{Config, SendMsgRetry};
 use crate::error::{Error, Result};
+use crate::model::{self, EndpointModel, LostAnswer};
 use crate::pending::Pending;
 use crate::transport::{RetryRule, Transport, random_u32};
 
-/// What retrying each endpoint may do.
-mod rules {
-    use super::{RetryRule, SendMsgRetry};
-
-    /// A repeated transfer answers 141003: the lost attempt transferred the session.
-    pub const TRANSFER: RetryRule = RetryRule {
-        retry_lost_answer: true,
-        done_code: Some(141003),
-    };
-    /// A repeated end answers 141005: the lost attempt ended the session.
-    pub const END_SESSION: RetryRule = RetryRule {
-        retry_lost_answer: true,
-        done_code: Some(141005),
-    };
-
-    /// send_msg: the server deduplicates a MsgRandom within the same second only, so a
-    /// repeat after a lost answer is a possible duplicate, made only when asked for.
-    pub fn send_msg(choice: SendMsgRetry) -> RetryRule {
-        RetryRule {
-            retry_lost_answer: choice == SendMsgRetry::AtLeastOnce,
-            done_code: None,
-        }
+/// What retrying an endpoint may do, from its model; for send_msg (`Ask`) the client's
+/// choice decides.
+fn rule(model: &EndpointModel, send_msg_retry: SendMsgRetry) -> RetryRule {
+    RetryRule {
+        retry_lost_answer: match model.lost_answer {
+            LostAnswer::Repeat => true,
+            LostAnswer::Never => false,
+            LostAnswer::Ask => send_msg_retry == SendMsgRetry::AtLeastOnce,
+        },
+        done_code: model.done_code,
     }
 }
 
@@ -88,6 +77,13 @@ impl AsyncClient {
         self.inner.transport.base_url()
     }
 
+    /// Sends `body` to the endpoint named `name` under its model's retry rule.
+    async fn endpoint(&self, name: &str, body: Vec<u8>) -> Result<Value> {
+        let model = model::named(name);
+        self.execute(model.path, body, rule(model, self.inner.send_msg_retry))
+            .await
+    }
+
     /// Sends `body` to `path` on the I/O thread: inline when already there, else as a
     /// task this future waits for (and cancels when dropped).
     async fn execute(&self, path: &'static str, body: Vec<u8>, rule: RetryRule) -> Result<Value> {
@@ -108,9 +104,7 @@ impl AsyncClient {
     /// [`Error::maybe_applied`] is true.
     pub async fn transfer_to_human(&self, request: &TransferToHuman) -> Result<Transfer> {
         let body = request.to_body()?.to_string().into_bytes();
-        let answer = self
-            .execute("desk_http_svc/transfer_to_human", body, rules::TRANSFER)
-            .await?;
+        let answer = self.endpoint("transfer_to_human", body).await?;
         Ok(Transfer::from_answer(&answer))
     }
 
@@ -123,13 +117,9 @@ impl AsyncClient {
     pub async fn send_msg(&self, message: &SendMsg) -> Result<SentMsg> {
         let msg_random = message.msg_random.unwrap_or_else(random_u32);
         let body = message.to_body(msg_random)?;
-        self.execute(
-            "desk_http_svc/send_msg",
-            body,
-            rules::send_msg(self.inner.send_msg_retry),
-        )
-        .await
-        .map_err(|e| e.with_msg_random(msg_random))?;
+        self.endpoint("send_msg", body)
+            .await
+            .map_err(|e| e.with_msg_random(msg_random))?;
         Ok(SentMsg { msg_random })
     }
 
@@ -140,15 +130,10 @@ impl AsyncClient {
     pub async fn end_session(&self, session_id: &str) -> Result<()> {
         crate::api::require_session_id(session_id)?;
         let body = serde_json::json!({"SessionId": session_id}).to_string();
-        match self
-            .execute(
-                "desk_http_svc/end_session",
-                body.into_bytes(),
-                rules::END_SESSION,
-            )
-            .await
-        {
-            Err(e) if e.code() == Some(141005) && e.maybe_applied() => Ok(()),
+        match self.endpoint("end_session", body.into_bytes()).await {
+            Err(e) if e.maybe_applied() && e.code() == model::named("end_session").done_code => {
+                Ok(())
+            }
             other => other.map(drop),
         }
     }
@@ -156,13 +141,7 @@ impl AsyncClient {
     /// desk_http_svc/describe_im_cdr_list: one page of CDR records.
     pub async fn describe_im_cdr_list(&self, query: &CdrQuery) -> Result<CdrPage> {
         let body = query.to_body()?.to_string().into_bytes();
-        let answer = self
-            .execute(
-                "desk_http_svc/describe_im_cdr_list",
-                body,
-                RetryRule::IDEMPOTENT,
-            )
-            .await?;
+        let answer = self.endpoint("describe_im_cdr_list", body).await?;
         Ok(CdrPage::from_answer(&answer))
     }
 
@@ -170,9 +149,7 @@ impl AsyncClient {
     /// messages). Idempotent, so retried freely.
     pub async fn delete_recent_contact(&self, request: &DeleteRecentContact) -> Result<()> {
         let body = request.to_body()?.to_string().into_bytes();
-        self.execute("recentcontact/delete", body, RetryRule::IDEMPOTENT)
-            .await
-            .map(drop)
+        self.endpoint("recentcontact_delete", body).await.map(drop)
     }
 
     /// Any v4 endpoint: `path` is `service/command` (e.g. `openim/admin_getroammsg`) and
@@ -414,9 +391,24 @@ mod tests {
     }
 
     #[test]
-    fn send_msg_repeats_a_lost_answer_only_at_least_once() {
-        assert!(!rules::send_msg(SendMsgRetry::AtMostOnce).retry_lost_answer);
-        assert!(rules::send_msg(SendMsgRetry::AtLeastOnce).retry_lost_answer);
+    fn retry_rules_come_from_the_models() {
+        let send = model::named("send_msg");
+        assert!(!rule(send, SendMsgRetry::AtMostOnce).retry_lost_answer);
+        assert!(rule(send, SendMsgRetry::AtLeastOnce).retry_lost_answer);
+        let transfer = rule(model::named("transfer_to_human"), SendMsgRetry::AtMostOnce);
+        assert_eq!(
+            (transfer.retry_lost_answer, transfer.done_code),
+            (true, Some(141003))
+        );
+        let end = rule(model::named("end_session"), SendMsgRetry::AtMostOnce);
+        assert_eq!(end.done_code, Some(141005));
+        assert!(
+            rule(
+                model::named("describe_im_cdr_list"),
+                SendMsgRetry::AtMostOnce
+            )
+            .retry_lost_answer
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod client;
 pub mod codes;
 mod config;
 mod error;
+pub mod model;
 mod pending;
 mod region;
 mod transport;

@@ -46,12 +46,6 @@ impl CdrQuery {
         self.check_window()?;
         let mut body = json!({"StartTimestamp": self.start, "EndTimestamp": self.end});
         if let Some(limit) = self.limit {
-            if !(1..=100).contains(&limit) {
-                return Err(Error::invalid_argument(
-                    "Limit",
-                    format!("must be 1 to 100, not {limit}"),
-                ));
-            }
             body["Limit"] = json!(limit);
         }
         if let Some(offset) = self.offset {
@@ -66,6 +60,7 @@ impl CdrQuery {
             }
             body["ClientUserId"] = json!(user);
         }
+        crate::model::named("describe_im_cdr_list").check_object(&body)?;
         Ok(body)
     }
 }

@@ -10,7 +10,7 @@ pub use cdr::{CdrPage, CdrQuery, CdrRecord, EndStatus};
 pub use contact::{ContactPeer, DeleteRecentContact};
 pub use message::{Card, ImageInfo, MsgElement};
 pub(crate) use session::require_session_id;
-pub use session::{MAX_PRIORITY, MsgTarget, SendMsg, SentMsg, Transfer, TransferToHuman};
+pub use session::{MsgTarget, SendMsg, SentMsg, Transfer, TransferToHuman};
 
 /// The largest send_msg request the server takes, serialized (documented: 12 KB).
 pub const MAX_SEND_MSG_BYTES: usize = 12 * 1024;

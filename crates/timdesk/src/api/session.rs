@@ -38,9 +38,6 @@ pub struct TransferToHuman {
     pub queue_timeout: Option<u32>,
 }
 
-/// The highest Priority value (the lowest priority).
-pub const MAX_PRIORITY: u8 = 9;
-
 impl TransferToHuman {
     /// A transfer of `session_id` by the default policy.
     pub fn new(session_id: impl Into<String>) -> Self {
@@ -104,12 +101,6 @@ impl TransferToHuman {
                 "must not be empty",
             ));
         }
-        if let Some(p) = self.priority.filter(|p| *p > MAX_PRIORITY) {
-            return Err(Error::invalid_argument(
-                "Priority",
-                format!("must be 0 (highest) to {MAX_PRIORITY} (lowest), not {p}"),
-            ));
-        }
         let mut body = json!({"SessionId": self.session_id});
         if !self.agent_ids.is_empty() {
             body["AgentIdList"] = json!(self.agent_ids);
@@ -128,6 +119,7 @@ impl TransferToHuman {
         if let Some(timeout) = self.queue_timeout {
             body["QueueTimeout"] = json!(timeout);
         }
+        crate::model::named("transfer_to_human").check_object(&body)?;
         Ok(body)
     }
 }
@@ -329,7 +321,7 @@ mod tests {
                     .priority(10)
                     .to_body()
                     .unwrap_err(),
-                "Priority: must be 0 (highest) to 9 (lowest), not 10",
+                "Priority: must be 0 to 9, not 10",
             ),
         ];
         for (err, needle) in cases {

@@ -1,0 +1,45 @@
+//! The generator: the endpoint models (`models/*.json`, one file per endpoint, format in
+//! `models/README.md`) in; the core's model data (`crates/timdesk/src/model/data.rs`) and
+//! the API reference (`docs/api.md`) out. Data plus plain templates: each output is a
+//! function from the models to text.
+
+mod model;
+mod reference;
+mod rust;
+
+use std::path::{Path, PathBuf};
+
+pub use model::{Endpoint, Field, load};
+
+/// A renderer: the models in, a generated file's text out.
+type Render = fn(&[Endpoint]) -> Result<String, String>;
+
+/// The generated files, relative to the repository root, with their renderers.
+const OUTPUTS: [(&str, Render); 2] = [
+    ("crates/timdesk/src/model/data.rs", rust::render),
+    ("docs/api.md", reference::render),
+];
+
+/// The repository root (this crate lives in `crates/timdesk-codegen`).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Renders every output from the models under `root`; writes them, or with `check` only
+/// compares. Returns the outputs that were (or would be) changed.
+pub fn run(root: &Path, check: bool) -> Result<Vec<String>, String> {
+    let endpoints = load(&root.join("models"))?;
+    let mut stale = Vec::new();
+    for (path, render) in OUTPUTS {
+        let fresh = render(&endpoints)?;
+        let target = root.join(path);
+        let current = std::fs::read_to_string(&target).unwrap_or_default();
+        if current != fresh {
+            stale.push(path.to_owned());
+            if !check {
+                std::fs::write(&target, fresh).map_err(|e| format!("{path}: {e}"))?;
+            }
+        }
+    }
+    Ok(stale)
+}

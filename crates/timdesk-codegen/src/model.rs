@@ -1,0 +1,151 @@
+//! The model files as the generator reads them.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+/// One endpoint's model file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    /// e.g. `transfer_to_human`; also the file name.
+    pub name: String,
+    /// `service/command`.
+    pub path: String,
+    /// One sentence.
+    pub summary: String,
+    /// The page read.
+    pub doc: Doc,
+    /// Code for a caller who is not the app administrator.
+    pub admin_code: u32,
+    /// Code for an invalid field.
+    pub invalid_code: u32,
+    /// Code for a body that is not a JSON object.
+    pub bad_json_code: u32,
+    /// Whether answers carry ErrorDisplay.
+    #[serde(default)]
+    pub error_display: bool,
+    /// Retry semantics.
+    pub retry: Retry,
+    /// Documented calls per second.
+    pub rate_limit: Option<u32>,
+    /// Code over the rate limit (default 141009).
+    #[serde(default)]
+    pub rate_limit_code: Option<u32>,
+    /// Documented codes.
+    pub errors: Vec<u32>,
+    /// Request fields.
+    pub request: Vec<Field>,
+    /// Answer fields.
+    pub response: Vec<Field>,
+}
+
+/// Where the model comes from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Doc {
+    /// The page read.
+    pub url: String,
+    /// Its update date.
+    pub updated: String,
+    /// Other copies of the page.
+    #[serde(default)]
+    pub also: Vec<String>,
+}
+
+/// What may follow a lost answer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retry {
+    /// `repeat`, `never` or `ask`.
+    pub lost_answer: String,
+    /// The code that shows a lost attempt took effect.
+    pub done_code: Option<u32>,
+    /// Why.
+    pub note: String,
+}
+
+/// One field.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// The wire name.
+    pub name: String,
+    /// `string`, `integer`, `flag`, `timestamp`, `list<string>` or `array`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Required in a request.
+    #[serde(default)]
+    pub required: bool,
+    /// Smallest value.
+    pub min: Option<i64>,
+    /// Largest value.
+    pub max: Option<i64>,
+    /// Allowed values.
+    #[serde(default, rename = "enum")]
+    pub allowed: Vec<i64>,
+    /// The server's default.
+    pub default: Option<i64>,
+    /// Code for a wrong value.
+    pub invalid_code: Option<u32>,
+    /// Code when missing.
+    pub missing_code: Option<u32>,
+    /// Meaning.
+    pub doc: String,
+    /// What the docs could not tell.
+    pub gap: Option<String>,
+}
+
+const KINDS: [&str; 6] = [
+    "string",
+    "integer",
+    "flag",
+    "timestamp",
+    "list<string>",
+    "array",
+];
+
+/// Every model under `dir`, sorted by name, checked for what JSON cannot say.
+pub fn load(dir: &Path) -> Result<Vec<Endpoint>, String> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut endpoints = Vec::new();
+    for file in files {
+        let text =
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let endpoint: Endpoint =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        if endpoint.name != stem {
+            return Err(format!(
+                "{}: name {:?} differs from the file name",
+                file.display(),
+                endpoint.name
+            ));
+        }
+        if !["repeat", "never", "ask"].contains(&endpoint.retry.lost_answer.as_str()) {
+            return Err(format!(
+                "{}: retry.lost_answer must be repeat, never or ask",
+                endpoint.name
+            ));
+        }
+        for field in endpoint.request.iter().chain(&endpoint.response) {
+            if !KINDS.contains(&field.kind.as_str()) {
+                return Err(format!(
+                    "{}.{}: unknown type {:?}",
+                    endpoint.name, field.name, field.kind
+                ));
+            }
+        }
+        endpoints.push(endpoint);
+    }
+    Ok(endpoints)
+}
