@@ -21,9 +21,11 @@
 #ifdef __cplusplus
 #define TIMDESK_CONFIG_INIT { sizeof(timdesk_config) }
 #define TIMDESK_TRANSFER_OPTIONS_INIT { sizeof(timdesk_transfer_options) }
+#define TIMDESK_MESSAGE_INIT { sizeof(timdesk_message) }
 #else
 #define TIMDESK_CONFIG_INIT { .size = sizeof(timdesk_config) }
 #define TIMDESK_TRANSFER_OPTIONS_INIT { .size = sizeof(timdesk_transfer_options) }
+#define TIMDESK_MESSAGE_INIT { .size = sizeof(timdesk_message) }
 #endif
 
 // Major version of the library (also in the version string).
@@ -46,6 +48,10 @@ typedef struct timdesk_emulator timdesk_emulator;
 
 // The details of a failure. Owned by the caller; free with timdesk_error_free.
 typedef struct timdesk_error timdesk_error;
+
+// A MsgBody under construction: add elements, then point `timdesk_message.body` at it.
+// Not shared between threads while being built; free with timdesk_message_body_free.
+typedef struct timdesk_message_body timdesk_message_body;
 
 // The result of a fallible function: TIMDESK_STATUS_OK or the kind of failure.
 // The values are explicit and never reused.
@@ -126,15 +132,22 @@ typedef struct timdesk_transfer_options {
   uint32_t queue_timeout;
 } timdesk_transfer_options;
 
-// A message for timdesk_send_msg. Give `session_id`, or `from_account` and `to_account`.
+// A message for timdesk_send_msg. Initialise it with TIMDESK_MESSAGE_INIT (which sets
+// `size`). Give `session_id`, or `from_account` and `to_account`; give the body as
+// `body` (built with timdesk_message_body_*) or as `msg_body_json`, not both.
 typedef struct timdesk_message {
+  // sizeof(timdesk_message), as set by TIMDESK_MESSAGE_INIT.
+  size_t size;
   // SessionId, or NULL when sending between accounts.
   const char *session_id;
   // FromAccount (a customer-service account), or NULL.
   const char *from_account;
   // ToAccount (the user), or NULL.
   const char *to_account;
-  // MsgBody as JSON: an array of {"MsgType": ..., "MsgContent": {...}} elements.
+  // MsgBody, built element by element; NULL when `msg_body_json` is given.
+  const struct timdesk_message_body *body;
+  // MsgBody as JSON, an array of {"MsgType": ..., "MsgContent": {...}} elements (for
+  // bodies that already exist as JSON); NULL when `body` is given.
   const char *msg_body_json;
   // CloudCustomData, or NULL.
   const char *cloud_custom_data;
@@ -259,19 +272,6 @@ timdesk_status timdesk_transfer_to_human(const struct timdesk_client *client,
                                          const struct timdesk_transfer_options *options,
                                          char **out_agent_id,
                                          bool *out_in_queue,
-                                         struct timdesk_error **err);
-
-// The desk's card message (title, description, picture URL, link URL) as one MsgBody
-// element in JSON, ready to go into `timdesk_message.msg_body_json`'s array. On success
-// `*out_element_json` receives it (free with timdesk_string_free).
-//
-// # Safety
-// Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_card_element_json(const char *header,
-                                         const char *desc,
-                                         const char *pic,
-                                         const char *url,
-                                         char **out_element_json,
                                          struct timdesk_error **err);
 
 // desk_http_svc/send_msg, delivered once even when retried. On success
@@ -471,6 +471,84 @@ const char *timdesk_error_kind_at(size_t index, timdesk_status *out_status);
 // # Safety
 // `err` must be NULL or an error from this library not freed before.
 void timdesk_error_free(struct timdesk_error *err);
+
+// An empty message body in `*out_body`.
+//
+// # Safety
+// `out_body` and `err` must be NULL or writable.
+timdesk_status timdesk_message_body_new(struct timdesk_message_body **out_body,
+                                        struct timdesk_error **err);
+
+// Frees a body. NULL is a no-op.
+//
+// # Safety
+// `body` must be NULL or a body from this library not freed before.
+void timdesk_message_body_free(struct timdesk_message_body *body);
+
+// How many elements `body` holds (0 for NULL).
+//
+// # Safety
+// `body` must be NULL or a live body.
+size_t timdesk_message_body_len(const struct timdesk_message_body *body);
+
+// Adds a TIMTextElem.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+timdesk_status timdesk_message_body_add_text(struct timdesk_message_body *body,
+                                             const char *text,
+                                             struct timdesk_error **err);
+
+// Adds a TIMCustomElem carrying `data` (often serialized JSON); `desc`, `ext` and
+// `sound` may be NULL.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+timdesk_status timdesk_message_body_add_custom(struct timdesk_message_body *body,
+                                               const char *data,
+                                               const char *desc,
+                                               const char *ext,
+                                               const char *sound,
+                                               struct timdesk_error **err);
+
+// Adds the desk's card message: title, description, picture URL and link URL.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+timdesk_status timdesk_message_body_add_card(struct timdesk_message_body *body,
+                                             const char *header,
+                                             const char *desc,
+                                             const char *pic,
+                                             const char *url,
+                                             struct timdesk_error **err);
+
+// Adds a TIMFaceElem (emoji `index`; `data` may be NULL).
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+timdesk_status timdesk_message_body_add_face(struct timdesk_message_body *body,
+                                             int64_t index,
+                                             const char *data,
+                                             struct timdesk_error **err);
+
+// Adds a TIMLocationElem.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+timdesk_status timdesk_message_body_add_location(struct timdesk_message_body *body,
+                                                 const char *desc,
+                                                 double latitude,
+                                                 double longitude,
+                                                 struct timdesk_error **err);
+
+// Adds any other element from its JSON form, `{"MsgType": ..., "MsgContent": {...}}`
+// (images, sounds, files, videos).
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+timdesk_status timdesk_message_body_add_json(struct timdesk_message_body *body,
+                                             const char *element_json,
+                                             struct timdesk_error **err);
 
 // A UserSig for `identifier`, valid `expire` seconds from `time` (Unix seconds; a
 // negative `time` means now), carrying `userbuf_len` bytes of `userbuf` when `userbuf` is

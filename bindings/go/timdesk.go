@@ -370,31 +370,59 @@ func (c *Client) TransferToHuman(sessionID string, opts TransferOptions) (Transf
 	return out, err
 }
 
-// Element is one MsgBody element in the server's JSON form; see Text, Custom and Card.
-type Element map[string]any
+// Element is one MsgBody element: make it with Text, Custom, Card or JSONElement. The
+// core builds each element's JSON, so the message format is defined once.
+type Element struct {
+	add func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) C.timdesk_status
+}
 
 // Text is a TIMTextElem.
 func Text(text string) Element {
-	return Element{"MsgType": "TIMTextElem", "MsgContent": map[string]any{"Text": text}}
+	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) C.timdesk_status {
+		return C.timdesk_message_body_add_text(body, cs.of(text), cerr)
+	}}
 }
 
 // Custom is a TIMCustomElem carrying data (often serialized JSON).
 func Custom(data string) Element {
-	return Element{"MsgType": "TIMCustomElem", "MsgContent": map[string]any{"Data": data}}
+	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) C.timdesk_status {
+		return C.timdesk_message_body_add_custom(body, cs.of(data), nil, nil, nil, cerr)
+	}}
 }
 
-// Card is the desk's card message, in the format the core defines.
-func Card(header, desc, pic, url string) (Element, error) {
-	var cs cstrings
-	defer cs.free()
-	var out *C.char
+// Card is the desk's card message: title, description, picture URL and link URL.
+func Card(header, desc, pic, url string) Element {
+	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) C.timdesk_status {
+		return C.timdesk_message_body_add_card(body, cs.of(header), cs.of(desc), cs.of(pic), cs.of(url), cerr)
+	}}
+}
+
+// JSONElement is any other element from its JSON form, {"MsgType": ..., "MsgContent": {...}}.
+func JSONElement(element string) Element {
+	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) C.timdesk_status {
+		return C.timdesk_message_body_add_json(body, cs.of(element), cerr)
+	}}
+}
+
+// buildBody builds the C message body of elements; free it with timdesk_message_body_free.
+func buildBody(elements []Element, cs *cstrings) (*C.timdesk_message_body, error) {
+	var body *C.timdesk_message_body
 	var cerr *C.timdesk_error
-	if err := check(C.timdesk_card_element_json(cs.of(header), cs.of(desc), cs.of(pic), cs.of(url), &out, &cerr), cerr); err != nil {
+	if err := check(C.timdesk_message_body_new(&body, &cerr), cerr); err != nil {
 		return nil, err
 	}
-	var element Element
-	err := json.Unmarshal([]byte(take(out)), &element)
-	return element, err
+	for _, element := range elements {
+		if element.add == nil {
+			C.timdesk_message_body_free(body)
+			return nil, &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: MsgBody: a zero Element; make elements with Text, Custom, Card or JSONElement"}
+		}
+		var cerr *C.timdesk_error
+		if err := check(element.add(body, cs, &cerr), cerr); err != nil {
+			C.timdesk_message_body_free(body)
+			return nil, err
+		}
+	}
+	return body, nil
 }
 
 // Message is a message for SendMsg: set SessionID, or FromAccount and ToAccount.
@@ -408,24 +436,24 @@ type Message struct {
 	ExcludeFromUserRespTimeout bool
 }
 
-// SendMsg sends a message, delivered once even when retried; it returns the MsgRandom.
+// SendMsg sends a message and returns its MsgRandom. At most once unless the Config asks
+// for AtLeastOnce: an error with MaybeApplied names the MsgRandom used.
 func (c *Client) SendMsg(m Message) (uint32, error) {
 	var random uint32
 	err := c.with(func(ptr *C.timdesk_client) error {
-		body, err := json.Marshal(m.Body)
-		if err != nil {
-			return &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: MsgBody: " + err.Error()}
-		}
-		if m.Body == nil {
-			body = []byte("[]")
-		}
 		var cs cstrings
 		defer cs.free()
+		body, err := buildBody(m.Body, &cs)
+		if err != nil {
+			return err
+		}
+		defer C.timdesk_message_body_free(body)
 		msg := C.timdesk_message{
+			size:                           C.size_t(unsafe.Sizeof(C.timdesk_message{})),
 			session_id:                     cs.optional(m.SessionID),
 			from_account:                   cs.optional(m.FromAccount),
 			to_account:                     cs.optional(m.ToAccount),
-			msg_body_json:                  cs.of(string(body)),
+			body:                           body,
 			cloud_custom_data:              cs.optional(m.CloudCustomData),
 			exclude_from_user_resp_timeout: C.bool(m.ExcludeFromUserRespTimeout),
 		}

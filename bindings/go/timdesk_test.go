@@ -56,17 +56,23 @@ func TestWholeSession(t *testing.T) {
 		t.Fatalf("transfer: %+v %v", tr, err)
 	}
 	random := uint32(99)
-	card, err := timdesk.Card("Order", "2 items", "p", "u")
-	if err != nil || card["MsgType"] != "TIMCustomElem" {
-		t.Fatalf("card: %v %v", card, err)
-	}
-	got, err := client.SendMsg(timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.Text("hi"), card}, MsgRandom: &random, CloudCustomData: "ccd"})
+	card := timdesk.Card("Order", "2 items", "p", "u")
+	sound := timdesk.JSONElement(`{"MsgType":"TIMSoundElem","MsgContent":{"Url":"https://x/s.mp3","Size":1,"Second":1}}`)
+	body := []timdesk.Element{timdesk.Text(`a "quoted" line`), card, sound}
+	got, err := client.SendMsg(timdesk.Message{SessionID: alice, Body: body, MsgRandom: &random, CloudCustomData: "ccd"})
 	if err != nil || got != 99 {
 		t.Fatalf("send: %d %v", got, err)
 	}
 	session := string(control(t, emu, "GET", "/sessions/"+alice, nil))
-	if !strings.Contains(session, `"msg_random":99`) || !strings.Contains(session, "TIMCustomElem") {
+	if !strings.Contains(session, `"msg_random":99`) || !strings.Contains(session, "TIMCustomElem") ||
+		!strings.Contains(session, `a \"quoted\" line`) || !strings.Contains(session, "TIMSoundElem") {
 		t.Fatalf("not delivered: %s", session)
+	}
+	if _, err := client.SendMsg(timdesk.Message{SessionID: alice, Body: []timdesk.Element{{}}}); !errors.Is(err, timdesk.ErrInvalidArgument) {
+		t.Fatalf("a zero Element: %v", err)
+	}
+	if _, err := client.SendMsg(timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.JSONElement(`{"MsgContent":{}}`)}}); !errors.Is(err, timdesk.ErrInvalidArgument) {
+		t.Fatalf("an element without MsgType: %v", err)
 	}
 	if err := client.EndSession(alice); err != nil {
 		t.Fatal(err)

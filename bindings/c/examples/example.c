@@ -8,6 +8,7 @@ int main(void) {
     timdesk_emulator *emu = NULL;
     timdesk_client *client = NULL;
     timdesk_error *err = NULL;
+    timdesk_message_body *body = NULL;
     char *agent = NULL;
     bool queued = false;
     int rc = 1;
@@ -26,9 +27,13 @@ int main(void) {
     if (timdesk_transfer_to_human(client, session, &options, &agent, &queued, &err) != TIMDESK_STATUS_OK) goto done;
     printf("session %s is with %s%s\n", session, agent, queued ? " (queued)" : "");
 
-    timdesk_message msg = {0};
+    if (timdesk_message_body_new(&body, &err) != TIMDESK_STATUS_OK) goto done;
+    if (timdesk_message_body_add_text(body, "Hello from C", &err) != TIMDESK_STATUS_OK) goto done;
+    if (timdesk_message_body_add_card(body, "Order 42", "2 items", "https://example.com/p.jpg",
+                                      "https://example.com/o/42", &err) != TIMDESK_STATUS_OK) goto done;
+    timdesk_message msg = TIMDESK_MESSAGE_INIT;
     msg.session_id = session;
-    msg.msg_body_json = "[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"Hello from C\"}}]";
+    msg.body = body;
     uint32_t msg_random = 0;
     if (timdesk_send_msg(client, &msg, &msg_random, &err) != TIMDESK_STATUS_OK) goto done;
     printf("sent MsgRandom %u\n", msg_random);
@@ -41,6 +46,7 @@ done:
     }
     timdesk_error_free(err);
     timdesk_string_free(agent);
+    timdesk_message_body_free(body);
     timdesk_client_free(client);
     timdesk_emulator_free(emu);
     return rc;

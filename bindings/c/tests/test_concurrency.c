@@ -33,7 +33,7 @@ static long rss_kib(void) {
 
 static void *mixed(void *p) {
     struct work *w = p;
-    timdesk_message msg = {0};
+    timdesk_message msg = TIMDESK_MESSAGE_INIT;
     msg.session_id = SESSION;
     msg.msg_body_json = "[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"same\"}}]";
     msg.has_msg_random = true;

@@ -19,7 +19,7 @@
 
 
 static int send_random(timdesk_client *client, uint32_t random) {
-    timdesk_message msg = {0};
+    timdesk_message msg = TIMDESK_MESSAGE_INIT;
     msg.session_id = ALICE;
     msg.msg_body_json = TEXT_BODY;
     msg.has_msg_random = true;

@@ -243,7 +243,7 @@ static void test_session_lifecycle(timdesk_emulator *emu, timdesk_client *client
     CHECK(queue != NULL && strstr(queue, "\"priority\":2") != NULL && strstr(queue, BOB) != NULL);
     timdesk_string_free(queue);
 
-    timdesk_message msg = {0};
+    timdesk_message msg = TIMDESK_MESSAGE_INIT;
     msg.session_id = ALICE;
     msg.msg_body_json = TEXT_BODY;
     msg.cloud_custom_data = "ccd";
@@ -261,7 +261,7 @@ static void test_session_lifecycle(timdesk_emulator *emu, timdesk_client *client
     CHECK(state != NULL && strstr(strstr(state, "4242") + 4, "4242") == NULL);
     timdesk_string_free(state);
 
-    timdesk_message direct = {0};
+    timdesk_message direct = TIMDESK_MESSAGE_INIT;
     direct.from_account = "shannon@qq.com";
     direct.to_account = "user_dave";
     direct.msg_body_json = TEXT_BODY;
@@ -382,7 +382,7 @@ static void test_generic_call_and_faults(timdesk_emulator *emu, timdesk_client *
     control(emu, "DELETE", "/faults", NULL);
     /* send_msg is at most once by default: a lost answer is reported, not repeated. */
     control(emu, "POST", "/faults", "{\"kind\":\"drop_after_apply\",\"path\":\"desk_http_svc/send_msg\"}");
-    timdesk_message msg = {0};
+    timdesk_message msg = TIMDESK_MESSAGE_INIT;
     msg.session_id = BOB;
     msg.msg_body_json = TEXT_BODY;
     msg.has_msg_random = true;
@@ -452,15 +452,56 @@ static void test_error_kinds(void) {
     CHECK(timdesk_error_kind_at(count, NULL) == NULL);
 }
 
-static void test_card_element(void) {
-    char *card = NULL;
+/* A body built element by element: user text never goes through hand-made JSON. */
+static void test_message_body_builder(timdesk_emulator *emu, timdesk_client *client) {
+    timdesk_message_body *body = NULL;
     timdesk_error *err = NULL;
-    EXPECT(timdesk_card_element_json("Order 42", "2 items", "https://x/p.jpg", "https://x/o", &card, &err), TIMDESK_STATUS_OK, "card");
-    CHECK(card != NULL && strstr(card, "\"MsgType\":\"TIMCustomElem\"") != NULL && strstr(card, "Order 42") != NULL);
-    timdesk_string_free(card);
-    EXPECT(timdesk_card_element_json(NULL, "d", "p", "u", &card, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "card without header");
+    EXPECT(timdesk_message_body_new(&body, &err), TIMDESK_STATUS_OK, "body");
+    const char *tricky = "quote \" backslash \\ newline \n tab \t, 中文";
+    CHECK(timdesk_message_body_add_text(body, tricky, NULL) == TIMDESK_STATUS_OK);
+    CHECK(timdesk_message_body_add_card(body, "Order 42", "2 items", "https://x/p.jpg", "https://x/o", NULL) == TIMDESK_STATUS_OK);
+    CHECK(timdesk_message_body_add_custom(body, "{\"k\":1}", "desc", NULL, NULL, NULL) == TIMDESK_STATUS_OK);
+    CHECK(timdesk_message_body_add_face(body, 3, NULL, NULL) == TIMDESK_STATUS_OK);
+    CHECK(timdesk_message_body_add_location(body, "Shenzhen", 22.5, 114.0, NULL) == TIMDESK_STATUS_OK);
+    CHECK(timdesk_message_body_add_json(body, "{\"MsgType\":\"TIMSoundElem\",\"MsgContent\":{\"Url\":\"https://x/s.mp3\",\"Size\":1,\"Second\":1}}", NULL) == TIMDESK_STATUS_OK);
+    CHECK(timdesk_message_body_len(body) == 6);
+    err = NULL;
+    EXPECT(timdesk_message_body_add_card(body, NULL, "d", "p", "u", &err), TIMDESK_STATUS_INVALID_ARGUMENT, "card without header");
     CHECK(strstr(timdesk_error_message(err), "header") != NULL);
     timdesk_error_free(err);
+    err = NULL;
+    EXPECT(timdesk_message_body_add_json(body, "{\"MsgContent\":{}}", &err), TIMDESK_STATUS_INVALID_ARGUMENT, "element without MsgType");
+    timdesk_error_free(err);
+    CHECK(timdesk_message_body_len(body) == 6); /* refused elements are not added */
+    CHECK(timdesk_message_body_add_text(NULL, "x", NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+
+    char *session = NULL;
+    CHECK(timdesk_emulator_control(emu, "POST", "/sessions", "{\"client_user_id\":\"builder\"}", &session, NULL) == TIMDESK_STATUS_OK);
+    char id[40] = {0};
+    const char *at = session ? strstr(session, "\"session_id\":\"") : NULL;
+    if (at != NULL) {
+        memcpy(id, at + 14, 36);
+    }
+    timdesk_string_free(session);
+    timdesk_message msg = TIMDESK_MESSAGE_INIT;
+    msg.session_id = id;
+    msg.body = body;
+    err = NULL;
+    EXPECT(timdesk_send_msg(client, &msg, NULL, &err), TIMDESK_STATUS_OK, "send a built body");
+    char path[64], *stored = NULL;
+    snprintf(path, sizeof path, "/sessions/%s", id);
+    CHECK(timdesk_emulator_control(emu, "GET", path, NULL, &stored, NULL) == TIMDESK_STATUS_OK);
+    CHECK(stored != NULL && strstr(stored, "quote \\\" backslash") != NULL && strstr(stored, "Order 42") != NULL);
+    CHECK(stored != NULL && strstr(stored, "TIMLocationElem") != NULL && strstr(stored, "TIMSoundElem") != NULL);
+    timdesk_string_free(stored);
+
+    msg.msg_body_json = TEXT_BODY; /* both: refused */
+    err = NULL;
+    EXPECT(timdesk_send_msg(client, &msg, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "body and msg_body_json");
+    CHECK(strstr(timdesk_error_message(err), "exactly one") != NULL);
+    timdesk_error_free(err);
+    timdesk_message_body_free(body);
+    timdesk_message_body_free(NULL);
 }
 
 static void test_usersig(void) {
@@ -509,7 +550,7 @@ static void test_hostile_input(timdesk_client *client) {
     CHECK(held == before);
     timdesk_error_free(held);
     CHECK(timdesk_send_msg(client, NULL, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
-    timdesk_message empty = {0};
+    timdesk_message empty = TIMDESK_MESSAGE_INIT;
     CHECK(timdesk_send_msg(client, &empty, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
     CHECK(timdesk_end_session(client, NULL, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
     CHECK(timdesk_end_session(NULL, ALICE, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
@@ -541,7 +582,7 @@ static void test_hostile_input(timdesk_client *client) {
     CHECK(timdesk_usersig_decode(big, &out, NULL) == TIMDESK_STATUS_USERSIG_INVALID);
     char *body = malloc(size + 64);
     snprintf(body, size + 64, "[{\"MsgType\":\"TIMTextElem\",\"MsgContent\":{\"Text\":\"%s\"}}]", big);
-    timdesk_message huge = {0};
+    timdesk_message huge = TIMDESK_MESSAGE_INIT;
     huge.session_id = BOB;
     huge.msg_body_json = body;
     err = NULL;
@@ -586,7 +627,7 @@ struct thread_args {
 
 static void *send_many(void *p) {
     struct thread_args *args = p;
-    timdesk_message msg = {0};
+    timdesk_message msg = TIMDESK_MESSAGE_INIT;
     msg.from_account = "shannon@qq.com";
     msg.to_account = "user_dave";
     msg.msg_body_json = TEXT_BODY;
@@ -634,7 +675,7 @@ int main(void) {
     test_cdr_iterator(emu, client);
     test_generic_call_and_faults(emu, client);
     test_usersig();
-    test_card_element();
+    test_message_body_builder(emu, client);
     test_error_kinds();
     test_hostile_input(client);
     test_threads_share_a_client(client);

@@ -5,7 +5,7 @@
 //
 //   timdesk::Client client({.sdkappid = 1400000000, .secret_key = key, .region = "singapore"});
 //   auto t = client.transfer_to_human(session_id);
-//   client.send_msg_in_session(session_id, R"([{"MsgType":"TIMTextElem","MsgContent":{"Text":"Hi"}}])");
+//   client.send_msg_in_session(session_id, timdesk::MessageBody().text("Hi"));
 #ifndef TIMDESK_HPP
 #define TIMDESK_HPP
 
@@ -64,6 +64,9 @@ struct EmulatorDeleter {
 };
 struct CdrIterDeleter {
     void operator()(timdesk_cdr_iter *i) const noexcept { timdesk_cdr_iter_free(i); }
+};
+struct MessageBodyDeleter {
+    void operator()(timdesk_message_body *b) const noexcept { timdesk_message_body_free(b); }
 };
 
 /// Throws timdesk::Error unless `status` is OK; frees `raw` in every case.
@@ -144,6 +147,55 @@ struct TransferOptions {
 struct Transfer {
     std::string agent_id; ///< "" while queued or outside working hours
     bool in_queue = false;
+};
+
+/// A message body built element by element (no JSON by hand); move-only.
+class MessageBody {
+public:
+    MessageBody() {
+        timdesk_message_body *raw = nullptr;
+        detail::call([&](timdesk_error **err) { return timdesk_message_body_new(&raw, err); });
+        body_.reset(raw);
+    }
+
+    /// A TIMTextElem.
+    MessageBody &text(const std::string &text) {
+        detail::call([&](timdesk_error **err) { return timdesk_message_body_add_text(get(), text.c_str(), err); });
+        return *this;
+    }
+
+    /// A TIMCustomElem carrying `data` (often serialized JSON).
+    MessageBody &custom(const std::string &data, const std::optional<std::string> &desc = std::nullopt) {
+        detail::call([&](timdesk_error **err) {
+            return timdesk_message_body_add_custom(get(), data.c_str(), detail::or_null(desc), nullptr, nullptr, err);
+        });
+        return *this;
+    }
+
+    /// The desk's card message: title, description, picture URL and link URL.
+    MessageBody &card(const std::string &header, const std::string &desc, const std::string &pic,
+                      const std::string &url) {
+        detail::call([&](timdesk_error **err) {
+            return timdesk_message_body_add_card(get(), header.c_str(), desc.c_str(), pic.c_str(), url.c_str(), err);
+        });
+        return *this;
+    }
+
+    /// Any other element from its JSON form.
+    MessageBody &json(const std::string &element_json) {
+        detail::call(
+            [&](timdesk_error **err) { return timdesk_message_body_add_json(get(), element_json.c_str(), err); });
+        return *this;
+    }
+
+    /// How many elements.
+    size_t size() const noexcept { return timdesk_message_body_len(get()); }
+
+    /// The C handle, still owned by this object.
+    timdesk_message_body *get() const noexcept { return body_.get(); }
+
+private:
+    std::unique_ptr<timdesk_message_body, detail::MessageBodyDeleter> body_;
 };
 
 /// Optional fields of a message.
@@ -242,22 +294,22 @@ public:
         return Transfer{detail::take(agent), queued};
     }
 
-    /// desk_http_svc/send_msg within a session; `msg_body_json` is the MsgBody array.
-    /// Returns the MsgRandom used.
-    uint32_t send_msg_in_session(const std::string &session_id, const std::string &msg_body_json,
+    /// desk_http_svc/send_msg within a session. Returns the MsgRandom used. At most once
+    /// unless the Config asks for at least once.
+    uint32_t send_msg_in_session(const std::string &session_id, const MessageBody &body,
                                  const MessageOptions &options = {}) const {
-        timdesk_message m{};
+        timdesk_message m = message();
         m.session_id = session_id.c_str();
-        return send(m, msg_body_json, options);
+        return send(m, body, options);
     }
 
     /// desk_http_svc/send_msg from a customer-service account to a user.
     uint32_t send_msg_between(const std::string &from_account, const std::string &to_account,
-                              const std::string &msg_body_json, const MessageOptions &options = {}) const {
-        timdesk_message m{};
+                              const MessageBody &body, const MessageOptions &options = {}) const {
+        timdesk_message m = message();
         m.from_account = from_account.c_str();
         m.to_account = to_account.c_str();
-        return send(m, msg_body_json, options);
+        return send(m, body, options);
     }
 
     /// desk_http_svc/end_session.
@@ -309,8 +361,14 @@ public:
 private:
     explicit Client(timdesk_client *raw) : handle_(raw) {}
 
-    uint32_t send(timdesk_message &m, const std::string &body, const MessageOptions &options) const {
-        m.msg_body_json = body.c_str();
+    static timdesk_message message() {
+        timdesk_message m{};
+        m.size = sizeof m;
+        return m;
+    }
+
+    uint32_t send(timdesk_message &m, const MessageBody &body, const MessageOptions &options) const {
+        m.body = body.get();
         m.cloud_custom_data = detail::or_null(options.cloud_custom_data);
         m.exclude_from_user_resp_timeout = options.exclude_from_user_resp_timeout;
         m.has_msg_random = options.msg_random.has_value();
@@ -399,16 +457,6 @@ inline std::string decode(const std::string &usersig) {
 }
 
 } // namespace usersig
-
-/// The desk's card message as one MsgBody element in JSON (put it in the body's array).
-inline std::string card_element(const std::string &header, const std::string &desc, const std::string &pic,
-                                const std::string &url) {
-    char *element = nullptr;
-    detail::call([&](timdesk_error **err) {
-        return timdesk_card_element_json(header.c_str(), desc.c_str(), pic.c_str(), url.c_str(), &element, err);
-    });
-    return detail::take(element);
-}
 
 /// The library's version, e.g. "0.1.0".
 inline std::string version() { return timdesk_version(); }

@@ -11,7 +11,7 @@ namespace {
 
 const std::string ALICE = "fd8a2e30-54de-4e40-bcaf-02718409c5cf";
 const std::string BOB = "b0f4ca12-4850-4218-a284-efe679a87066";
-const std::string TEXT = R"([{"MsgType":"TIMTextElem","MsgContent":{"Text":"hello"}}])";
+timdesk::MessageBody text(const std::string &t = "hello") { return std::move(timdesk::MessageBody().text(t)); }
 
 static_assert(!std::is_copy_constructible_v<timdesk::Client>, "Client is move-only");
 static_assert(!std::is_copy_assignable_v<timdesk::Client>, "Client is move-only");
@@ -38,11 +38,16 @@ TEST_F(TimdeskTest, WholeSession) {
     timdesk::MessageOptions options;
     options.msg_random = 77;
     options.cloud_custom_data = "ccd";
-    EXPECT_EQ(client.send_msg_in_session(ALICE, TEXT, options), 77u);
+    EXPECT_EQ(client.send_msg_in_session(ALICE, text(), options), 77u);
     EXPECT_NE(emulator.control("GET", "/sessions/" + ALICE).find("\"msg_random\":77"), std::string::npos);
-    auto card = timdesk::card_element("Order 42", "2 items", "https://x/p.jpg", "https://x/o");
-    EXPECT_NE(card.find("TIMCustomElem"), std::string::npos);
-    client.send_msg_between("shannon@qq.com", "user_alice", "[" + card + "]");
+    timdesk::MessageBody card;
+    card.card("Order 42", "2 items", "https://x/p.jpg", "https://x/o").text("a \"quoted\" line\n");
+    EXPECT_EQ(card.size(), 2u);
+    client.send_msg_between("shannon@qq.com", "user_alice", card);
+    auto roaming = emulator.control("GET", "/conversations/user_alice");
+    EXPECT_NE(roaming.find("Order 42"), std::string::npos) << roaming;
+    EXPECT_NE(roaming.find(R"(a \"quoted\" line\n)"), std::string::npos) << roaming;
+    EXPECT_THROW(timdesk::MessageBody().json(R"({"MsgContent":{}})"), timdesk::Error);
     client.end_session(ALICE);
     auto page = client.describe_im_cdr_list(0, 4000000000ull, 100);
     EXPECT_NE(page.find("\"TotalCount\":1"), std::string::npos);
@@ -89,7 +94,7 @@ TEST_F(TimdeskTest, SendMsgIsAtMostOnceUnlessAskedOtherwise) {
     timdesk::MessageOptions options;
     options.msg_random = 91;
     try {
-        client.send_msg_in_session(ALICE, TEXT, options);
+        client.send_msg_in_session(ALICE, text(), options);
         FAIL() << "expected a lost answer";
     } catch (const timdesk::Error &e) {
         EXPECT_TRUE(e.maybe_applied());
@@ -101,7 +106,7 @@ TEST_F(TimdeskTest, SendMsgIsAtMostOnceUnlessAskedOtherwise) {
     timdesk::Client repeating(config);
     emulator.control("POST", "/faults", R"({"kind":"drop_after_apply","path":"desk_http_svc/send_msg"})");
     options.msg_random = 92;
-    EXPECT_EQ(repeating.send_msg_in_session(ALICE, TEXT, options), 92u);
+    EXPECT_EQ(repeating.send_msg_in_session(ALICE, text(), options), 92u);
 }
 
 TEST_F(TimdeskTest, ErrorsCarryTheCFields) {
@@ -118,7 +123,7 @@ TEST_F(TimdeskTest, ErrorsCarryTheCFields) {
         EXPECT_NE(std::string(e.what()).find("141003"), std::string::npos);
     }
     EXPECT_THROW(client.end_session("5f0e2c4a-0000-4000-8000-000000000000"), timdesk::Error);
-    EXPECT_THROW(client.send_msg_in_session(ALICE, "[]"), timdesk::Error);
+    EXPECT_THROW(client.send_msg_in_session(ALICE, timdesk::MessageBody()), timdesk::Error);
     EXPECT_THROW(client.call("no slash", "{}"), timdesk::Error);
     EXPECT_THROW(timdesk::Client(timdesk::Config{}), timdesk::Error);
     emulator.control("POST", "/faults", R"({"kind":"http_status","status":502,"count":-1})");
@@ -164,7 +169,7 @@ TEST_F(TimdeskTest, ThreadsShareOneClient) {
     for (int t = 0; t < 4; ++t) {
         threads.emplace_back([&] {
             for (int i = 0; i < 20; ++i) {
-                client.send_msg_between("shannon@qq.com", "user_dave", TEXT);
+                client.send_msg_between("shannon@qq.com", "user_dave", text());
                 ++ok;
             }
         });

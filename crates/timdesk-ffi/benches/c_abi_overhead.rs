@@ -64,6 +64,8 @@ fn main() {
     let body =
         CString::new(r#"[{"MsgType":"TIMTextElem","MsgContent":{"Text":"benchmark"}}]"#).unwrap();
     let message = timdesk_message {
+        size: std::mem::size_of::<timdesk_message>(),
+        body: std::ptr::null(),
         session_id: c_session.as_ptr(),
         from_account: std::ptr::null(),
         to_account: std::ptr::null(),

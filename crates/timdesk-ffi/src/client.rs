@@ -14,6 +14,7 @@ use crate::boundary::{
     self, Failure, c_string, json, optional_string, out, put, sized, string, string_list,
 };
 use crate::error::*;
+use crate::message_body::timdesk_message_body;
 
 /// What send_msg does after an attempt whose answer was lost (see the README's delivery
 /// semantics): the server deduplicates MsgRandom within the same second only.
@@ -250,16 +251,23 @@ pub unsafe extern "C" fn timdesk_transfer_to_human(
     })
 }
 
-/// A message for timdesk_send_msg. Give `session_id`, or `from_account` and `to_account`.
+/// A message for timdesk_send_msg. Initialise it with TIMDESK_MESSAGE_INIT (which sets
+/// `size`). Give `session_id`, or `from_account` and `to_account`; give the body as
+/// `body` (built with timdesk_message_body_*) or as `msg_body_json`, not both.
 #[repr(C)]
 pub struct timdesk_message {
+    /// sizeof(timdesk_message), as set by TIMDESK_MESSAGE_INIT.
+    pub size: usize,
     /// SessionId, or NULL when sending between accounts.
     pub session_id: *const c_char,
     /// FromAccount (a customer-service account), or NULL.
     pub from_account: *const c_char,
     /// ToAccount (the user), or NULL.
     pub to_account: *const c_char,
-    /// MsgBody as JSON: an array of {"MsgType": ..., "MsgContent": {...}} elements.
+    /// MsgBody, built element by element; NULL when `msg_body_json` is given.
+    pub body: *const timdesk_message_body,
+    /// MsgBody as JSON, an array of {"MsgType": ..., "MsgContent": {...}} elements (for
+    /// bodies that already exist as JSON); NULL when `body` is given.
     pub msg_body_json: *const c_char,
     /// CloudCustomData, or NULL.
     pub cloud_custom_data: *const c_char,
@@ -269,34 +277,6 @@ pub struct timdesk_message {
     pub has_msg_random: bool,
     /// MsgRandom, the deduplication key (kept across retries).
     pub msg_random: u32,
-}
-
-/// The desk's card message (title, description, picture URL, link URL) as one MsgBody
-/// element in JSON, ready to go into `timdesk_message.msg_body_json`'s array. On success
-/// `*out_element_json` receives it (free with timdesk_string_free).
-///
-/// # Safety
-/// Pointers must be NULL or valid as described in timdesk.h's conventions.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn timdesk_card_element_json(
-    header: *const c_char,
-    desc: *const c_char,
-    pic: *const c_char,
-    url: *const c_char,
-    out_element_json: *mut *mut c_char,
-    err: *mut *mut timdesk_error,
-) -> timdesk_status {
-    boundary::run(err, || {
-        let slot = out(out_element_json, "out_element_json")?;
-        let card = timdesk::api::Card {
-            header: string(header, "header")?.to_owned(),
-            desc: string(desc, "desc")?.to_owned(),
-            pic: string(pic, "pic")?.to_owned(),
-            url: string(url, "url")?.to_owned(),
-        };
-        *slot = c_string(MsgElement::card(&card).to_json().to_string(), "the card")?;
-        Ok(())
-    })
 }
 
 /// desk_http_svc/send_msg, delivered once even when retried. On success
@@ -313,18 +293,28 @@ pub unsafe extern "C" fn timdesk_send_msg(
 ) -> timdesk_status {
     boundary::run(err, || {
         let client = client_ref(client)?;
-        // SAFETY: the caller passes NULL (refused) or a valid message.
-        let m =
-            unsafe { message.as_ref() }.ok_or_else(|| Failure::invalid("message", "is NULL"))?;
-        let body = match json(m.msg_body_json, "msg_body_json")? {
-            Value::Array(items) => items
-                .into_iter()
-                .map(MsgElement::from_json)
-                .collect::<Result<Vec<_>, _>>()?,
+        let m = sized(message, "message", "TIMDESK_MESSAGE_INIT")?
+            .ok_or_else(|| Failure::invalid("message", "is NULL"))?;
+        // SAFETY: the caller passes NULL or a live body that no thread changes meanwhile.
+        let built = unsafe { m.body.as_ref() };
+        let body = match (built, m.msg_body_json.is_null()) {
+            (Some(built), true) => built.elements.clone(),
+            (None, false) => match json(m.msg_body_json, "msg_body_json")? {
+                Value::Array(items) => items
+                    .into_iter()
+                    .map(MsgElement::from_json)
+                    .collect::<Result<Vec<_>, _>>()?,
+                _ => {
+                    return Err(Failure::invalid(
+                        "msg_body_json",
+                        "must be a JSON array of message elements",
+                    ));
+                }
+            },
             _ => {
                 return Err(Failure::invalid(
-                    "msg_body_json",
-                    "must be a JSON array of message elements",
+                    "body",
+                    "give body or msg_body_json, exactly one",
                 ));
             }
         };

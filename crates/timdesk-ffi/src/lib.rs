@@ -9,11 +9,13 @@ mod boundary;
 mod client;
 mod emulator;
 mod error;
+mod message_body;
 mod usersig;
 
 pub use client::*;
 pub use emulator::*;
 pub use error::*;
+pub use message_body::*;
 pub use usersig::*;
 
 use std::ffi::{CString, c_char};
