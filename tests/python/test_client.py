@@ -27,7 +27,7 @@ def test_a_whole_session(timdesk_emulator, client):
     [stored] = timdesk_emulator.messages(ALICE)
     assert stored["msg_random"] == sent.msg_random
     assert [e["MsgType"] for e in stored["msg_body"]] == ["TIMTextElem", "TIMCustomElem", "TIMCustomElem"]
-    assert stored["msg_body"][2]["MsgContent"]["Data"] == '{"k": "v"}'
+    assert stored["msg_body"][2]["MsgContent"]["Data"] == '{"k":"v"}'  # the core's JSON
     assert stored["cloud_custom_data"] == "ccd"
     client.end_session(ALICE)
     page = client.describe_im_cdr_list(start=datetime.datetime(2020, 1, 1), end=int(time.time()) + 60)
@@ -52,7 +52,7 @@ def test_every_element_class_serializes_through_the_core(timdesk_emulator, clien
         timdesk.Text("t"), timdesk.Custom("raw", desc="d"), timdesk.Face(1), timdesk.Location("here", 1.5, 2.5),
         timdesk.Image("u", 1, (timdesk.ImageInfo(1, 10, 2, 3, "https://x/i"),)), timdesk.Sound("https://x/s", 1, 2),
         timdesk.File("https://x/f", 3, "f.txt"), timdesk.Video("v", 1, 2, "mp4", "t", 3, 4, 5, "jpg"),
-        timdesk.MsgElement.text("native"),
+        {"MsgType": "TIMTextElem", "MsgContent": {"Text": "a dict"}},
     ]
     client.send_msg(session_id=ALICE, body=body)
     types = [e["MsgType"] for e in timdesk_emulator.messages(ALICE)[0]["msg_body"]]
@@ -60,6 +60,25 @@ def test_every_element_class_serializes_through_the_core(timdesk_emulator, clien
                      "TIMSoundElem", "TIMFileElem", "TIMVideoFileElem", "TIMTextElem"]
     assert timdesk.Location("here", 1.5, 2.5).to_json() == {
         "MsgType": "TIMLocationElem", "MsgContent": {"Desc": "here", "Latitude": 1.5, "Longitude": 2.5}}
+
+
+def test_elements_are_native_frozen_values_that_pickle():
+    import pickle
+
+    card = timdesk.Card(header="Order 42", desc="2 items", pic="https://x/p", url="https://x/o")
+    assert card == timdesk.Card("Order 42", "2 items", "https://x/p", "https://x/o") and card != timdesk.Text("x")
+    assert repr(card) == "Card(header='Order 42', desc='2 items', pic='https://x/p', url='https://x/o')"
+    assert type(card).__module__ == "timdesk._native" and timdesk.messages.Card is timdesk.Card
+    with pytest.raises(AttributeError):
+        card.header = "changed"  # type: ignore[misc]
+    for element in (card, timdesk.Custom({"k": [1, 2]}, desc="d"), timdesk.Face(3),
+                    timdesk.Image("u", 1, (timdesk.ImageInfo(1, 10, 2, 3, "https://x/i"),)),
+                    timdesk.Video("v", 1, 2, "mp4", "t", 3, 4, 5, "jpg")):
+        copy = pickle.loads(pickle.dumps(element))
+        assert copy == element and copy.to_json() == element.to_json()
+    assert timdesk.Custom({"k": [1, 2]}).data == '{"k":[1,2]}'
+    with pytest.raises(TypeError):
+        timdesk.Text(5)  # type: ignore[arg-type]
 
 
 def test_iter_cdrs_pages_lazily(timdesk_emulator, client):

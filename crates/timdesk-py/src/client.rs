@@ -12,8 +12,9 @@ use timdesk::api::{
 use timdesk::{Config, Event, Pending, Target};
 
 use crate::convert::{bounded, from_py, optional_bounded, timestamp, to_py, type_name};
+use crate::elements::element;
 use crate::errors::{client_error, invalid_argument};
-use crate::types::{CdrPage, CdrRecord, SentMsg, Transfer, element};
+use crate::types::{CdrPage, CdrRecord, SentMsg, Transfer};
 
 /// A client of one application's server API. Safe to share between threads: calls release
 /// the GIL, and threads share one connection pool and one cached administrator UserSig.

@@ -3,6 +3,7 @@
 
 mod client;
 mod convert;
+mod elements;
 mod emulator;
 mod errors;
 mod types;
@@ -91,7 +92,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::CdrPage>()?;
     m.add_class::<types::CdrRecord>()?;
     m.add_class::<types::UserSig>()?;
-    m.add_class::<types::MsgElement>()?;
+    elements::register(m)?;
     m.add_class::<emulator::Emulator>()?;
     m.add_function(wrap_pyfunction!(gen_usersig, m)?)?;
     m.add_function(wrap_pyfunction!(verify_usersig, m)?)?;
