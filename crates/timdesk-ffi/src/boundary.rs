@@ -177,10 +177,22 @@ pub(crate) fn put<T>(ptr: *mut T, value: T) {
     }
 }
 
-/// Checks an out parameter before any work is done.
-pub(crate) fn out<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, Failure> {
-    // SAFETY: the caller passes NULL (refused) or a pointer writable for the call.
-    unsafe { ptr.as_mut() }.ok_or_else(|| Failure::invalid(name, "is NULL"))
+/// Writes a string result to an out parameter; NULL discards it (nothing is allocated).
+pub(crate) fn put_string(ptr: *mut *mut c_char, text: String, what: &str) -> Result<(), Failure> {
+    if !ptr.is_null() {
+        let owned = c_string(text, what)?;
+        // SAFETY: checked non-NULL; the caller passes a pointer writable for the call.
+        unsafe { *ptr = owned };
+    }
+    Ok(())
+}
+
+/// Hands a new handle to an out parameter; NULL discards it (it is freed at once).
+pub(crate) fn put_handle<T>(ptr: *mut *mut T, value: T) {
+    if !ptr.is_null() {
+        // SAFETY: checked non-NULL; the caller passes a pointer writable for the call.
+        unsafe { *ptr = Box::into_raw(Box::new(value)) };
+    }
 }
 
 /// A string for C, owned by the caller (timdesk_string_free).

@@ -11,7 +11,7 @@ use timdesk::api::{
 use timdesk::{Config, SendMsgRetry, Target};
 
 use crate::boundary::{
-    self, Failure, c_string, json, optional_string, out, put, sized, string, string_list,
+    self, Failure, json, optional_string, put, put_handle, put_string, sized, string, string_list,
 };
 use crate::error::*;
 use crate::message_body::timdesk_message_body;
@@ -172,9 +172,8 @@ pub unsafe extern "C" fn timdesk_client_new(
     boundary::run(err, || {
         let config = sized(config, "config", "TIMDESK_CONFIG_INIT")?
             .ok_or_else(|| Failure::invalid("config", "is NULL"))?;
-        let slot = out(out_client, "out_client")?;
         let client = timdesk::Client::new(config_from(&config)?)?;
-        *slot = Box::into_raw(Box::new(timdesk_client { inner: client }));
+        put_handle(out_client, timdesk_client { inner: client });
         Ok(())
     })
 }
@@ -190,9 +189,8 @@ pub unsafe extern "C" fn timdesk_client_from_env(
     err: *mut *mut timdesk_error,
 ) -> timdesk_status {
     boundary::run(err, || {
-        let slot = out(out_client, "out_client")?;
         let client = timdesk::Client::from_env()?;
-        *slot = Box::into_raw(Box::new(timdesk_client { inner: client }));
+        put_handle(out_client, timdesk_client { inner: client });
         Ok(())
     })
 }
@@ -243,9 +241,7 @@ pub unsafe extern "C" fn timdesk_transfer_to_human(
             request.queue_timeout = o.has_queue_timeout.then_some(o.queue_timeout);
         }
         let transfer = client.transfer_to_human(&request)?;
-        if !out_agent_id.is_null() {
-            put(out_agent_id, c_string(transfer.agent_id, "AgentId")?);
-        }
+        put_string(out_agent_id, transfer.agent_id, "AgentId")?;
         put(out_in_queue, transfer.in_queue);
         Ok(())
     })
@@ -332,10 +328,7 @@ pub unsafe extern "C" fn timdesk_send_msg(
             exclude_from_user_resp_timeout: m.exclude_from_user_resp_timeout,
         };
         let sent = client.send_msg(&request)?;
-        if !out_msg_random.is_null() {
-            // SAFETY: checked non-NULL; the caller passes a writable pointer.
-            unsafe { *out_msg_random = sent.msg_random };
-        }
+        put(out_msg_random, sent.msg_random);
         Ok(())
     })
 }
@@ -376,7 +369,6 @@ pub unsafe extern "C" fn timdesk_describe_im_cdr_list(
 ) -> timdesk_status {
     boundary::run(err, || {
         let client = client_ref(client)?;
-        let slot = out(out_page_json, "out_page_json")?;
         let query = CdrQuery {
             start,
             end,
@@ -385,7 +377,7 @@ pub unsafe extern "C" fn timdesk_describe_im_cdr_list(
             client_user_id: optional_string(client_user_id, "client_user_id")?.map(str::to_owned),
         };
         let page = client.describe_im_cdr_list(&query)?;
-        *slot = c_string(page.to_json().to_string(), "the CDR page")?;
+        put_string(out_page_json, page.to_json().to_string(), "the CDR page")?;
         Ok(())
     })
 }
@@ -406,12 +398,14 @@ pub unsafe extern "C" fn timdesk_cdr_iter_new(
 ) -> timdesk_status {
     boundary::run(err, || {
         let client = client_ref(client)?;
-        let slot = out(out_iter, "out_iter")?;
         let user = optional_string(client_user_id, "client_user_id")?;
         let iter = client.cdrs(start, end, user)?;
-        *slot = Box::into_raw(Box::new(timdesk_cdr_iter {
-            inner: Mutex::new(iter),
-        }));
+        put_handle(
+            out_iter,
+            timdesk_cdr_iter {
+                inner: Mutex::new(iter),
+            },
+        );
         Ok(())
     })
 }
@@ -431,11 +425,14 @@ pub unsafe extern "C" fn timdesk_cdr_iter_next(
     let status = boundary::run(err, || {
         // SAFETY: the caller passes NULL (refused) or a live iterator.
         let iter = unsafe { iter.as_ref() }.ok_or_else(|| Failure::invalid("iter", "is NULL"))?;
-        let slot = out(out_record_json, "out_record_json")?;
         let next = iter.inner.lock().unwrap_or_else(|p| p.into_inner()).next();
         match next {
             None => done = true,
-            Some(record) => *slot = c_string(record?.to_json().to_string(), "the CDR record")?,
+            Some(record) => put_string(
+                out_record_json,
+                record?.to_json().to_string(),
+                "the CDR record",
+            )?,
         }
         Ok(())
     });
@@ -507,7 +504,6 @@ pub unsafe extern "C" fn timdesk_call(
 ) -> timdesk_status {
     boundary::run(err, || {
         let client = client_ref(client)?;
-        let slot = out(out_answer_json, "out_answer_json")?;
         let path = string(path, "path")?;
         let body = json(body_json, "body_json")?;
         let answer = if idempotent {
@@ -515,7 +511,7 @@ pub unsafe extern "C" fn timdesk_call(
         } else {
             client.call(path, &body)?
         };
-        *slot = c_string(answer.to_string(), "the answer")?;
+        put_string(out_answer_json, answer.to_string(), "the answer")?;
         Ok(())
     })
 }

@@ -5,7 +5,7 @@ use std::ffi::{CString, c_char};
 use ::timdesk_emulator as emu;
 use emu::{AppConfig, EmulatorConfig};
 
-use crate::boundary::{self, Failure, c_string, optional_string, out, string};
+use crate::boundary::{self, Failure, optional_string, put_handle, put_string, string};
 use crate::error::*;
 
 /// A running emulator on 127.0.0.1; timdesk_emulator_free stops it.
@@ -36,7 +36,6 @@ pub unsafe extern "C" fn timdesk_emulator_start(
     err: *mut *mut timdesk_error,
 ) -> timdesk_status {
     boundary::run(err, || {
-        let slot = out(out_emulator, "out_emulator")?;
         let defaults = AppConfig::default();
         let app = AppConfig {
             sdkappid: if sdkappid == 0 {
@@ -64,7 +63,7 @@ pub unsafe extern "C" fn timdesk_emulator_start(
             admin: text(&inner.app().admin)?,
             inner,
         };
-        *slot = Box::into_raw(Box::new(emulator));
+        put_handle(out_emulator, emulator);
         Ok(())
     })
 }
@@ -152,12 +151,7 @@ pub unsafe extern "C" fn timdesk_emulator_control(
                 format!("{method} {path}: {reason}"),
             ));
         }
-        if !out_answer_json.is_null() {
-            let text = c_string(answer.to_string(), "the answer")?;
-            // SAFETY: checked non-NULL; the caller passes a writable pointer.
-            unsafe { *out_answer_json = text };
-        }
-        Ok(())
+        put_string(out_answer_json, answer.to_string(), "the answer")
     })
 }
 

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use timdesk::api::{Card, MsgElement};
 
-use crate::boundary::{self, Failure, json, optional_string, out, string};
+use crate::boundary::{self, Failure, json, optional_string, put_handle, string};
 use crate::error::*;
 
 /// A MsgBody under construction: add elements, then point `timdesk_message.body` at it.
@@ -42,10 +42,12 @@ pub unsafe extern "C" fn timdesk_message_body_new(
     err: *mut *mut timdesk_error,
 ) -> timdesk_status {
     boundary::run(err, || {
-        let slot = out(out_body, "out_body")?;
-        *slot = Box::into_raw(Box::new(timdesk_message_body {
-            elements: Vec::new(),
-        }));
+        put_handle(
+            out_body,
+            timdesk_message_body {
+                elements: Vec::new(),
+            },
+        );
         Ok(())
     })
 }

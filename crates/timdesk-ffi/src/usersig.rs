@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use timdesk::usersig::{self, Signer, UserSig, UserSigError};
 
-use crate::boundary::{self, Failure, c_string, out, string};
+use crate::boundary::{self, Failure, put_string, string};
 use crate::error::*;
 
 fn usersig_failure(e: &UserSigError) -> Failure {
@@ -34,7 +34,6 @@ pub unsafe extern "C" fn timdesk_usersig_gen(
     err: *mut *mut timdesk_error,
 ) -> timdesk_status {
     boundary::run(err, || {
-        let slot = out(out_usersig, "out_usersig")?;
         let signer = Signer::new(sdkappid, string(secret_key, "secret_key")?);
         let identifier = string(identifier, "identifier")?;
         // SAFETY: the caller passes NULL or `userbuf_len` readable bytes.
@@ -44,7 +43,7 @@ pub unsafe extern "C" fn timdesk_usersig_gen(
             Ok(t) => signer.generate_at(identifier, expire, userbuf, t),
             Err(_) => signer.generate(identifier, expire, userbuf),
         };
-        *slot = c_string(sig, "the UserSig")?;
+        put_string(out_usersig, sig, "the UserSig")?;
         Ok(())
     })
 }
@@ -77,12 +76,7 @@ pub unsafe extern "C" fn timdesk_usersig_verify(
             Err(_) => signer.verify(usersig, identifier),
         };
         let doc = result.map_err(|e| usersig_failure(&e))?;
-        if !out_document_json.is_null() {
-            let text = c_string(document_json(&doc), "the document")?;
-            // SAFETY: checked non-NULL; the caller passes a writable pointer.
-            unsafe { *out_document_json = text };
-        }
-        Ok(())
+        put_string(out_document_json, document_json(&doc), "the document")
     })
 }
 
@@ -98,9 +92,8 @@ pub unsafe extern "C" fn timdesk_usersig_decode(
     err: *mut *mut timdesk_error,
 ) -> timdesk_status {
     boundary::run(err, || {
-        let slot = out(out_document_json, "out_document_json")?;
         let doc = usersig::decode(string(usersig, "usersig")?).map_err(|e| usersig_failure(&e))?;
-        *slot = c_string(document_json(&doc), "the document")?;
+        put_string(out_document_json, document_json(&doc), "the document")?;
         Ok(())
     })
 }
