@@ -95,6 +95,12 @@ typedef struct timdesk_config {
   uint32_t max_requests_per_second;
   // What send_msg does after a lost answer; 0 (TIMDESK_SEND_MSG_AT_MOST_ONCE) by default.
   timdesk_send_msg_retry send_msg_retry;
+  // The longest delay between two attempts, in milliseconds; 0 for 2 s.
+  uint32_t retry_max_delay_ms;
+  // No retry starts after this long since the first attempt, in milliseconds; 0 for 15 s.
+  uint32_t retry_max_elapsed_ms;
+  // Validity of the administrator UserSig the client makes, in seconds; 0 for a day.
+  uint32_t usersig_ttl_s;
 } timdesk_config;
 
 // Options of timdesk_transfer_to_human. Initialise with TIMDESK_TRANSFER_OPTIONS_INIT
@@ -254,6 +260,23 @@ timdesk_status timdesk_client_new(const struct timdesk_config *config,
 // `out_client` and `err` must be NULL or writable.
 timdesk_status timdesk_client_from_env(struct timdesk_client **out_client,
                                        struct timdesk_error **err);
+
+// The options `client` was made with, as JSON (durations in seconds, the key redacted):
+// what the core really uses. `*out_options_json` receives it (free with
+// timdesk_string_free).
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+timdesk_status timdesk_client_options_json(const struct timdesk_client *client,
+                                           char **out_options_json,
+                                           struct timdesk_error **err);
+
+// How many client options the core has (each a timdesk_config field, with its unit).
+size_t timdesk_client_option_count(void);
+
+// The name of client option `index`, e.g. "retry_max_delay" (static; do not free), or
+// NULL for an index out of range.
+const char *timdesk_client_option_at(size_t index);
 
 // Frees a client. NULL is a no-op. Other threads must be done with it.
 //

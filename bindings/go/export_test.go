@@ -11,3 +11,6 @@ func CoreKinds() map[string]Status {
 
 // KindSentinels are the sentinels of the client error kinds, for tests.
 var KindSentinels = kindSentinels
+
+// OptionNames lists the core's client options, for tests.
+var OptionNames = optionNames

@@ -212,7 +212,10 @@ type Config struct {
 	// MaxRequestsPerSecond paces this client's requests across goroutines; 0 for none.
 	MaxRequestsPerSecond uint32
 	// SendMsgRetry is what SendMsg does after a lost answer; AtMostOnce by default.
-	SendMsgRetry SendMsgRetry
+	SendMsgRetry    SendMsgRetry
+	RetryMaxDelay   time.Duration // longest delay between attempts; default 2 s
+	RetryMaxElapsed time.Duration // no retry starts after this; default 15 s
+	UserSigTTL      time.Duration // administrator UserSig validity (whole seconds); default a day
 }
 
 // Client is a client of one application's server API, safe for concurrent use.
@@ -250,6 +253,9 @@ func NewClient(cfg Config) (*Client, error) {
 		ca_bundle_pem:           cs.optional(cfg.CABundlePEM),
 		max_requests_per_second: C.uint32_t(cfg.MaxRequestsPerSecond),
 		send_msg_retry:          C.timdesk_send_msg_retry(cfg.SendMsgRetry),
+		retry_max_delay_ms:      millis(cfg.RetryMaxDelay),
+		retry_max_elapsed_ms:    millis(cfg.RetryMaxElapsed),
+		usersig_ttl_s:           C.uint32_t(min(cfg.UserSigTTL/time.Second, 1<<32-1)),
 	}
 	var ptr *C.timdesk_client
 	var cerr *C.timdesk_error
@@ -286,6 +292,31 @@ func (c *Client) Close() error {
 		c.ptr = nil
 	}
 	return nil
+}
+
+// Options are the options the client was made with, as the core uses them (durations in
+// seconds, the key redacted).
+func (c *Client) Options() (map[string]any, error) {
+	var options map[string]any
+	err := c.with(func(ptr *C.timdesk_client) error {
+		var out *C.char
+		var cerr *C.timdesk_error
+		if err := check(C.timdesk_client_options_json(ptr, &out, &cerr), cerr); err != nil {
+			return err
+		}
+		return json.Unmarshal([]byte(take(out)), &options)
+	})
+	return options, err
+}
+
+// optionNames lists the core's client options.
+func optionNames() []string {
+	n := int(C.timdesk_client_option_count())
+	names := make([]string, 0, n)
+	for i := 0; i < n; i++ {
+		names = append(names, C.GoString(C.timdesk_client_option_at(C.size_t(i))))
+	}
+	return names
 }
 
 // with runs f with the live handle, holding Close off until it returns.

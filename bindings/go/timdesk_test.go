@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"reflect"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -381,5 +382,36 @@ func TestSixteenGoroutinesFiveHundredMixedCallsMemoryFlat(t *testing.T) {
 	t.Logf("RSS %d KiB after warm-up, %d KiB after 16 x 500 calls", warm, after)
 	if after > warm+warm/10+4096 {
 		t.Fatalf("RSS grew from %d KiB to %d KiB", warm, after)
+	}
+}
+
+// TestEveryOptionReachesTheCore: Config has one field per core option, and each takes effect.
+func TestEveryOptionReachesTheCore(t *testing.T) {
+	if got, want := reflect.TypeOf(timdesk.Config{}).NumField(), len(timdesk.OptionNames()); got != want {
+		t.Fatalf("Config has %d fields, the core %d options: %v", got, want, timdesk.OptionNames())
+	}
+	client, err := timdesk.NewClient(timdesk.Config{
+		SDKAppID: 7, SecretKey: "k", Admin: "boss", Endpoint: "http://127.0.0.1:9",
+		Timeout: 1500 * time.Millisecond, ConnectTimeout: 500 * time.Millisecond, MaxAttempts: 2,
+		RetryBaseDelay: 10 * time.Millisecond, RetryMaxDelay: 500 * time.Millisecond,
+		RetryMaxElapsed: 3 * time.Second, UserSigTTL: time.Hour, Proxy: "http://127.0.0.1:8",
+		MaxRequestsPerSecond: 9, SendMsgRetry: timdesk.AtLeastOnce,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	options, err := client.Options()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"sdkappid": 7.0, "secret_key": "<redacted>", "admin": "boss", "region": nil,
+		"endpoint": "http://127.0.0.1:9", "timeout": 1.5, "connect_timeout": 0.5, "max_attempts": 2.0,
+		"retry_base_delay": 0.01, "retry_max_delay": 0.5, "retry_max_elapsed": 3.0, "usersig_ttl": 3600.0,
+		"proxy": "<set>", "ca_bundle": nil, "max_requests_per_second": 9.0, "send_msg_retry": "at_least_once",
+	}
+	if !reflect.DeepEqual(options, want) {
+		t.Fatalf("options %v\nwant %v", options, want)
 	}
 }

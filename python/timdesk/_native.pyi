@@ -9,11 +9,12 @@ _Timestamp = Union[int, datetime.datetime]
 __all__ = [
     "CdrIterator", "CdrPage", "CdrRecord", "Client", "Emulator", "SentMsg", "Transfer", "UserSig",
     "Text", "Custom", "Card", "Face", "Location", "ImageInfo", "Image", "Sound", "File", "Video",
-    "decode_usersig", "gen_usersig", "run_cli", "verify_usersig", "__version__", "ERROR_KINDS",
+    "decode_usersig", "gen_usersig", "run_cli", "verify_usersig", "__version__", "ERROR_KINDS", "CLIENT_OPTIONS",
 ]
 
 __version__: str
 ERROR_KINDS: List[str]
+CLIENT_OPTIONS: List[str]
 
 @final
 class Transfer:
@@ -249,6 +250,8 @@ class Client:
     def from_env() -> Client: ...
     @property
     def base_url(self) -> str: ...
+    @property
+    def options(self) -> Dict[str, Any]: ...
     @property
     def closed(self) -> bool: ...
     def close(self) -> Client: ...

@@ -1,5 +1,6 @@
 """The documented semantics from Python: same-second MsgRandom dedup, send_msg at most once
 by default, every transfer_to_human field, every region, and the core's error kinds."""
+import pathlib
 import time
 
 import pytest
@@ -90,3 +91,24 @@ def test_max_requests_per_second_paces_calls(timdesk_emulator):
     for _ in range(11):
         paced.describe_im_cdr_list(start=0, end=1)
     assert time.perf_counter() - started >= 0.45, "11 calls at 20/s take at least 0.5 s"
+
+
+def test_client_options_are_the_cores_and_each_takes_effect():
+    import inspect
+
+    assert set(inspect.signature(timdesk.Client).parameters) == set(_native.CLIENT_OPTIONS)
+    ca = (pathlib.Path(__file__).resolve().parents[2] / "crates/timdesk/tests/data/tls/ca.pem").read_bytes()
+    client = timdesk.Client(
+        sdkappid=7, secret_key="k", admin="boss", endpoint="http://127.0.0.1:9", timeout=1.5,
+        connect_timeout=0.5, max_attempts=2, retry_base_delay=0.01, retry_max_delay=0.5,
+        retry_max_elapsed=3.0, usersig_ttl=3600, proxy="http://127.0.0.1:8", ca_bundle=ca,
+        max_requests_per_second=9, send_msg_retry="at_least_once")
+    options = client.options
+    assert set(options) == set(_native.CLIENT_OPTIONS)
+    assert options == {
+        "sdkappid": 7, "secret_key": "<redacted>", "admin": "boss", "region": None,
+        "endpoint": "http://127.0.0.1:9", "timeout": 1.5, "connect_timeout": 0.5, "max_attempts": 2,
+        "retry_base_delay": 0.01, "retry_max_delay": 0.5, "retry_max_elapsed": 3.0, "usersig_ttl": 3600,
+        "proxy": "<set>", "ca_bundle": f"<{len(ca)} bytes>",
+        "max_requests_per_second": 9, "send_msg_retry": "at_least_once"}
+    assert timdesk.Client(sdkappid=1, secret_key="k", region="tokyo").options["region"] == "tokyo"

@@ -418,6 +418,74 @@ static void test_generic_call_and_faults(timdesk_emulator *emu, timdesk_client *
     timdesk_error_free(err);
 }
 
+static char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+    static char text[16384];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    return text;
+}
+
+/* Each core option is a timdesk_config field (with its unit), and each takes effect: the
+ * client reports what the core really uses. */
+static void test_every_option_takes_effect(void) {
+    static const char *fields[] = {
+        "sdkappid",        "secret_key",        "admin",       "region",    "endpoint",
+        "timeout",         "connect_timeout",   "max_attempts", "retry_base_delay",
+        "retry_max_delay", "retry_max_elapsed", "usersig_ttl", "proxy",     "ca_bundle",
+        "max_requests_per_second",              "send_msg_retry",
+    };
+    size_t count = timdesk_client_option_count();
+    CHECK(count == sizeof fields / sizeof fields[0]);
+    for (size_t i = 0; i < count && i < sizeof fields / sizeof fields[0]; i++) {
+        const char *name = timdesk_client_option_at(i);
+        CHECK(name != NULL && strcmp(name, fields[i]) == 0);
+    }
+    CHECK(timdesk_client_option_at(count) == NULL);
+
+    timdesk_config config = TIMDESK_CONFIG_INIT;
+    config.sdkappid = 7;
+    config.secret_key = "c-options-secret";
+    config.admin = "boss";
+    config.endpoint = "http://127.0.0.1:9";
+    config.timeout_ms = 1500;
+    config.connect_timeout_ms = 500;
+    config.max_attempts = 2;
+    config.retry_base_delay_ms = 10;
+    config.retry_max_delay_ms = 500;
+    config.retry_max_elapsed_ms = 3000;
+    config.usersig_ttl_s = 3600;
+    config.proxy = "http://127.0.0.1:8";
+    config.ca_bundle_pem = read_file(TIMDESK_TEST_CA);
+    config.max_requests_per_second = 9;
+    config.send_msg_retry = TIMDESK_SEND_MSG_AT_LEAST_ONCE;
+    CHECK(config.ca_bundle_pem != NULL);
+    timdesk_client *client = NULL;
+    char *options = NULL;
+    CHECK(timdesk_client_new(&config, &client, NULL) == TIMDESK_STATUS_OK);
+    CHECK(timdesk_client_options_json(client, &options, NULL) == TIMDESK_STATUS_OK);
+    const char *expected[] = {
+        "\"sdkappid\":7", "\"secret_key\":\"<redacted>\"", "\"admin\":\"boss\"", "\"region\":null",
+        "\"endpoint\":\"http://127.0.0.1:9\"", "\"timeout\":1.5", "\"connect_timeout\":0.5",
+        "\"max_attempts\":2", "\"retry_base_delay\":0.01", "\"retry_max_delay\":0.5",
+        "\"retry_max_elapsed\":3.0", "\"usersig_ttl\":3600", "\"proxy\":\"<set>\"", "\"ca_bundle\":\"<",
+        "\"max_requests_per_second\":9", "\"send_msg_retry\":\"at_least_once\"",
+    };
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
+        if (options == NULL || strstr(options, expected[i]) == NULL) {
+            fprintf(stderr, "options lack %s: %s\n", expected[i], options ? options : "NULL");
+        }
+        CHECK(options != NULL && strstr(options, expected[i]) != NULL);
+    }
+    CHECK(options != NULL && strstr(options, "c-options-secret") == NULL);
+    timdesk_string_free(options);
+    timdesk_client_free(client);
+}
+
 /* The C status of every error kind the core knows: a kind added to the core without a
  * status here fails this test. */
 static void test_error_kinds(void) {
@@ -681,6 +749,7 @@ int main(void) {
     test_usersig();
     test_message_body_builder(emu, client);
     test_error_kinds();
+    test_every_option_takes_effect();
     test_hostile_input(client);
     test_threads_share_a_client(client);
 

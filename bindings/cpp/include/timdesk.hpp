@@ -126,6 +126,9 @@ struct Config {
     std::string ca_bundle_pem;
     uint32_t max_requests_per_second = 0; ///< client-side pacing across threads; 0 for none
     SendMsgRetry send_msg_retry = SendMsgRetry::at_most_once;
+    uint32_t retry_max_delay_ms = 0;   ///< longest delay between attempts; default 2 s
+    uint32_t retry_max_elapsed_ms = 0; ///< no retry starts after this; default 15 s
+    uint32_t usersig_ttl_s = 0;        ///< administrator UserSig validity; default a day
 };
 
 /// The options of transfer_to_human (the wire names in brackets); unset ones are the
@@ -247,6 +250,9 @@ public:
         config.ca_bundle_pem = detail::or_null(c.ca_bundle_pem);
         config.max_requests_per_second = c.max_requests_per_second;
         config.send_msg_retry = static_cast<timdesk_send_msg_retry>(c.send_msg_retry);
+        config.retry_max_delay_ms = c.retry_max_delay_ms;
+        config.retry_max_elapsed_ms = c.retry_max_elapsed_ms;
+        config.usersig_ttl_s = c.usersig_ttl_s;
         timdesk_client *raw = nullptr;
         detail::call([&](timdesk_error **err) { return timdesk_client_new(&config, &raw, err); });
         handle_.reset(raw);
@@ -353,6 +359,13 @@ public:
         char *answer = nullptr;
         detail::call([&](timdesk_error **err) { return timdesk_call(get(), path.c_str(), body_json.c_str(), idempotent, &answer, err); });
         return detail::take(answer);
+    }
+
+    /// The options the client was made with, as JSON: what the core really uses.
+    std::string options_json() const {
+        char *json = nullptr;
+        detail::call([&](timdesk_error **err) { return timdesk_client_options_json(get(), &json, err); });
+        return detail::take(json);
     }
 
     /// The C handle, still owned by this object.

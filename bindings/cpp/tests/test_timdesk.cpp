@@ -109,6 +109,31 @@ TEST_F(TimdeskTest, SendMsgIsAtMostOnceUnlessAskedOtherwise) {
     EXPECT_EQ(repeating.send_msg_in_session(ALICE, text(), options), 92u);
 }
 
+TEST(Config, EveryOptionReachesTheCore) {
+    timdesk::Config c;
+    c.sdkappid = 7;
+    c.secret_key = "k";
+    c.admin = "boss";
+    c.endpoint = "http://127.0.0.1:9";
+    c.timeout_ms = 1500;
+    c.connect_timeout_ms = 500;
+    c.max_attempts = 2;
+    c.retry_base_delay_ms = 10;
+    c.retry_max_delay_ms = 500;
+    c.retry_max_elapsed_ms = 3000;
+    c.usersig_ttl_s = 3600;
+    c.proxy = "http://127.0.0.1:8";
+    c.max_requests_per_second = 9;
+    c.send_msg_retry = timdesk::SendMsgRetry::at_least_once;
+    auto options = timdesk::Client(c).options_json();
+    for (const char *want : {R"("sdkappid":7)", R"("admin":"boss")", R"("timeout":1.5)", R"("connect_timeout":0.5)",
+                             R"("max_attempts":2)", R"("retry_base_delay":0.01)", R"("retry_max_delay":0.5)",
+                             R"("retry_max_elapsed":3.0)", R"("usersig_ttl":3600)", R"("proxy":"<set>")",
+                             R"("max_requests_per_second":9)", R"("send_msg_retry":"at_least_once")"}) {
+        EXPECT_NE(options.find(want), std::string::npos) << want << " in " << options;
+    }
+}
+
 TEST_F(TimdeskTest, ErrorsCarryTheCFields) {
     client.transfer_to_human(ALICE);
     try {

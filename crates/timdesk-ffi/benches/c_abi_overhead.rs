@@ -52,6 +52,9 @@ fn main() {
         ca_bundle_pem: std::ptr::null(),
         max_requests_per_second: 0,
         send_msg_retry: timdesk_ffi::TIMDESK_SEND_MSG_AT_MOST_ONCE,
+        retry_max_delay_ms: 0,
+        retry_max_elapsed_ms: 0,
+        usersig_ttl_s: 0,
     };
     let mut c_client: *mut timdesk_client = null_mut();
     assert_eq!(

@@ -59,6 +59,12 @@ pub struct timdesk_config {
     pub max_requests_per_second: u32,
     /// What send_msg does after a lost answer; 0 (TIMDESK_SEND_MSG_AT_MOST_ONCE) by default.
     pub send_msg_retry: timdesk_send_msg_retry,
+    /// The longest delay between two attempts, in milliseconds; 0 for 2 s.
+    pub retry_max_delay_ms: u32,
+    /// No retry starts after this long since the first attempt, in milliseconds; 0 for 15 s.
+    pub retry_max_elapsed_ms: u32,
+    /// Validity of the administrator UserSig the client makes, in seconds; 0 for a day.
+    pub usersig_ttl_s: u32,
 }
 
 /// Options of timdesk_transfer_to_human. Initialise with TIMDESK_TRANSFER_OPTIONS_INIT
@@ -145,6 +151,17 @@ fn config_from(c: &timdesk_config) -> Result<Config, Failure> {
     if c.retry_base_delay_ms > 0 {
         config.retry.base_delay = Duration::from_millis(c.retry_base_delay_ms.into());
     }
+    if c.retry_max_delay_ms > 0 {
+        config.retry.max_delay = Duration::from_millis(c.retry_max_delay_ms.into());
+    }
+    if c.retry_max_elapsed_ms > 0 {
+        config.retry.max_elapsed = Duration::from_millis(c.retry_max_elapsed_ms.into());
+    }
+    config.max_requests_per_second =
+        (c.max_requests_per_second > 0).then_some(c.max_requests_per_second);
+    if c.usersig_ttl_s > 0 {
+        config.usersig_ttl = Duration::from_secs(c.usersig_ttl_s.into());
+    }
     config.proxy = optional_string(c.proxy, "proxy")?.map(str::to_owned);
     config.ca_bundle =
         optional_string(c.ca_bundle_pem, "ca_bundle_pem")?.map(|pem| pem.as_bytes().to_vec());
@@ -194,6 +211,50 @@ pub unsafe extern "C" fn timdesk_client_from_env(
         Ok(())
     })
 }
+
+/// The options `client` was made with, as JSON (durations in seconds, the key redacted):
+/// what the core really uses. `*out_options_json` receives it (free with
+/// timdesk_string_free).
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_client_options_json(
+    client: *const timdesk_client,
+    out_options_json: *mut *mut c_char,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let options = Value::Object(client.as_async().options().clone());
+        put_string(out_options_json, options.to_string(), "the options")
+    })
+}
+
+/// How many client options the core has (each a timdesk_config field, with its unit).
+#[unsafe(no_mangle)]
+pub extern "C" fn timdesk_client_option_count() -> usize {
+    Config::OPTIONS.len()
+}
+
+/// The name of client option `index`, e.g. "retry_max_delay" (static; do not free), or
+/// NULL for an index out of range.
+#[unsafe(no_mangle)]
+pub extern "C" fn timdesk_client_option_at(index: usize) -> *const c_char {
+    boundary::quiet(std::ptr::null(), || {
+        OPTION_NAMES
+            .get(index)
+            .map_or(std::ptr::null(), |name| name.as_ptr())
+    })
+}
+
+/// The option names as C strings, in the order of [`Config::OPTIONS`].
+static OPTION_NAMES: std::sync::LazyLock<Vec<std::ffi::CString>> = std::sync::LazyLock::new(|| {
+    Config::OPTIONS
+        .iter()
+        .map(|name| std::ffi::CString::new(*name).unwrap_or_default())
+        .collect()
+});
 
 /// Frees a client. NULL is a no-op. Other threads must be done with it.
 ///

@@ -240,6 +240,16 @@ impl Client {
         self.base_url.clone()
     }
 
+    /// The options the client was made with, as the core uses them (durations in
+    /// seconds; the key redacted).
+    #[getter]
+    fn options(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(
+            py,
+            &serde_json::Value::Object(self.live()?.as_async().options().clone()),
+        )
+    }
+
     /// Whether close() was called.
     #[getter]
     fn closed(&self) -> bool {

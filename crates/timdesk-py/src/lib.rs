@@ -85,6 +85,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The core's error kinds: timdesk.exceptions has one class per name (checked by a test).
     let kinds: Vec<&str> = timdesk::ErrorKind::ALL.iter().map(|k| k.name()).collect();
     m.add("ERROR_KINDS", kinds)?;
+    // The core's client options: Client's keyword arguments are exactly these (tested).
+    m.add("CLIENT_OPTIONS", timdesk::Config::OPTIONS.to_vec())?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::CdrIterator>()?;
     m.add_class::<types::Transfer>()?;

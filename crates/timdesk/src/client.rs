@@ -77,6 +77,11 @@ impl AsyncClient {
         self.inner.transport.base_url()
     }
 
+    /// The options it was made with, as [`Config::options`] reports them.
+    pub fn options(&self) -> &serde_json::Map<String, Value> {
+        self.inner.transport.options()
+    }
+
     /// Sends `body` to the endpoint named `name` under its model's retry rule.
     async fn endpoint(&self, name: &str, body: Vec<u8>) -> Result<Value> {
         let model = model::named(name);

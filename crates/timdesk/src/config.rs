@@ -323,6 +323,64 @@ impl Config {
         by_attempts.min(by_elapsed) + Duration::from_secs(1)
     }
 
+    /// Every client option, as each binding names it (snake_case; the C and Go fields
+    /// add their units, e.g. `timeout_ms`). Each binding is tested against this list.
+    pub const OPTIONS: [&'static str; 16] = [
+        "sdkappid",
+        "secret_key",
+        "admin",
+        "region",
+        "endpoint",
+        "timeout",
+        "connect_timeout",
+        "max_attempts",
+        "retry_base_delay",
+        "retry_max_delay",
+        "retry_max_elapsed",
+        "usersig_ttl",
+        "proxy",
+        "ca_bundle",
+        "max_requests_per_second",
+        "send_msg_retry",
+    ];
+
+    /// The effective value of every option in [`Config::OPTIONS`] (durations in seconds),
+    /// secrets and certificates redacted: what a binding really passed to the core.
+    pub fn options(&self) -> serde_json::Map<String, serde_json::Value> {
+        use serde_json::json;
+        let (region, endpoint) = match &self.target {
+            Target::Region(r) => (json!(r.name()), serde_json::Value::Null),
+            Target::BaseUrl(url) => (serde_json::Value::Null, json!(url)),
+        };
+        let values = [
+            json!(self.sdkappid),
+            json!("<redacted>"),
+            json!(self.admin),
+            region,
+            endpoint,
+            json!(self.timeout.as_secs_f64()),
+            json!(self.connect_timeout.as_secs_f64()),
+            json!(self.retry.max_attempts),
+            json!(self.retry.base_delay.as_secs_f64()),
+            json!(self.retry.max_delay.as_secs_f64()),
+            json!(self.retry.max_elapsed.as_secs_f64()),
+            json!(self.usersig_ttl.as_secs()),
+            json!(self.proxy.as_ref().map(|_| "<set>")),
+            json!(
+                self.ca_bundle
+                    .as_ref()
+                    .map(|pem| format!("<{} bytes>", pem.len()))
+            ),
+            json!(self.max_requests_per_second),
+            json!(self.send_msg_retry.name()),
+        ];
+        Self::OPTIONS
+            .iter()
+            .zip(values)
+            .map(|(name, value)| ((*name).to_owned(), value))
+            .collect()
+    }
+
     /// Checks the configuration; [`crate::Client::new`] calls it.
     pub fn validate(&self) -> Result<()> {
         if self.secret_key.is_empty() {
@@ -518,6 +576,24 @@ mod tests {
             .timeout(Duration::from_millis(200))
             .retry(RetryPolicy::none());
         assert_eq!(c.call_budget(), Duration::from_millis(3200));
+    }
+
+    #[test]
+    fn options_list_every_option_once_and_hide_the_key() {
+        let options = Config::new(7, "super-secret-key").options();
+        let names: Vec<&str> = options.keys().map(String::as_str).collect();
+        let mut expected = Config::OPTIONS.to_vec();
+        expected.sort_unstable();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, expected);
+        assert!(
+            !serde_json::to_string(&options)
+                .unwrap()
+                .contains("super-secret-key")
+        );
+        assert_eq!(options["timeout"], 10.0);
+        assert_eq!(options["region"], "china");
     }
 
     #[test]

@@ -104,6 +104,7 @@ pub(crate) struct Transport {
     max_requests_per_second: Option<u32>,
     http: HttpSettings,
     process: ProcessCell,
+    options: serde_json::Map<String, Value>,
 }
 
 impl Transport {
@@ -130,6 +131,7 @@ impl Transport {
             max_requests_per_second: config.max_requests_per_second,
             http,
             process: ProcessCell::new(first),
+            options: config.options(),
         }))
     }
 
@@ -174,6 +176,11 @@ impl Transport {
 
     pub(crate) fn base_url(&self) -> &str {
         &self.base_urls[0]
+    }
+
+    /// The options the client was made with (see [`Config::options`]).
+    pub(crate) fn options(&self) -> &serde_json::Map<String, Value> {
+        &self.options
     }
 
     /// Whether the calling code runs on this client's I/O thread.
