@@ -543,17 +543,7 @@ impl World {
     /// Assigns queued sessions to agents that have room: by Priority (0 first), then by
     /// arrival.
     fn drain_queue(&mut self) {
-        let mut queued: Vec<(u8, u64, String)> = self
-            .sessions
-            .values()
-            .filter(|s| s.state == SessionState::Queued)
-            .map(|s| {
-                let priority = s.wanted.priority.unwrap_or(DEFAULT_PRIORITY);
-                (priority, s.queue_seq, s.id.clone())
-            })
-            .collect();
-        queued.sort();
-        for (_, _, id) in queued {
+        for (_, id) in self.queue() {
             let wanted = self.sessions[&id].wanted.clone();
             if let Some(agent_id) = self.least_loaded(&wanted) {
                 self.assign(&id, agent_id);
@@ -579,22 +569,27 @@ impl World {
         }
     }
 
-    /// The queue, in the order it is served: SessionIds with their priority.
-    pub fn queue_json(&self) -> Value {
-        let mut queued: Vec<(u8, u64, &str)> = self
+    /// The queued sessions in serving order (Priority, then arrival), with their priority.
+    fn queue(&self) -> Vec<(u8, String)> {
+        let mut queued: Vec<(u8, u64, String)> = self
             .sessions
             .values()
             .filter(|s| s.state == SessionState::Queued)
             .map(|s| {
                 let priority = s.wanted.priority.unwrap_or(DEFAULT_PRIORITY);
-                (priority, s.queue_seq, s.id.as_str())
+                (priority, s.queue_seq, s.id.clone())
             })
             .collect();
         queued.sort();
+        queued.into_iter().map(|(p, _, id)| (p, id)).collect()
+    }
+
+    /// The queue, in the order it is served: SessionIds with their priority.
+    pub fn queue_json(&self) -> Value {
         Value::Array(
-            queued
+            self.queue()
                 .into_iter()
-                .map(|(priority, _, id)| json!({"session_id": id, "priority": priority}))
+                .map(|(priority, id)| json!({"session_id": id, "priority": priority}))
                 .collect(),
         )
     }
