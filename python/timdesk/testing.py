@@ -136,6 +136,11 @@ class Emulator:
                 "channel": channel, "started_at": started_at, "satisfaction": satisfaction}
         return self.control("POST", "/sessions", {k: v for k, v in body.items() if v is not None})["session_id"]
 
+    def say(self, session_id: str, text: str, *, by: str = "user") -> str:
+        """A text message in a session from its user (``by="user"``) or its agent
+        (``by="agent"``), as if they typed it; returns its MsgKey."""
+        return str(self.control("POST", f"/sessions/{session_id}/messages", {"from": by, "text": text})["msg_key"])
+
     def end_session(self, session_id: str, end_status: str = "UserEndedSession") -> None:
         """Ends a session as the user or a timeout would, writing its CDR."""
         self.control("POST", f"/sessions/{session_id}/end", {"end_status": end_status})

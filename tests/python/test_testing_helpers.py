@@ -51,3 +51,26 @@ def test_refused_control_calls_raise_value_error(timdesk_emulator):
         timdesk_emulator.inject_fault("meteor")
     with pytest.raises(ValueError, match="not an emulated endpoint"):
         timdesk_emulator.set_rate_limit("openim/nothing", 5)
+
+
+def test_a_conversation_through_the_new_endpoints_and_say(timdesk_emulator):
+    """The conversation endpoints the emulator models, through the generic call, until
+    their typed methods are generated."""
+    client = timdesk_emulator.client()
+    session = timdesk_emulator.WAITING_SESSIONS[0]
+    state = lambda: client.call("desk_http_svc/get_session_state", {"SessionId": session})["CurrentState"]
+    assert state() == "Chatbot"
+    timdesk_emulator.say(session, "I need a human")
+    client.transfer_to_human(session, agent_group_id=3067)
+    assert state() == "Agent"
+    key = timdesk_emulator.say(session, "Hi, how can I help?", by="agent")
+    client.call("desk_http_svc/modify_msg", {"SessionId": session, "MsgKey": key,
+                                              "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "Hello!"}}]})
+    first = client.call("desk_http_svc/send_stream_msg", {"SessionId": session, "Chunk": "One "})
+    client.call("desk_http_svc/send_stream_msg", {"SessionId": session, "Chunk": "moment.", "MsgKey": first["MsgKey"],
+                                                   "Finish": 1})
+    history = client.call("desk_http_svc/describe_chat_messages", {"SessionId": session, "Order": 1})
+    texts = [(m["FromAccountRole"], m["MsgBody"][0]["MsgContent"]["Text"]) for m in history["Messages"]]
+    assert texts == [(1, "I need a human"), (2, "Hello!"), (3, "One moment.")]
+    client.end_session(session)
+    assert state() == "NotInSession"

@@ -9,7 +9,7 @@ use serde_json::Value;
 use timdesk::usersig::Signer;
 
 /// The case files, one per documentation page.
-const FILES: [(&str, &str); 6] = [
+const FILES: [(&str, &str); 9] = [
     (
         "common.json",
         include_str!("../../../tests/conformance/common.json"),
@@ -33,6 +33,18 @@ const FILES: [(&str, &str); 6] = [
     (
         "recentcontact_delete.json",
         include_str!("../../../tests/conformance/recentcontact_delete.json"),
+    ),
+    (
+        "describe_chat_messages.json",
+        include_str!("../../../tests/conformance/describe_chat_messages.json"),
+    ),
+    (
+        "end_queuing.json",
+        include_str!("../../../tests/conformance/end_queuing.json"),
+    ),
+    (
+        "modify_msg.json",
+        include_str!("../../../tests/conformance/modify_msg.json"),
     ),
 ];
 

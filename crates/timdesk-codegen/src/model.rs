@@ -34,6 +34,9 @@ pub struct Endpoint {
     pub rate_limit_code: Option<u32>,
     /// Documented codes.
     pub errors: Vec<u32>,
+    /// What the page could not tell about the endpoint, when something.
+    #[serde(default)]
+    pub gap: Option<String>,
     /// Request fields.
     pub request: Vec<Field>,
     /// Answer fields.

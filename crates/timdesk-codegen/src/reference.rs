@@ -33,10 +33,18 @@ pub fn render(endpoints: &[Endpoint]) -> Result<String, String> {
             Some(n) => out += &format!("- Rate limit: {n} calls per second.\n"),
             None => out += "- Rate limit: none documented.\n",
         }
-        out += &format!("- Not the app administrator: {}.\n\n", e.admin_code);
+        out += &format!("- Not the app administrator: {}.\n", e.admin_code);
+        if let Some(gap) = &e.gap {
+            out += &format!("- Gap: {gap}\n");
+        }
+        out += "\n";
         out += &fields_table("Request", &e.request, true);
         if !e.response.is_empty() {
             out += &fields_table("Answer", &e.response, false);
+        }
+        if e.errors.is_empty() {
+            out += "Documented codes: none readable.\n\n";
+            continue;
         }
         out += "Documented codes:\n\n| code | kind | meaning |\n|---|---|---|\n";
         for code in &e.errors {

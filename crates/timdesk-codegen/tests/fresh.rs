@@ -17,11 +17,17 @@ fn every_model_loads_and_names_its_file() {
     assert_eq!(
         names,
         [
+            "contact_user",
+            "describe_chat_messages",
             "describe_im_cdr_list",
+            "end_queuing",
             "end_session",
+            "get_session_state",
+            "modify_msg",
             "recentcontact_delete",
             "send_msg",
-            "transfer_to_human"
+            "send_stream_msg",
+            "transfer_to_human",
         ]
     );
 }

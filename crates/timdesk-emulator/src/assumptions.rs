@@ -132,6 +132,42 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         why: "An empty answer would hide a swapped window; 141004 is the page's \"invalid parameter\".",
     },
     Assumption {
+        id: "session_state_lookup",
+        behaviour: "get_session_state by SessionId answers its state (an unknown one 141005); by ClientUserId it answers the user's latest open session, or NotInSession with empty ids. CustomerServiceId is not checked (IM agents are not emulated). Agents accept at once, so WaitingForAgentAnswering is never reported.",
+        docs: "Lookup by SessionId, or by user and IM agent; the five states; the error table was not readable.",
+        why: "The documented fields and states; 141005 is the desk's \"session does not exist\".",
+    },
+    Assumption {
+        id: "end_queuing_back_to_chatbot",
+        behaviour: "end_queuing takes a queueing session back to the chatbot (no CDR); a session that is open but not queueing answers 141027; an unknown or ended one 141005.",
+        docs: "\"Takes a queueing session out of the queue\"; codes 141000, 141002, 141004, 141005, 141009, 141027, whose meanings were not captured.",
+        why: "141027 is the one code the page adds to the common ones, and \"not in the queue\" is the one case left; the user stays with the bot rather than being cut off.",
+    },
+    Assumption {
+        id: "message_roles_and_times",
+        behaviour: "send_msg in a session and the desk's own notices are stored from @customer_service_account with FromAccountRole 3; the control API plays the user (1) and the agent (2). Timestamps are milliseconds with the emulated clock's one-second resolution.",
+        docs: "FromAccountRole: 1 user, 2 agent, 3 system admin message; send_msg is \"the App admin sends a message\"; Timestamp in ms.",
+        why: "The app admin's messages are system messages by the docs' own words.",
+    },
+    Assumption {
+        id: "msg_keys",
+        behaviour: "Every stored message gets a MsgKey `{sequence}_{random}_{time}`; modify_msg with a MsgKey the session does not hold answers 141004.",
+        docs: "MsgKey comes from the message callback; its format and the unknown-key answer are not described.",
+        why: "Unique and readable; 141004 is the desk's \"invalid parameter\".",
+    },
+    Assumption {
+        id: "stream_messages",
+        behaviour: "send_stream_msg without MsgKey starts a text message and answers its MsgKey; chunks with that MsgKey append to its text; Finish 1 closes it; a chunk for an unknown or closed MsgKey answers 141004.",
+        docs: "Fields Chunk, MsgKey (absent on the first call), Finish; the error table was not readable.",
+        why: "The documented protocol; 141004 for a stream that cannot take the chunk.",
+    },
+    Assumption {
+        id: "contact_user_rules",
+        behaviour: "contact_user opens a session with MemberId (unknown 141010, offline 141011, at its limit 141012) or the least loaded member of GroupId or of all (none 141001); a user already in an open session answers 141003. The table's spelling (IMAgentUserId, ClientUserId) is required.",
+        docs: "141011 agent offline and 141012 agent at max reception (intl page); 141001, 141003 listed without meaning; the example spells the keys ...ID.",
+        why: "The meanings that were captured, and the transfer's codes for the same situations.",
+    },
+    Assumption {
         id: "recentcontact_limits",
         behaviour: "recentcontact/delete is limited to 200 calls per second and answers 60007 above it; unparsable JSON answers 50002. Desk endpoints have no limit unless the control API sets one (then 141009).",
         docs: "recentcontact/delete: 200/s, codes 50001–50005; Desk pages list 141009 without a rate.",

@@ -112,7 +112,13 @@ impl Inner {
 
     /// A fresh version-4 UUID, the shape of a SessionId.
     fn uuid(&mut self) -> String {
-        crate::world::session_id_from([next_u64(&mut self.rng), next_u64(&mut self.rng)])
+        uuid_from(&mut self.rng)
+    }
+
+    /// The world, with a maker of fresh SessionIds, for a request that may open a session.
+    pub(crate) fn world_and_ids(&mut self) -> (&mut World, impl FnMut() -> String + '_) {
+        let Self { world, rng, .. } = self;
+        (world, move || uuid_from(rng))
     }
 
     /// The fault, if any, that hits this request to `path`.
@@ -125,6 +131,11 @@ impl Inner {
     pub(crate) fn count_request(&mut self, path: &str) {
         *self.requests.entry(path.to_owned()).or_default() += 1;
     }
+}
+
+/// A fresh SessionId from the generator state.
+fn uuid_from(rng: &mut u64) -> String {
+    crate::world::session_id_from([next_u64(rng), next_u64(rng)])
 }
 
 /// SplitMix64: fast, and good enough for fault dice and session ids.
@@ -362,6 +373,7 @@ impl Control {
     /// | GET, POST | /sessions | `{"client_user_id", "session_id"?, "nickname"?, "channel"?, "started_at"?, "satisfaction"?}` → `{"session_id"}` |
     /// | GET | /sessions/{id} | → the session with its messages |
     /// | POST | /sessions/{id}/end | `{"end_status"}` (default `UserEndedSession`) |
+    /// | POST | /sessions/{id}/messages | `{"from": "user" \| "agent", "text"}` → `{"msg_key"}`: play the user or the agent |
     /// | GET | /conversations/{owner} | → conversations with roaming messages |
     /// | POST | /conversations/{owner}/groups | `{"group_id"}`: add a group conversation |
     /// | GET | /cdrs | → every CDR record |
@@ -420,6 +432,7 @@ impl Control {
             ("GET", ["sessions"]) => Ok(self.lock().world.sessions_json()),
             ("POST", ["sessions"]) => self.post_session(&body),
             ("GET", ["sessions", id]) => self.session(id).ok_or_else(|| format!("no session {id}")),
+            ("POST", ["sessions", id, "messages"]) => self.post_message(id, &body),
             ("POST", ["sessions", id, "end"]) => {
                 let status = body["end_status"].as_str().unwrap_or("UserEndedSession");
                 self.end_session(id, status).map(|()| json!({}))
@@ -520,6 +533,19 @@ impl Control {
             satisfaction: body["satisfaction"].as_u64().map(|s| s.min(5) as u8),
         };
         self.create_session(new).map(|id| json!({"session_id": id}))
+    }
+
+    fn post_message(&self, session_id: &str, body: &Value) -> Result<Value, String> {
+        let agent = match body["from"].as_str() {
+            Some("user") => false,
+            Some("agent") => true,
+            _ => return Err("from must be user or agent".into()),
+        };
+        let text = body["text"].as_str().ok_or("text must be a string")?;
+        let mut inner = self.lock();
+        let now = inner.now();
+        let key = inner.world.play_message(session_id, agent, text, now)?;
+        Ok(json!({"msg_key": key}))
     }
 
     fn post_clock(&self, body: &Value) -> Result<Value, String> {

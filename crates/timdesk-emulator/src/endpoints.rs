@@ -24,16 +24,34 @@ pub enum Endpoint {
     DescribeImCdrList,
     /// v4/recentcontact/delete
     RecentContactDelete,
+    /// v4/desk_http_svc/get_session_state
+    GetSessionState,
+    /// v4/desk_http_svc/end_queuing
+    EndQueuing,
+    /// v4/desk_http_svc/describe_chat_messages
+    DescribeChatMessages,
+    /// v4/desk_http_svc/modify_msg
+    ModifyMsg,
+    /// v4/desk_http_svc/send_stream_msg
+    SendStreamMsg,
+    /// v4/desk_http_svc/contact_user
+    ContactUser,
 }
 
 impl Endpoint {
     /// Every endpoint.
-    pub const ALL: [Endpoint; 5] = [
+    pub const ALL: [Endpoint; 11] = [
         Self::TransferToHuman,
         Self::SendMsg,
         Self::EndSession,
         Self::DescribeImCdrList,
         Self::RecentContactDelete,
+        Self::GetSessionState,
+        Self::EndQueuing,
+        Self::DescribeChatMessages,
+        Self::ModifyMsg,
+        Self::SendStreamMsg,
+        Self::ContactUser,
     ];
 
     /// Its model.
@@ -44,6 +62,12 @@ impl Endpoint {
             Self::EndSession => "end_session",
             Self::DescribeImCdrList => "describe_im_cdr_list",
             Self::RecentContactDelete => "recentcontact_delete",
+            Self::GetSessionState => "get_session_state",
+            Self::EndQueuing => "end_queuing",
+            Self::DescribeChatMessages => "describe_chat_messages",
+            Self::ModifyMsg => "modify_msg",
+            Self::SendStreamMsg => "send_stream_msg",
+            Self::ContactUser => "contact_user",
         })
     }
 
@@ -77,12 +101,14 @@ impl Endpoint {
         self.model().rate_limit
     }
 
-    /// Validates `body` against the model, then applies it to `world`.
+    /// Validates `body` against the model, then applies it to `world`; `fresh_id` makes
+    /// the SessionId of a session the request opens.
     pub fn apply(
         self,
         world: &mut World,
         body: &[u8],
         now: u64,
+        fresh_id: &mut dyn FnMut() -> String,
     ) -> Result<Map<String, Value>, ApiError> {
         let model = self.model();
         if self == Self::SendMsg && body.len() > MAX_MSG_BODY_BYTES {
@@ -105,8 +131,51 @@ impl Endpoint {
             Self::EndSession => end_session(world, f, now),
             Self::DescribeImCdrList => describe_im_cdr_list(world, f, model),
             Self::RecentContactDelete => recentcontact_delete(world, f, model),
+            Self::GetSessionState => world
+                .session_state(f.str("SessionId"), f.str("ClientUserId"))
+                .map(object),
+            Self::EndQueuing => world
+                .end_queuing(f.str("SessionID").unwrap_or_default())
+                .map(|()| Map::new()),
+            Self::DescribeChatMessages => describe_chat_messages(world, f, model),
+            Self::ModifyMsg => modify_msg(world, f),
+            Self::SendStreamMsg => world
+                .stream_chunk(
+                    f.str("SessionId").unwrap_or_default(),
+                    f.str("MsgKey"),
+                    f.str("Chunk").unwrap_or_default(),
+                    f.flag("Finish"),
+                    f.str("CloudCustomData").map(str::to_owned),
+                    now,
+                )
+                .map(|key| object(serde_json::json!({"MsgKey": key}))),
+            Self::ContactUser => world
+                .contact_user(
+                    f.str("ClientUserId").unwrap_or_default(),
+                    f.int("GroupId"),
+                    f.str("MemberId"),
+                    now,
+                    fresh_id,
+                )
+                .map(|member| object(serde_json::json!({"MemberId": member}))),
         }
     }
+}
+
+/// The fields of a JSON object answer.
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The default of a model field (0 when it has none).
+fn default_of(model: &EndpointModel, name: &str) -> u64 {
+    model
+        .field(name)
+        .and_then(|field| field.default)
+        .map_or(0, |d| d as u64)
 }
 
 /// A JSON object body, or `bad_json_code`.
@@ -187,7 +256,8 @@ fn transfer_to_human(
     Ok(out)
 }
 
-fn send_msg(world: &mut World, f: Fields<'_>, now: u64) -> Result<Map<String, Value>, ApiError> {
+/// MsgBody's elements, each checked against the message format.
+fn msg_body(f: Fields<'_>) -> Result<Vec<Value>, ApiError> {
     let elements = f.0["MsgBody"].as_array().cloned().unwrap_or_default();
     if elements.is_empty() {
         return Err(ApiError::new(
@@ -199,6 +269,40 @@ fn send_msg(world: &mut World, f: Fields<'_>, now: u64) -> Result<Map<String, Va
         check_element(element)
             .map_err(|why| ApiError::new(90010, format!("MsgBody[{i}]: {why}")))?;
     }
+    Ok(elements)
+}
+
+fn describe_chat_messages(
+    world: &mut World,
+    f: Fields<'_>,
+    model: &EndpointModel,
+) -> Result<Map<String, Value>, ApiError> {
+    let limit = f.int("Limit").unwrap_or_else(|| default_of(model, "Limit")) as usize;
+    let offset = f
+        .int("Offset")
+        .unwrap_or_else(|| default_of(model, "Offset")) as usize;
+    let ascending = f.int("Order").unwrap_or_else(|| default_of(model, "Order")) == 1;
+    let session_id = f.str("SessionId").unwrap_or_default();
+    let (total, page) = world.chat_messages(session_id, offset, limit, ascending)?;
+    let mut out = Map::new();
+    out.insert("TotalCount".into(), total.into());
+    out.insert("Messages".into(), Value::Array(page));
+    Ok(out)
+}
+
+fn modify_msg(world: &mut World, f: Fields<'_>) -> Result<Map<String, Value>, ApiError> {
+    let body = Value::Array(msg_body(f)?);
+    world.modify_message(
+        f.str("SessionId").unwrap_or_default(),
+        f.str("MsgKey").unwrap_or_default(),
+        body,
+        f.str("CloudCustomData").map(str::to_owned),
+    )?;
+    Ok(Map::new())
+}
+
+fn send_msg(world: &mut World, f: Fields<'_>, now: u64) -> Result<Map<String, Value>, ApiError> {
+    let elements = msg_body(f)?;
     let message = Message {
         from: String::new(),
         to: String::new(),
@@ -208,6 +312,8 @@ fn send_msg(world: &mut World, f: Fields<'_>, now: u64) -> Result<Map<String, Va
         exclude_from_user_resp_timeout: f.flag("ExcludeFromUserRespTimeout"),
         kind: "message",
         time: now,
+        msg_key: String::new(),
+        role: crate::world::ROLE_SYSTEM,
     };
     match (f.str("SessionId"), f.str("FromAccount"), f.str("ToAccount")) {
         (Some(""), _, _) => Err(ApiError::new(141004, "SessionId must not be empty")),
@@ -301,14 +407,10 @@ fn describe_im_cdr_list(
             "StartTimestamp must not be after EndTimestamp",
         ));
     }
-    let default = |name: &str| {
-        model
-            .field(name)
-            .and_then(|field| field.default)
-            .map_or(0, |d| d as u64)
-    };
-    let limit = f.int("Limit").unwrap_or_else(|| default("Limit")) as usize;
-    let offset = f.int("Offset").unwrap_or_else(|| default("Offset")) as usize;
+    let limit = f.int("Limit").unwrap_or_else(|| default_of(model, "Limit")) as usize;
+    let offset = f
+        .int("Offset")
+        .unwrap_or_else(|| default_of(model, "Offset")) as usize;
     let (total, page) = world.cdrs(start, end, f.str("ClientUserId"), offset, limit);
     let mut out = Map::new();
     out.insert("TotalCount".into(), total.into());

@@ -1,11 +1,14 @@
 //! A faithful local stand-in for the Tencent Cloud Chat Desk server API.
 //!
-//! It serves `POST /v4/desk_http_svc/{transfer_to_human, send_msg, end_session,
-//! describe_im_cdr_list}` and `POST /v4/recentcontact/delete` over HTTP/1.1 on 127.0.0.1,
-//! checks the query string and UserSig as the server does, validates bodies with the
-//! documented error codes, and keeps the state of a small contact center (accounts, agents,
-//! sessions, messages, conversations, CDRs). A control API under `/__control/` (and
-//! in-process through [`Control`]) seeds data, reads what was delivered and injects faults.
+//! It serves every modelled endpoint (`timdesk::model::ENDPOINTS`: transfer_to_human,
+//! send_msg, end_session, describe_im_cdr_list, recentcontact/delete, get_session_state,
+//! end_queuing, describe_chat_messages, modify_msg, send_stream_msg, contact_user) over
+//! HTTP/1.1 on 127.0.0.1, checks the query string and UserSig as the server does, checks
+//! each body against its endpoint model with the documented codes, and keeps the state of
+//! a small contact center (accounts, agents, sessions, messages with their MsgKeys and
+//! roles, conversations, CDRs). A control API under `/__control/` (and in-process through
+//! [`Control`]) seeds data, plays the user and the agent, reads what was delivered, moves
+//! the clock and injects faults.
 //!
 //! ```
 //! let emulator = timdesk_emulator::Emulator::start(Default::default()).unwrap();
@@ -28,6 +31,7 @@ mod answer;
 pub mod assumptions;
 mod auth;
 mod control;
+mod conversation;
 mod endpoints;
 mod faults;
 mod seed;

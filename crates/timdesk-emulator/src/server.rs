@@ -167,7 +167,8 @@ fn handle_v4(control: &Control, method: &Method, path: &str, query: &str, body: 
         return json(answer::body(Err(e), display));
     }
     let now = inner.now();
-    let result = endpoint.apply(&mut inner.world, body, now);
+    let (world, mut fresh_id) = inner.world_and_ids();
+    let result = endpoint.apply(world, body, now, &mut fresh_id);
     json(answer::body(result, display))
 }
 

@@ -204,7 +204,18 @@ pub struct Message {
     pub kind: &'static str,
     /// When it was stored (Unix seconds).
     pub time: u64,
+    /// MsgKey, given when stored; empty before.
+    pub msg_key: String,
+    /// FromAccountRole: 1 user, 2 agent, 3 system (the app admin or the desk).
+    pub role: u8,
 }
+
+/// FromAccountRole of a user's message.
+pub const ROLE_USER: u8 = 1;
+/// FromAccountRole of an agent's message.
+pub const ROLE_AGENT: u8 = 2;
+/// FromAccountRole of the app admin's (send_msg) and the desk's own messages.
+pub const ROLE_SYSTEM: u8 = 3;
 
 impl Message {
     fn to_json(&self) -> Value {
@@ -217,6 +228,8 @@ impl Message {
             "exclude_from_user_resp_timeout": self.exclude_from_user_resp_timeout,
             "kind": self.kind,
             "time": self.time,
+            "msg_key": self.msg_key,
+            "role": self.role,
         })
     }
 }
@@ -224,12 +237,12 @@ impl Message {
 /// A customer-service session.
 #[derive(Debug, Clone)]
 pub struct Session {
-    id: String,
-    user: String,
+    pub(crate) id: String,
+    pub(crate) user: String,
     nickname: String,
     channel: String,
-    state: SessionState,
-    agent: Option<String>,
+    pub(crate) state: SessionState,
+    pub(crate) agent: Option<String>,
     group: Option<u64>,
     /// For a queued session: the transfer it waits with, and since when.
     wanted: TransferRequest,
@@ -238,9 +251,11 @@ pub struct Session {
     queue_seq: u64,
     started_at: u64,
     satisfaction: u8,
-    messages: Vec<Message>,
+    pub(crate) messages: Vec<Message>,
     /// MsgRandom → the second it was first stored.
     seen_randoms: HashMap<u64, u64>,
+    /// MsgKeys of send_stream_msg messages still open (no Finish yet).
+    pub(crate) open_streams: BTreeSet<String>,
 }
 
 /// A conversation in a user's recent-contact list.
@@ -283,8 +298,8 @@ pub struct Assignment {
 pub struct World {
     accounts: BTreeSet<String>,
     groups: BTreeMap<u64, String>,
-    agents: BTreeMap<String, Agent>,
-    sessions: BTreeMap<String, Session>,
+    pub(crate) agents: BTreeMap<String, Agent>,
+    pub(crate) sessions: BTreeMap<String, Session>,
     /// Creation order of sessions.
     session_order: Vec<String>,
     /// The next queue arrival number.
@@ -300,6 +315,8 @@ pub struct World {
     pub dedup: DedupWindow,
     /// The desk's working hours; `None`: always open.
     pub working_hours: Option<WorkingHours>,
+    /// Messages stored so far, for MsgKeys.
+    msg_seq: u64,
 }
 
 impl World {
@@ -380,13 +397,14 @@ impl World {
                 satisfaction: new.satisfaction.unwrap_or(0),
                 messages: Vec::new(),
                 seen_randoms: HashMap::new(),
+                open_streams: BTreeSet::new(),
             },
         );
         self.session_order.push(id.clone());
         Ok(id)
     }
 
-    fn open_session(&mut self, id: &str) -> Result<&mut Session, ApiError> {
+    pub(crate) fn open_session(&mut self, id: &str) -> Result<&mut Session, ApiError> {
         match self.sessions.get_mut(id) {
             Some(s) if s.state != SessionState::Ended => Ok(s),
             Some(_) => Err(ApiError::new(141005, format!("session {id} has ended"))),
@@ -477,21 +495,31 @@ impl World {
 
     /// Stores one of the desk's own notices in a session.
     fn tip(&mut self, session_id: &str, text: &str, now: u64) {
-        if let Some(session) = self.sessions.get_mut(session_id) {
-            session.messages.push(Message {
-                from: BOT_ACCOUNT.into(),
-                to: session.user.clone(),
-                msg_random: 0,
-                body: json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]),
-                cloud_custom_data: None,
-                exclude_from_user_resp_timeout: false,
-                kind: "tip",
-                time: now,
-            });
-        }
+        let Some(user) = self.sessions.get(session_id).map(|s| s.user.clone()) else {
+            return;
+        };
+        let message = Message {
+            from: BOT_ACCOUNT.into(),
+            to: user,
+            msg_random: 0,
+            body: json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]),
+            cloud_custom_data: None,
+            exclude_from_user_resp_timeout: false,
+            kind: "tip",
+            time: now,
+            msg_key: String::new(),
+            role: ROLE_SYSTEM,
+        };
+        self.store(session_id, message);
     }
 
-    fn assign(&mut self, session_id: &str, agent_id: String) {
+    /// The next MsgKey: `{sequence}_{random}_{time}`, unique in the emulator.
+    fn next_msg_key(&mut self, random: u64, time: u64) -> String {
+        self.msg_seq += 1;
+        format!("{}_{random}_{time}", self.msg_seq)
+    }
+
+    pub(crate) fn assign(&mut self, session_id: &str, agent_id: String) {
         let group = self.agents[&agent_id].group_id;
         let session = self.sessions.get_mut(session_id).expect("an open session");
         session.state = SessionState::WithAgent;
@@ -518,7 +546,7 @@ impl World {
             .collect()
     }
 
-    fn load(&self, agent_id: &str) -> u32 {
+    pub(crate) fn load(&self, agent_id: &str) -> u32 {
         self.sessions
             .values()
             .filter(|s| s.state == SessionState::WithAgent && s.agent.as_deref() == Some(agent_id))
@@ -526,7 +554,7 @@ impl World {
     }
 
     /// The least loaded member with room whose status allows the transfer.
-    fn least_loaded(&self, wanted: &TransferRequest) -> Option<String> {
+    pub(crate) fn least_loaded(&self, wanted: &TransferRequest) -> Option<String> {
         self.online_members(wanted)
             .into_iter()
             .filter(|a| match a.status {
@@ -610,10 +638,12 @@ impl World {
             }
         }
         session.seen_randoms.insert(message.msg_random, now);
-        message.from = session.agent.clone().unwrap_or_else(|| BOT_ACCOUNT.into());
+        message.from = BOT_ACCOUNT.into();
         message.to = session.user.clone();
-        session.messages.push(message.clone());
-        self.deliver(message);
+        message.role = ROLE_SYSTEM;
+        let delivered = message.clone();
+        self.store(session_id, message);
+        self.deliver(delivered);
         Ok(())
     }
 
@@ -636,6 +666,16 @@ impl World {
         self.direct_randoms.insert(key, message.time);
         self.deliver(message);
         Ok(())
+    }
+
+    /// Stores `message` in an open session under a fresh MsgKey, which it returns.
+    pub(crate) fn store(&mut self, session_id: &str, mut message: Message) -> String {
+        message.msg_key = self.next_msg_key(message.msg_random, message.time);
+        let key = message.msg_key.clone();
+        if let Some(session) = self.sessions.get_mut(session_id) {
+            session.messages.push(message);
+        }
+        key
     }
 
     /// Stores a message as roaming for both sides and puts each in the other's contacts.
@@ -679,7 +719,7 @@ impl World {
     }
 
     /// Ends a session, writing its CDR; the agent's freed capacity serves the queue.
-    fn finish(&mut self, session_id: &str, end_status: &str, now: u64) {
+    pub(crate) fn finish(&mut self, session_id: &str, end_status: &str, now: u64) {
         let Some(session) = self.sessions.get_mut(session_id) else {
             return;
         };
@@ -771,6 +811,11 @@ impl World {
             "started_at": s.started_at,
             "messages": s.messages.iter().map(Message::to_json).collect::<Vec<_>>(),
         }))
+    }
+
+    /// SessionIds in creation order.
+    pub(crate) fn session_order(&self) -> &[String] {
+        &self.session_order
     }
 
     /// Every session, in creation order.

@@ -513,3 +513,268 @@ fn assumption_tip_texts() {
         NO_AGENT_TIP
     );
 }
+
+fn call_ok(h: &Harness, path: &str, body: Value) -> Value {
+    let answer = h.call(path, body);
+    assert_ok(&answer);
+    answer
+}
+
+#[test]
+fn assumption_session_state_lookup() {
+    let h = Harness::new();
+    let state = "desk_http_svc/get_session_state";
+    assert_eq!(
+        call_ok(&h, state, json!({"SessionId": ALICE}))["CurrentState"],
+        "Chatbot"
+    );
+    assert_ok(&transfer(&h, ALICE, json!({"AgentGroupId": 2473})));
+    let answer = call_ok(&h, state, json!({"SessionId": ALICE}));
+    assert_eq!(
+        (&answer["CurrentState"], &answer["AgentId"]),
+        (&json!("Agent"), &json!("test_agent@qq.com"))
+    );
+    assert_eq!(
+        transfer(&h, BOB, json!({"AgentGroupId": 2473}))["IsInQueue"],
+        1
+    );
+    assert_eq!(
+        call_ok(&h, state, json!({"SessionId": BOB}))["CurrentState"],
+        "Queueing"
+    );
+    let by_user = call_ok(
+        &h,
+        state,
+        json!({"ClientUserId": "user_bob", "CustomerServiceId": "any"}),
+    );
+    assert_eq!(by_user["SessionId"], BOB);
+    let nobody = call_ok(
+        &h,
+        state,
+        json!({"ClientUserId": "user_dave", "CustomerServiceId": "any"}),
+    );
+    assert_eq!(
+        (&nobody["CurrentState"], &nobody["SessionId"]),
+        (&json!("NotInSession"), &json!(""))
+    );
+    assert_fail(
+        &h.call(
+            state,
+            json!({"SessionId": "00000000-0000-4000-a000-000000000000"}),
+        ),
+        141005,
+    );
+    assert_fail(&h.call(state, json!({})), 141004);
+}
+
+#[test]
+fn assumption_end_queuing_back_to_chatbot() {
+    let h = Harness::new();
+    let end_queuing = "desk_http_svc/end_queuing";
+    assert_ok(&transfer(&h, ALICE, json!({"AgentGroupId": 2473})));
+    assert_eq!(
+        transfer(&h, BOB, json!({"AgentGroupId": 2473}))["IsInQueue"],
+        1
+    );
+    assert_fail(&h.call(end_queuing, json!({"SessionId": BOB})), 141004); // SessionID, capital D
+    call_ok(&h, end_queuing, json!({"SessionID": BOB}));
+    assert_eq!(state(&h, BOB), "chatbot_reception");
+    assert_eq!(end_status(&h, BOB), Value::Null, "no CDR");
+    assert_fail(&h.call(end_queuing, json!({"SessionID": BOB})), 141027);
+    assert_fail(
+        &h.call(
+            end_queuing,
+            json!({"SessionID": "00000000-0000-4000-a000-000000000000"}),
+        ),
+        141005,
+    );
+}
+
+#[test]
+fn assumption_message_roles_and_times() {
+    let h = Harness::new();
+    h.emulator.control().freeze_clock(T0);
+    h.control(
+        "POST",
+        &format!("sessions/{ALICE}/messages"),
+        json!({"from": "user", "text": "hello"}),
+    );
+    assert_ok(&transfer(&h, ALICE, json!({"AgentGroupId": 2473})));
+    h.control(
+        "POST",
+        &format!("sessions/{ALICE}/messages"),
+        json!({"from": "agent", "text": "hi, how can I help?"}),
+    );
+    assert_ok(&h.call(SEND, in_session(ALICE, text(5, "from the app"))));
+    let history = call_ok(
+        &h,
+        "desk_http_svc/describe_chat_messages",
+        json!({"SessionId": ALICE, "Order": 1}),
+    );
+    assert_eq!(history["TotalCount"], 3);
+    let roles: Vec<(Value, Value)> = history["Messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["FromAccount"].clone(), m["FromAccountRole"].clone()))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            (json!("user_alice"), json!(1)),
+            (json!("test_agent@qq.com"), json!(2)),
+            (json!(BOT_ACCOUNT), json!(3)),
+        ]
+    );
+    assert_eq!(history["Messages"][0]["Timestamp"], T0 * 1000);
+    let newest_first = call_ok(
+        &h,
+        "desk_http_svc/describe_chat_messages",
+        json!({"SessionId": ALICE, "Limit": 1}),
+    );
+    assert_eq!(
+        newest_first["Messages"][0]["FromAccountRole"], 3,
+        "Order 2 (newest first) by default"
+    );
+    assert_eq!(newest_first["Messages"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn assumption_msg_keys() {
+    let h = Harness::new();
+    let key = h.control(
+        "POST",
+        &format!("sessions/{ALICE}/messages"),
+        json!({"from": "user", "text": "typo"}),
+    )["msg_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(key.split('_').count(), 3, "{key}");
+    let fixed = json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": "fixed"}}]);
+    call_ok(
+        &h,
+        "desk_http_svc/modify_msg",
+        json!({"SessionId": ALICE, "MsgKey": key, "MsgBody": fixed}),
+    );
+    let messages = h.emulator.control().messages(ALICE).unwrap();
+    assert_eq!(messages[0]["msg_body"][0]["MsgContent"]["Text"], "fixed");
+    assert_fail(
+        &h.call(
+            "desk_http_svc/modify_msg",
+            json!({"SessionId": ALICE, "MsgKey": "1_2_3", "MsgBody": fixed}),
+        ),
+        141004,
+    );
+    assert_fail(
+        &h.call(
+            "desk_http_svc/modify_msg",
+            json!({"SessionId": ALICE, "MsgKey": key, "MsgBody": {}}),
+        ),
+        90007,
+    );
+}
+
+#[test]
+fn assumption_stream_messages() {
+    let h = Harness::new();
+    let stream = "desk_http_svc/send_stream_msg";
+    let first = call_ok(&h, stream, json!({"SessionId": ALICE, "Chunk": "Hello, "}));
+    let key = first["MsgKey"].as_str().unwrap().to_owned();
+    call_ok(
+        &h,
+        stream,
+        json!({"SessionId": ALICE, "Chunk": "how can ", "MsgKey": key}),
+    );
+    call_ok(
+        &h,
+        stream,
+        json!({"SessionId": ALICE, "Chunk": "I help?", "MsgKey": key, "Finish": 1}),
+    );
+    let messages = h.emulator.control().messages(ALICE).unwrap();
+    assert_eq!(messages.as_array().unwrap().len(), 1);
+    assert_eq!(
+        messages[0]["msg_body"][0]["MsgContent"]["Text"],
+        "Hello, how can I help?"
+    );
+    assert_fail(
+        &h.call(
+            stream,
+            json!({"SessionId": ALICE, "Chunk": "more", "MsgKey": key}),
+        ),
+        141004,
+    );
+    assert_fail(
+        &h.call(
+            stream,
+            json!({"SessionId": ALICE, "Chunk": "x", "MsgKey": "9_9_9"}),
+        ),
+        141004,
+    );
+    assert_fail(&h.call(stream, json!({"SessionId": ALICE})), 141004);
+}
+
+#[test]
+fn assumption_contact_user_rules() {
+    let h = Harness::new();
+    let contact = "desk_http_svc/contact_user";
+    let answer = call_ok(
+        &h,
+        contact,
+        json!({"IMAgentUserId": "@im_agent", "ClientUserId": "user_dave", "GroupId": 3067}),
+    );
+    assert_eq!(answer["MemberId"], "shannon@qq.com");
+    let by_user = call_ok(
+        &h,
+        "desk_http_svc/get_session_state",
+        json!({"ClientUserId": "user_dave", "CustomerServiceId": "@im_agent"}),
+    );
+    assert_eq!(by_user["CurrentState"], "Agent");
+    assert_fail(
+        &h.call(
+            contact,
+            json!({"IMAgentUserId": "@im_agent", "ClientUserId": "user_dave"}),
+        ),
+        141003,
+    );
+    assert_fail(
+        &h.call(
+            contact,
+            json!({"IMAgentUserId": "@a", "ClientUserId": "u1", "MemberId": "night_agent@qq.com"}),
+        ),
+        141011,
+    );
+    assert_fail(
+        &h.call(
+            contact,
+            json!({"IMAgentUserId": "@a", "ClientUserId": "u2", "MemberId": "nobody@qq.com"}),
+        ),
+        141010,
+    );
+    assert_ok(&h.call(
+        contact,
+        json!({"IMAgentUserId": "@a", "ClientUserId": "u3", "MemberId": "test_agent@qq.com"}),
+    ));
+    assert_fail(
+        &h.call(
+            contact,
+            json!({"IMAgentUserId": "@a", "ClientUserId": "u4", "MemberId": "test_agent@qq.com"}),
+        ),
+        141012,
+    );
+    assert_fail(
+        &h.call(
+            contact,
+            json!({"IMAgentUserID": "@a", "ClientUserID": "u5"}),
+        ),
+        141004,
+    );
+    all_offline(&h);
+    assert_fail(
+        &h.call(
+            contact,
+            json!({"IMAgentUserId": "@a", "ClientUserId": "u6"}),
+        ),
+        141001,
+    );
+}
