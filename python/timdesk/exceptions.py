@@ -13,7 +13,7 @@ No exception text contains the secret key or a UserSig.
 from __future__ import annotations
 
 import builtins
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple, Type
 
 __all__ = [
     "TimdeskError",
@@ -80,7 +80,7 @@ class TimdeskError(Exception):
         return (_rebuild, (type(self), str(self), dict(self.__dict__)))
 
 
-def _rebuild(cls: type, message: str, state: Dict[str, Any]) -> TimdeskError:
+def _rebuild(cls: Type[TimdeskError], message: str, state: Dict[str, Any]) -> TimdeskError:
     """Recreates an unpickled exception without calling its __init__."""
     error: TimdeskError = cls.__new__(cls)
     Exception.__init__(error, message)

@@ -18,7 +18,7 @@ installed)::
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, cast
 
 from . import _native
 from ._native import Client
@@ -134,7 +134,8 @@ class Emulator:
         """Creates a session waiting in chatbot reception; returns its SessionId."""
         body = {"client_user_id": client_user_id, "session_id": session_id, "nickname": nickname,
                 "channel": channel, "started_at": started_at, "satisfaction": satisfaction}
-        return self.control("POST", "/sessions", {k: v for k, v in body.items() if v is not None})["session_id"]
+        created = self.control("POST", "/sessions", {k: v for k, v in body.items() if v is not None})
+        return str(created["session_id"])
 
     def say(self, session_id: str, text: str, *, by: str = "user") -> str:
         """A text message in a session from its user (``by="user"``) or its agent
@@ -152,27 +153,27 @@ class Emulator:
     # -- reading ----------------------------------------------------------------------
     def session(self, session_id: str) -> Dict[str, Any]:
         """A session: state, agent, messages."""
-        return self.control("GET", f"/sessions/{session_id}")
+        return cast(Dict[str, Any], self.control("GET", f"/sessions/{session_id}"))
 
     def messages(self, session_id: str) -> List[Dict[str, Any]]:
         """The messages delivered in a session (each MsgRandom once)."""
-        return self.session(session_id)["messages"]
+        return cast(List[Dict[str, Any]], self.session(session_id)["messages"])
 
     def conversations(self, owner: str) -> List[Dict[str, Any]]:
         """A user's conversations with their roaming messages."""
-        return self.control("GET", f"/conversations/{owner}")
+        return cast(List[Dict[str, Any]], self.control("GET", f"/conversations/{owner}"))
 
     def cdrs(self) -> List[Dict[str, Any]]:
         """Every CDR record, in the API's shape."""
-        return self.control("GET", "/cdrs")
+        return cast(List[Dict[str, Any]], self.control("GET", "/cdrs"))
 
     def agents(self) -> List[Dict[str, Any]]:
         """Every agent with its load."""
-        return self.control("GET", "/agents")
+        return cast(List[Dict[str, Any]], self.control("GET", "/agents"))
 
     def queue(self) -> List[Dict[str, Any]]:
         """The queued sessions in serving order, with their priority."""
-        return self.control("GET", "/queue")
+        return cast(List[Dict[str, Any]], self.control("GET", "/queue"))
 
     def request_count(self, path: str) -> int:
         """How many requests reached /v4/<path>."""

@@ -1,6 +1,5 @@
 """The `timdesk` console script installed by pip runs the Rust CLI."""
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path

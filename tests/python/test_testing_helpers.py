@@ -58,7 +58,10 @@ def test_a_conversation_through_the_new_endpoints_and_say(timdesk_emulator):
     their typed methods are generated."""
     client = timdesk_emulator.client()
     session = timdesk_emulator.WAITING_SESSIONS[0]
-    state = lambda: client.call("desk_http_svc/get_session_state", {"SessionId": session})["CurrentState"]
+
+    def state() -> str:
+        return str(client.call("desk_http_svc/get_session_state", {"SessionId": session})["CurrentState"])
+
     assert state() == "Chatbot"
     timdesk_emulator.say(session, "I need a human")
     client.transfer_to_human(session, agent_group_id=3067)

@@ -1,6 +1,6 @@
 //! The C ABI of timdesk: `include/timdesk.h` is generated from this crate by cbindgen.
 //!
-//! Every export runs inside [`boundary::run`] (or [`boundary::quiet`] for functions that
+//! Every export runs inside `boundary::run` (or `boundary::quiet` for functions that
 //! cannot fail): a panic becomes `TIMDESK_STATUS_PANIC`, never an unwind into C.
 #![allow(non_camel_case_types)]
 #![warn(missing_docs)]
