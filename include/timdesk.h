@@ -298,8 +298,9 @@ timdesk_status timdesk_transfer_to_human(const struct timdesk_client *client,
                                          bool *out_in_queue,
                                          struct timdesk_error **err);
 
-// desk_http_svc/send_msg, delivered once even when retried. On success
-// `*out_msg_random` (may be NULL) receives the MsgRandom used.
+// desk_http_svc/send_msg: at most once unless the config asks for at least once (a
+// lost answer is then an error with timdesk_error_maybe_applied, naming the MsgRandom).
+// On success `*out_msg_random` (may be NULL) receives the MsgRandom used.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.

@@ -258,7 +258,7 @@ static void test_session_lifecycle(timdesk_emulator *emu, timdesk_client *client
     char *state = NULL;
     CHECK(timdesk_emulator_control(emu, "GET", "/sessions/" ALICE, NULL, &state, NULL) == TIMDESK_STATUS_OK);
     CHECK(state != NULL && strstr(state, "\"msg_random\":4242") != NULL && strstr(state, "\"ccd\"") != NULL);
-    CHECK(state != NULL && strstr(strstr(state, "4242") + 4, "4242") == NULL);
+    CHECK(state != NULL && strstr(strstr(state, "\"msg_random\":4242") + 1, "\"msg_random\":4242") == NULL);
     timdesk_string_free(state);
 
     timdesk_message direct = TIMDESK_MESSAGE_INIT;

@@ -336,8 +336,9 @@ pub struct timdesk_message {
     pub msg_random: u32,
 }
 
-/// desk_http_svc/send_msg, delivered once even when retried. On success
-/// `*out_msg_random` (may be NULL) receives the MsgRandom used.
+/// desk_http_svc/send_msg: at most once unless the config asks for at least once (a
+/// lost answer is then an error with timdesk_error_maybe_applied, naming the MsgRandom).
+/// On success `*out_msg_random` (may be NULL) receives the MsgRandom used.
 ///
 /// # Safety
 /// Pointers must be NULL or valid as described in timdesk.h's conventions.

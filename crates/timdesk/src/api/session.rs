@@ -181,8 +181,8 @@ impl MsgTarget {
 pub struct SendMsg {
     /// Where it goes.
     pub target: MsgTarget,
-    /// MsgRandom, the deduplication key; generated when `None`. The client keeps it
-    /// across retries, so a retried message is delivered once.
+    /// MsgRandom, the deduplication key (the server deduplicates it within the same
+    /// second only); generated when `None`, and kept when the client repeats the message.
     pub msg_random: Option<u32>,
     /// MsgBody: at least one element.
     pub body: Vec<MsgElement>,
