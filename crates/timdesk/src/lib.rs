@@ -7,6 +7,7 @@
 //! - [`Config`]: credentials, region or base URL, timeouts, retries, proxy, extra CAs.
 //! - [`usersig`]: UserSig (TLSSigAPIv2) generation, decoding and verification.
 //! - [`codes`]: the server error codes, their kinds and whether they are retryable.
+//! - [`callbacks`]: the Desk callbacks (webhooks), parsed and verified.
 //!
 //! ```no_run
 //! use timdesk::{Client, Config, Region, api::{SendMsg, MsgElement}};
@@ -17,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod callbacks;
 mod client;
 pub mod codes;
 mod config;
