@@ -6,6 +6,7 @@
 mod model;
 mod reference;
 mod rust;
+mod surface;
 
 use std::path::{Path, PathBuf};
 
@@ -15,8 +16,9 @@ pub use model::{Endpoint, Field, load};
 type Render = fn(&[Endpoint]) -> Result<String, String>;
 
 /// The generated files, relative to the repository root, with their renderers.
-const OUTPUTS: [(&str, Render); 2] = [
+const OUTPUTS: [(&str, Render); 3] = [
     ("crates/timdesk/src/model/data.rs", rust::render),
+    ("crates/timdesk/src/client/generated.rs", surface::render),
     ("docs/api.md", reference::render),
 ];
 

@@ -14,6 +14,9 @@ pub struct Endpoint {
     pub path: String,
     /// One sentence.
     pub summary: String,
+    /// `generated`: the generator writes its typed surface; absent: written by hand.
+    #[serde(default)]
+    pub surface: Option<String>,
     /// The page read.
     pub doc: Doc,
     /// Code for a caller who is not the app administrator.
@@ -131,6 +134,16 @@ pub fn load(dir: &Path) -> Result<Vec<Endpoint>, String> {
             return Err(format!(
                 "{}: name {:?} differs from the file name",
                 file.display(),
+                endpoint.name
+            ));
+        }
+        if endpoint
+            .surface
+            .as_deref()
+            .is_some_and(|s| s != "generated")
+        {
+            return Err(format!(
+                "{}: surface must be \"generated\" or absent",
                 endpoint.name
             ));
         }

@@ -83,7 +83,7 @@ fn option<T: std::fmt::Display>(value: Option<T>) -> String {
 }
 
 /// Formats `source` with rustfmt (edition 2024), as `cargo fmt` would.
-fn rustfmt(source: &str) -> Result<String, String> {
+pub(crate) fn rustfmt(source: &str) -> Result<String, String> {
     let mut child = Command::new("rustfmt")
         .args(["--edition", "2024", "--emit", "stdout"])
         .stdin(Stdio::piped())

@@ -6,6 +6,8 @@ mod contact;
 mod message;
 mod session;
 
+/// The request and answer types generated from the endpoint models.
+pub use crate::client::generated::*;
 pub use cdr::{CdrPage, CdrQuery, CdrRecord, EndStatus};
 pub use contact::{ContactPeer, DeleteRecentContact};
 pub use message::{Card, ImageInfo, MsgElement};

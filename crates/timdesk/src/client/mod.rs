@@ -5,6 +5,8 @@
 //! runtime, rebuilt in a forked child), so the async client works from any executor and
 //! the blocking client from any thread, and a call always ends within its budget.
 
+pub(crate) mod generated;
+
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;

@@ -1,0 +1,146 @@
+//! A conversation through the typed calls generated from the endpoint models: state,
+//! history, edits, streams, the queue and an agent contacting a user.
+mod common;
+
+use timdesk::api::{
+    ContactUser, DescribeChatMessages, EndQueuing, GetSessionState, ModifyMsg, MsgElement,
+    SendStreamMsg, TransferToHuman,
+};
+use timdesk::{Client, ErrorKind};
+use timdesk_emulator::{Emulator, EmulatorConfig};
+
+const ALICE: &str = "fd8a2e30-54de-4e40-bcaf-02718409c5cf";
+const BOB: &str = "b0f4ca12-4850-4218-a284-efe679a87066";
+
+fn setup() -> (Emulator, Client) {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let client = Client::new(common::config_for(&emulator)).unwrap();
+    (emulator, client)
+}
+
+fn say(emulator: &Emulator, session: &str, from: &str, text: &str) -> String {
+    let (status, answer) = emulator.control().handle(
+        "POST",
+        &format!("sessions/{session}/messages"),
+        serde_json::json!({"from": from, "text": text})
+            .to_string()
+            .as_bytes(),
+    );
+    assert_eq!(status, 200, "{answer}");
+    answer["msg_key"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_conversation_through_the_generated_typed_calls() {
+    let (emulator, client) = setup();
+    let state = |id: &str| {
+        client
+            .get_session_state(&GetSessionState::new().session_id(id))
+            .unwrap()
+    };
+    assert_eq!(state(ALICE).current_state, "Chatbot");
+    say(&emulator, ALICE, "user", "I need a human");
+    client
+        .transfer_to_human(&TransferToHuman::new(ALICE).agent_group_id(3067))
+        .unwrap();
+    let with_agent = state(ALICE);
+    assert_eq!(
+        (
+            with_agent.current_state.as_str(),
+            with_agent.agent_id.as_str()
+        ),
+        ("Agent", "shannon@qq.com")
+    );
+    let key = say(&emulator, ALICE, "agent", "Hi, hw can I help?");
+    client
+        .modify_msg(&ModifyMsg::new(
+            ALICE,
+            key,
+            vec![MsgElement::text("Hi, how can I help?")],
+        ))
+        .unwrap();
+    let first = client
+        .send_stream_msg(&SendStreamMsg::new(ALICE, "One "))
+        .unwrap();
+    client
+        .send_stream_msg(
+            &SendStreamMsg::new(ALICE, "moment.")
+                .msg_key(first.msg_key)
+                .finish(true),
+        )
+        .unwrap();
+    let history = client
+        .describe_chat_messages(&DescribeChatMessages::new(ALICE).order(1))
+        .unwrap();
+    assert_eq!(history.total_count, 3);
+    let texts: Vec<(u64, &str)> = history
+        .messages
+        .iter()
+        .map(|m| {
+            (
+                m["FromAccountRole"].as_u64().unwrap(),
+                m["MsgBody"][0]["MsgContent"]["Text"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            (1, "I need a human"),
+            (2, "Hi, how can I help?"),
+            (3, "One moment.")
+        ]
+    );
+    client.end_session(ALICE).unwrap();
+    assert_eq!(state(ALICE).current_state, "NotInSession");
+}
+
+#[test]
+fn the_queue_and_contact_user_with_their_documented_codes() {
+    let (_emulator, client) = setup();
+    client
+        .transfer_to_human(&TransferToHuman::new(ALICE).agent_group_id(2473))
+        .unwrap();
+    assert!(
+        client
+            .transfer_to_human(&TransferToHuman::new(BOB).agent_group_id(2473))
+            .unwrap()
+            .in_queue
+    );
+    client.end_queuing(&EndQueuing::new(BOB)).unwrap();
+    let err = client.end_queuing(&EndQueuing::new(BOB)).unwrap_err();
+    assert_eq!(err.code(), Some(141027));
+    let contacted = client
+        .contact_user(&ContactUser::new("@im_agent", "user_dave").group_id(3067))
+        .unwrap();
+    assert_eq!(contacted.member_id, "shannon@qq.com");
+    let err = client
+        .contact_user(&ContactUser::new("@im_agent", "user_erin").member_id("night_agent@qq.com"))
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::NoAgentOnline, Some(141011))
+    );
+}
+
+#[test]
+fn generated_requests_are_checked_before_sending() {
+    let (emulator, client) = setup();
+    let err = client
+        .describe_chat_messages(&DescribeChatMessages::new(ALICE).limit(101))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid argument: Limit: must be 1 to 100, not 101"
+    );
+    let err = client
+        .describe_chat_messages(&DescribeChatMessages::new(ALICE).order(3))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("Order: must be one of 1, 2"),
+        "{err}"
+    );
+    let err = client.end_queuing(&EndQueuing::new("")).unwrap_err();
+    assert!(err.to_string().contains("SessionID"), "{err}");
+    assert_eq!(emulator.control().total_requests(), 0, "nothing was sent");
+}
