@@ -224,6 +224,35 @@ class Video:
 
 _Element_ = Union[Text, Custom, Card, Face, Location, Image, Sound, File, Video, Dict[str, Any]]
 
+# BEGIN generated answers
+@final
+class ContactUserAnswer:
+    @property
+    def member_id(self) -> str: ...
+
+@final
+class DescribeChatMessagesAnswer:
+    @property
+    def total_count(self) -> int: ...
+    @property
+    def messages(self) -> List[Dict[str, Any]]: ...
+
+@final
+class GetSessionStateAnswer:
+    @property
+    def session_id(self) -> str: ...
+    @property
+    def current_state(self) -> str: ...
+    @property
+    def agent_id(self) -> str: ...
+
+@final
+class SendStreamMsgAnswer:
+    @property
+    def msg_key(self) -> str: ...
+
+# END generated answers
+
 @final
 class Client:
     def __new__(
@@ -303,6 +332,14 @@ class Client:
         clear_roaming: bool = False,
     ) -> None: ...
     def call(self, path: str, body: Dict[str, Any], *, idempotent: bool = False) -> Dict[str, Any]: ...
+    # BEGIN generated methods
+    def contact_user(self, im_agent_user_id: str, client_user_id: str, *, group_id: Optional[int] = None, member_id: Optional[str] = None) -> ContactUserAnswer: ...
+    def describe_chat_messages(self, session_id: str, *, limit: Optional[int] = None, offset: Optional[int] = None, order: Optional[int] = None) -> DescribeChatMessagesAnswer: ...
+    def end_queuing(self, session_id: str) -> None: ...
+    def get_session_state(self, *, session_id: Optional[str] = None, client_user_id: Optional[str] = None, customer_service_id: Optional[str] = None) -> GetSessionStateAnswer: ...
+    def modify_msg(self, session_id: str, msg_key: str, body: Sequence[_Element_], *, cloud_custom_data: Optional[str] = None) -> None: ...
+    def send_stream_msg(self, session_id: str, chunk: str, *, msg_key: Optional[str] = None, finish: bool = False, cloud_custom_data: Optional[str] = None) -> SendStreamMsgAnswer: ...
+    # END generated methods
 
 @final
 class Emulator:

@@ -53,27 +53,43 @@ def test_refused_control_calls_raise_value_error(timdesk_emulator):
         timdesk_emulator.set_rate_limit("openim/nothing", 5)
 
 
-def test_a_conversation_through_the_new_endpoints_and_say(timdesk_emulator):
-    """The conversation endpoints the emulator models, through the generic call, until
-    their typed methods are generated."""
+def test_a_conversation_through_the_generated_methods_and_say(timdesk_emulator):
+    """The conversation endpoints through the methods generated from their models."""
     client = timdesk_emulator.client()
     session = timdesk_emulator.WAITING_SESSIONS[0]
 
     def state() -> str:
-        return str(client.call("desk_http_svc/get_session_state", {"SessionId": session})["CurrentState"])
+        return client.get_session_state(session_id=session).current_state
 
     assert state() == "Chatbot"
     timdesk_emulator.say(session, "I need a human")
     client.transfer_to_human(session, agent_group_id=3067)
-    assert state() == "Agent"
-    key = timdesk_emulator.say(session, "Hi, how can I help?", by="agent")
-    client.call("desk_http_svc/modify_msg", {"SessionId": session, "MsgKey": key,
-                                              "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "Hello!"}}]})
-    first = client.call("desk_http_svc/send_stream_msg", {"SessionId": session, "Chunk": "One "})
-    client.call("desk_http_svc/send_stream_msg", {"SessionId": session, "Chunk": "moment.", "MsgKey": first["MsgKey"],
-                                                   "Finish": 1})
-    history = client.call("desk_http_svc/describe_chat_messages", {"SessionId": session, "Order": 1})
-    texts = [(m["FromAccountRole"], m["MsgBody"][0]["MsgContent"]["Text"]) for m in history["Messages"]]
-    assert texts == [(1, "I need a human"), (2, "Hello!"), (3, "One moment.")]
+    answer = client.get_session_state(session_id=session)
+    assert (answer.current_state, answer.agent_id) == ("Agent", "shannon@qq.com")
+    assert "GetSessionStateAnswer(session_id=" in repr(answer)
+    key = timdesk_emulator.say(session, "Hi, hw can I help?", by="agent")
+    client.modify_msg(session, key, [timdesk.Text("Hi, how can I help?")])
+    first = client.send_stream_msg(session, "One ")
+    client.send_stream_msg(session, "moment.", msg_key=first.msg_key, finish=True)
+    history = client.describe_chat_messages(session, order=1)
+    texts = [(m["FromAccountRole"], m["MsgBody"][0]["MsgContent"]["Text"]) for m in history.messages]
+    assert history.total_count == 3
+    assert texts == [(1, "I need a human"), (2, "Hi, how can I help?"), (3, "One moment.")]
+    with pytest.raises(timdesk.InvalidArgumentError, match="Limit: must be 1 to 100"):
+        client.describe_chat_messages(session, limit=101)
     client.end_session(session)
     assert state() == "NotInSession"
+
+
+def test_the_queue_and_contact_user_through_generated_methods(timdesk_emulator):
+    client = timdesk_emulator.client()
+    alice, bob = timdesk_emulator.WAITING_SESSIONS[:2]
+    client.transfer_to_human(alice, agent_group_id=2473)
+    assert client.transfer_to_human(bob, agent_group_id=2473).in_queue
+    client.end_queuing(bob)
+    with pytest.raises(timdesk.UnknownError) as e:
+        client.end_queuing(bob)
+    assert e.value.code == 141027
+    assert client.contact_user("@im_agent", "user_dave", group_id=3067).member_id == "shannon@qq.com"
+    with pytest.raises(timdesk.NoAgentOnlineError):
+        client.contact_user("@im_agent", "user_erin", member_id="night_agent@qq.com")

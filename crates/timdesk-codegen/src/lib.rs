@@ -4,6 +4,7 @@
 //! function from the models to text.
 
 mod model;
+mod python;
 mod reference;
 mod rust;
 mod surface;
@@ -12,14 +13,21 @@ use std::path::{Path, PathBuf};
 
 pub use model::{Endpoint, Field, load};
 
-/// A renderer: the models in, a generated file's text out.
-type Render = fn(&[Endpoint]) -> Result<String, String>;
+/// A renderer: the models and the file's current text in, its new text out (most
+/// renderers write the whole file; the stubs rewrite their generated regions only).
+type Render = fn(&[Endpoint], &str) -> Result<String, String>;
 
 /// The generated files, relative to the repository root, with their renderers.
-const OUTPUTS: [(&str, Render); 3] = [
-    ("crates/timdesk/src/model/data.rs", rust::render),
-    ("crates/timdesk/src/client/generated.rs", surface::render),
-    ("docs/api.md", reference::render),
+const OUTPUTS: [(&str, Render); 5] = [
+    ("crates/timdesk/src/model/data.rs", |e, _| rust::render(e)),
+    ("crates/timdesk/src/client/generated.rs", |e, _| {
+        surface::render(e)
+    }),
+    ("crates/timdesk-py/src/generated.rs", |e, _| {
+        python::render_rust(e)
+    }),
+    ("python/timdesk/_native.pyi", python::render_stubs),
+    ("docs/api.md", |e, _| reference::render(e)),
 ];
 
 /// The repository root (this crate lives in `crates/timdesk-codegen`).
@@ -33,9 +41,9 @@ pub fn run(root: &Path, check: bool) -> Result<Vec<String>, String> {
     let endpoints = load(&root.join("models"))?;
     let mut stale = Vec::new();
     for (path, render) in OUTPUTS {
-        let fresh = render(&endpoints)?;
         let target = root.join(path);
         let current = std::fs::read_to_string(&target).unwrap_or_default();
+        let fresh = render(&endpoints, &current)?;
         if current != fresh {
             stale.push(path.to_owned());
             if !check {

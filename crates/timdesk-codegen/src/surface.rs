@@ -7,7 +7,7 @@ use crate::model::{Endpoint, Field};
 use crate::rust::rustfmt;
 
 /// `SessionID` → `session_id`, `IMAgentUserId` → `im_agent_user_id`.
-pub fn snake(wire: &str) -> String {
+pub(crate) fn snake(wire: &str) -> String {
     let chars: Vec<char> = wire.chars().collect();
     let mut out = String::new();
     for (i, c) in chars.iter().enumerate() {
@@ -27,7 +27,7 @@ pub fn snake(wire: &str) -> String {
 }
 
 /// `get_session_state` → `GetSessionState`.
-fn pascal(name: &str) -> String {
+pub(crate) fn pascal(name: &str) -> String {
     name.split('_')
         .map(|part| {
             let mut chars = part.chars();

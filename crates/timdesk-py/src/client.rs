@@ -57,7 +57,7 @@ fn wait<T: Send>(py: Python<'_>, pending: Pending<T>) -> PyResult<T> {
 
 impl Client {
     /// Runs `call` on the client's I/O thread and waits for it (see [`wait`]).
-    fn run<T, F, Fut>(&self, py: Python<'_>, call: F) -> PyResult<T>
+    pub(crate) fn run<T, F, Fut>(&self, py: Python<'_>, call: F) -> PyResult<T>
     where
         T: Send + 'static,
         F: FnOnce(timdesk::AsyncClient) -> Fut,

@@ -6,6 +6,7 @@ mod convert;
 mod elements;
 mod emulator;
 mod errors;
+mod generated;
 mod types;
 
 use pyo3::prelude::*;
@@ -95,6 +96,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::CdrRecord>()?;
     m.add_class::<types::UserSig>()?;
     elements::register(m)?;
+    generated::register(m)?;
     m.add_class::<emulator::Emulator>()?;
     m.add_function(wrap_pyfunction!(gen_usersig, m)?)?;
     m.add_function(wrap_pyfunction!(verify_usersig, m)?)?;
