@@ -10,6 +10,7 @@ Offline, against the built-in emulator: see :mod:`timdesk.testing`.
 import logging
 
 from ._native import (
+    CallbackVerifier,
     CdrPage,
     CdrRecord,
     Client,
@@ -17,14 +18,18 @@ from ._native import (
     Transfer,
     UserSig,
     __version__,
+    acknowledgement,
+    assign_human_answer,
     decode_usersig,
     gen_usersig,
+    interface_invocation_answer,
     verify_usersig,
 )
 from .exceptions import (
     AgentBusyError,
     AuthError,
     BadResponseError,
+    CallbackError,
     ConfigurationError,
     ForbiddenError,
     InvalidArgumentError,
@@ -52,6 +57,10 @@ __all__ = [
     "gen_usersig",
     "verify_usersig",
     "decode_usersig",
+    "CallbackVerifier",
+    "assign_human_answer",
+    "interface_invocation_answer",
+    "acknowledgement",
     "Text",
     "Custom",
     "Card",
@@ -66,6 +75,7 @@ __all__ = [
     "InvalidArgumentError",
     "AuthError",
     "UserSigError",
+    "CallbackError",
     "ForbiddenError",
     "NotFoundError",
     "NoAgentOnlineError",

@@ -20,6 +20,7 @@ __all__ = [
     "InvalidArgumentError",
     "AuthError",
     "UserSigError",
+    "CallbackError",
     "ForbiddenError",
     "NotFoundError",
     "NoAgentOnlineError",
@@ -92,6 +93,16 @@ class InvalidArgumentError(TimdeskError, ValueError):
     """An argument is wrong: refused before sending, or by the server (e.g. 141004)."""
 
     kind = "invalid_argument"
+
+
+class CallbackError(InvalidArgumentError):
+    """A callback (webhook) was refused; ``reason`` says why: ``"wrong_sdkappid"``,
+    ``"malformed"``, ``"unknown_command"``, ``"replayed"`` (a retry of a callback already
+    handled: acknowledge it again, do not act twice), ``"bad_signature"`` or ``"stale"``."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class AuthError(TimdeskError):

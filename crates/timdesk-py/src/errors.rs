@@ -1,6 +1,7 @@
 //! Raising the exceptions defined in Python (`timdesk.exceptions`) from Rust errors.
 
 use pyo3::prelude::*;
+use timdesk::callbacks::CallbackError;
 use timdesk::usersig::UserSigError;
 
 /// The Python exception for a client error: the subclass of `TimdeskError` for its kind.
@@ -30,6 +31,15 @@ pub fn invalid_argument(field: &str, rule: impl std::fmt::Display) -> PyErr {
 pub fn usersig_error(err: &UserSigError) -> PyErr {
     Python::attach(|py| {
         raise(py, "UserSigError", |cls| {
+            cls.call1((err.to_string(), err.reason()))
+        })
+    })
+}
+
+/// `CallbackError` (an `InvalidArgumentError`) with the refusal's `reason`.
+pub fn callback_error(err: &CallbackError) -> PyErr {
+    Python::attach(|py| {
+        raise(py, "CallbackError", |cls| {
             cls.call1((err.to_string(), err.reason()))
         })
     })

@@ -1,6 +1,7 @@
 //! `timdesk._native`: the Rust core for Python. The public API is re-exported by the
 //! `timdesk` package, which also defines the exceptions this module raises.
 
+mod callbacks;
 mod client;
 mod convert;
 mod elements;
@@ -97,6 +98,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::UserSig>()?;
     elements::register(m)?;
     generated::register(m)?;
+    callbacks::register(m)?;
     m.add_class::<emulator::Emulator>()?;
     m.add_function(wrap_pyfunction!(gen_usersig, m)?)?;
     m.add_function(wrap_pyfunction!(verify_usersig, m)?)?;

@@ -154,6 +154,64 @@ impl fmt::Display for CallbackError {
 
 impl std::error::Error for CallbackError {}
 
+impl CallbackError {
+    /// A stable snake_case name for the refusal, e.g. `replayed` or `bad_signature`.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::WrongSdkAppid { .. } => "wrong_sdkappid",
+            Self::Malformed { .. } => "malformed",
+            Self::UnknownCommand { .. } => "unknown_command",
+            Self::Replayed { .. } => "replayed",
+            Self::BadSignature => "bad_signature",
+            Self::Stale { .. } => "stale",
+        }
+    }
+}
+
+impl Callback {
+    /// The CallbackCommand, as the docs spell it.
+    pub fn command(&self) -> &'static str {
+        match self {
+            Self::SessionEvent(_) => "Desk.SessionEventNotify",
+            Self::AssignHuman(_) => "ChatBot.OnAssignHuman",
+            Self::InterfaceInvocation(_) => "Chatbot.InterfaceInvocation",
+        }
+    }
+
+    /// The callback as one JSON object with snake_case field names and its `command`:
+    /// the shape every binding hands to its users.
+    pub fn to_value(&self) -> Value {
+        let mut value = match self {
+            Self::SessionEvent(e) => json!({
+                "session_id": e.session_id,
+                "event": e.event,
+                "event_time_ms": e.event_time_ms,
+                "channel_type": e.channel_type,
+                "client_user_id": e.client_user_id,
+                "customer_service_id": e.customer_service_id,
+                "agent_id": e.agent_id,
+                "msg_key": e.msg_key,
+                "msg_body": e.msg_body,
+                "cloud_custom_data": e.cloud_custom_data,
+                "is_contact_user": e.is_contact_user,
+                "satisfaction_selected": e.satisfaction_selected,
+                "forward_from_agent_id": e.forward_from_agent_id,
+            }),
+            Self::AssignHuman(a) => json!({
+                "session_id": a.session_id,
+                "client_user_id": a.client_user_id,
+                "event_time_ms": a.event_time_ms,
+            }),
+            Self::InterfaceInvocation(i) => json!({
+                "variables": i.variables,
+                "event_time_ms": i.event_time_ms,
+            }),
+        };
+        value["command"] = json!(self.command());
+        value
+    }
+}
+
 fn malformed(why: impl Into<String>) -> CallbackError {
     CallbackError::Malformed { why: why.into() }
 }
@@ -425,6 +483,22 @@ mod tests {
                 request_id: "r1".into()
             })
         );
+    }
+
+    #[test]
+    fn the_binding_shape_carries_every_field_and_the_command() {
+        let callback = Verifier::new(APP).verify(QUERY, &event_body()).unwrap();
+        let value = callback.to_value();
+        assert_eq!(value["command"], "Desk.SessionEventNotify");
+        assert_eq!(value["msg_key"], "1_2_3");
+        assert_eq!(value["event_time_ms"], 1_731_488_371_784u64);
+        assert_eq!(
+            value.as_object().unwrap().len(),
+            14,
+            "13 fields and the command"
+        );
+        let refused = Verifier::new(APP).verify("SdkAppid=1", &event_body());
+        assert_eq!(refused.unwrap_err().reason(), "wrong_sdkappid");
     }
 
     #[test]

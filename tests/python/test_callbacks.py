@@ -1,0 +1,137 @@
+"""A webhook handler built on timdesk.CallbackVerifier, driven over real HTTP as Desk would."""
+import hashlib
+import http.server
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+import timdesk
+
+APP = 1400000000
+EVENT = {
+    "CallbackCommand": "Desk.SessionEventNotify", "SessionId": "s1", "Event": "ChatBot.UserSendMsg",
+    "EventTime": 1731488371784, "ChannelType": "SDK", "ClientUserId": "u1", "CustomerServiceId": "@im",
+    "AgentId": "", "MsgKey": "1_2_3", "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}],
+    "CloudCustomData": "", "IsContactUser": False, "SatisfactionSelected": 0, "ForwardFromAgentId": "",
+}
+
+
+@pytest.fixture
+def webhook():
+    """A stdlib HTTP handler answering Desk's callbacks; yields (url, what it handled)."""
+    verifier = timdesk.CallbackVerifier(sdkappid=APP)
+    handled = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            query = self.path.partition("?")[2]
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            try:
+                callback = verifier.verify(query, body)
+            except timdesk.CallbackError as e:
+                status = 200 if e.reason == "replayed" else 400
+                answer = timdesk.acknowledgement() if status == 200 else {"error": str(e), "reason": e.reason}
+            else:
+                handled.append(callback)
+                status = 200
+                if callback["command"] == "ChatBot.OnAssignHuman":
+                    answer = timdesk.assign_human_answer(agent_group_id=2473, agent_ids=["a@x.com"])
+                else:
+                    answer = timdesk.acknowledgement()
+            data = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/desk", handled
+    server.shutdown()
+
+
+def post(url, query, body):
+    request = urllib.request.Request(f"{url}?{query}", data=body, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def test_a_session_event_arrives_typed_and_its_retry_is_acknowledged_once(webhook):
+    url, handled = webhook
+    query = f"SdkAppid={APP}&CallbackCommand=Desk.SessionEventNotify&contenttype=json&RequestID=r1"
+    body = json.dumps(EVENT).encode()
+    assert post(url, query, body) == (200, {"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""})
+    assert post(url, query, body)[0] == 200, "a retry is acknowledged"
+    [event] = handled
+    assert event["command"] == "Desk.SessionEventNotify"
+    assert (event["session_id"], event["event"], event["msg_key"]) == ("s1", "ChatBot.UserSendMsg", "1_2_3")
+    assert event["msg_body"][0]["MsgContent"]["Text"] == "hi"
+    assert event["event_time_ms"] == 1731488371784 and event["is_contact_user"] is False
+
+
+def test_assign_human_is_answered_with_the_documented_fields(webhook):
+    url, handled = webhook
+    body = json.dumps({"CallbackCommand": "ChatBot.OnAssignHuman", "SessionId": "s2",
+                       "ClientUserId": "u", "EventTime": 5}).encode()
+    status, answer = post(url, f"SdkAppid={APP}&RequestID=r2", body)
+    assert status == 200
+    assert answer == {"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": "",
+                      "AgentGroupId": 2473, "AgentIdList": ["a@x.com"]}
+    assert handled[0]["session_id"] == "s2"
+
+
+@pytest.mark.parametrize(
+    "query, body, reason, names",
+    [
+        ("SdkAppid=1400000001", json.dumps(EVENT), "wrong_sdkappid", "1400000001"),
+        (f"SdkAppid={APP}", "{not json", "malformed", "JSON"),
+        (f"SdkAppid={APP}", json.dumps({**EVENT, "SessionId": ""}), "malformed", "SessionId"),
+        (f"SdkAppid={APP}", json.dumps({"CallbackCommand": "Desk.Nope"}), "unknown_command", "Desk.Nope"),
+    ],
+)
+def test_a_bad_callback_is_refused_with_a_reason_naming_the_field(webhook, query, body, reason, names):
+    url, handled = webhook
+    status, answer = post(url, query, body.encode())
+    assert (status, answer["reason"]) == (400, reason)
+    assert names in answer["error"]
+    assert handled == []
+
+
+def test_a_token_requires_a_fresh_matching_sign_and_stays_secret():
+    token = "callback-token-value"
+    verifier = timdesk.CallbackVerifier(sdkappid=APP, token=token)
+    assert token not in repr(verifier)
+    now = int(time.time())
+    sign = hashlib.sha256(f"{token}{now}".encode()).hexdigest()
+    body = json.dumps(EVENT).encode()
+    assert verifier.verify(f"SdkAppid={APP}&RequestTime={now}&Sign={sign}", body)["session_id"] == "s1"
+    with pytest.raises(timdesk.CallbackError) as forged:
+        verifier.verify(f"SdkAppid={APP}&RequestTime={now}&Sign={'0' * 64}", body)
+    assert forged.value.reason == "bad_signature" and token not in str(forged.value)
+    old = now - 600
+    old_sign = hashlib.sha256(f"{token}{old}".encode()).hexdigest()
+    with pytest.raises(timdesk.CallbackError) as stale:
+        verifier.verify(f"SdkAppid={APP}&RequestTime={old}&Sign={old_sign}", body)
+    assert stale.value.reason == "stale"
+    assert isinstance(stale.value, ValueError), "a refused callback is bad input"
+
+
+def test_answers_validate_their_arguments():
+    assert timdesk.interface_invocation_answer({"k": 1})["Body"] == {"k": 1}
+    assert "AgentGroupId" not in timdesk.assign_human_answer(agent_ids=["a"])
+    with pytest.raises(timdesk.InvalidArgumentError, match="agent_group_id"):
+        timdesk.assign_human_answer(agent_group_id=-1)
+    with pytest.raises(TypeError):
+        timdesk.assign_human_answer(agent_ids="abc")
+    with pytest.raises(timdesk.InvalidArgumentError, match="sdkappid"):
+        timdesk.CallbackVerifier(sdkappid=0)
