@@ -38,6 +38,10 @@
 // Patch version of the library.
 #define TIMDESK_VERSION_PATCH 0
 
+// Checks and parses one application's callbacks; thread-safe, and it remembers the last
+// 4,096 RequestIDs to recognise retries. Free with timdesk_callback_verifier_free.
+typedef struct timdesk_callback_verifier timdesk_callback_verifier;
+
 // Iterates over the CDR records of a time window, a page of 100 at a time.
 typedef struct timdesk_cdr_iter timdesk_cdr_iter;
 
@@ -243,6 +247,60 @@ const char *timdesk_version(void);
 // # Safety
 // `s` must be NULL or a string from this library not freed before.
 void timdesk_string_free(char *s);
+
+// A verifier of `sdkappid`'s callbacks; with a `token` (NULL for none) every callback
+// must carry a matching `Sign` and a `RequestTime` within a minute.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+timdesk_status timdesk_callback_verifier_new(uint64_t sdkappid,
+                                             const char *token,
+                                             struct timdesk_callback_verifier **out_verifier,
+                                             struct timdesk_error **err);
+
+// Verifies a callback: the URL's query string and `body_len` bytes of body. On success
+// `*out_callback_json` receives it as JSON (`command` and snake_case fields; free with
+// timdesk_string_free). A refused callback is TIMDESK_STATUS_INVALID_ARGUMENT whose
+// timdesk_error_kind is the reason: "wrong_sdkappid", "malformed", "unknown_command",
+// "replayed" (a retry of a callback already handled: acknowledge it, do not act twice),
+// "bad_signature" or "stale".
+//
+// # Safety
+// Pointers must be NULL or valid; `body` must hold `body_len` readable bytes.
+timdesk_status timdesk_callback_verify(const struct timdesk_callback_verifier *verifier,
+                                       const char *query,
+                                       const uint8_t *body,
+                                       size_t body_len,
+                                       char **out_callback_json,
+                                       struct timdesk_error **err);
+
+// Frees a verifier. NULL is a no-op.
+//
+// # Safety
+// `verifier` must be NULL or a verifier from this library not freed before.
+void timdesk_callback_verifier_free(struct timdesk_callback_verifier *verifier);
+
+// The answer to ChatBot.OnAssignHuman as JSON: the group `agent_group_id` (negative for
+// none) and/or `agent_id_count` agents (Desk's default policy when neither). Free
+// `*out_answer_json` with timdesk_string_free.
+//
+// # Safety
+// Pointers must be NULL or valid; `agent_ids` must hold `agent_id_count` strings.
+timdesk_status timdesk_callback_assign_human_answer(int64_t agent_group_id,
+                                                    const char *const *agent_ids,
+                                                    size_t agent_id_count,
+                                                    char **out_answer_json,
+                                                    struct timdesk_error **err);
+
+// The answer to Chatbot.InterfaceInvocation as JSON, returning `variables_json` (a JSON
+// object) to the flow; with `variables_json` NULL, the acknowledgement of
+// Desk.SessionEventNotify. Free `*out_answer_json` with timdesk_string_free.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+timdesk_status timdesk_callback_answer(const char *variables_json,
+                                       char **out_answer_json,
+                                       struct timdesk_error **err);
 
 // Creates a client from `config`.
 //

@@ -720,6 +720,113 @@ func DecodeUserSig(usersig string) (UserSig, error) {
 	return doc, err
 }
 
+// CallbackVerifier checks and parses one application's Desk callbacks (webhooks); safe for
+// concurrent use. Keep one per app so that retries (a RequestID already handled) are
+// recognised. Close frees it.
+type CallbackVerifier struct {
+	mu  sync.RWMutex
+	ptr *C.timdesk_callback_verifier
+}
+
+// NewCallbackVerifier verifies sdkappid's callbacks; with a token ("" for none) every
+// callback must carry a matching Sign and a RequestTime within a minute.
+func NewCallbackVerifier(sdkappid uint64, token string) (*CallbackVerifier, error) {
+	var cs cstrings
+	defer cs.free()
+	var ptr *C.timdesk_callback_verifier
+	var cerr *C.timdesk_error
+	if err := check(C.timdesk_callback_verifier_new(C.uint64_t(sdkappid), cs.optional(token), &ptr, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	v := &CallbackVerifier{ptr: ptr}
+	runtime.SetFinalizer(v, func(v *CallbackVerifier) { _ = v.Close() })
+	return v, nil
+}
+
+// Verify checks a callback (the URL's raw query string and the body) and returns it with
+// its "command" and snake_case fields. A refusal is an *Error matching ErrInvalidArgument
+// whose Kind is the reason: "wrong_sdkappid", "malformed", "unknown_command", "replayed"
+// (a retry already handled: acknowledge it, do not act twice), "bad_signature", "stale".
+func (v *CallbackVerifier) Verify(query string, body []byte) (map[string]any, error) {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if v.ptr == nil {
+		return nil, ErrClosed
+	}
+	var cs cstrings
+	defer cs.free()
+	var buf *C.uint8_t
+	if len(body) > 0 {
+		p := C.CBytes(body)
+		defer C.free(p)
+		buf = (*C.uint8_t)(p)
+	}
+	var out *C.char
+	var cerr *C.timdesk_error
+	status := C.timdesk_callback_verify(v.ptr, cs.of(query), buf, C.size_t(len(body)), &out, &cerr)
+	runtime.KeepAlive(v)
+	if err := check(status, cerr); err != nil {
+		return nil, err
+	}
+	var callback map[string]any
+	err := json.Unmarshal([]byte(take(out)), &callback)
+	return callback, err
+}
+
+// Close frees the verifier; later calls return ErrClosed. Idempotent.
+func (v *CallbackVerifier) Close() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.ptr != nil {
+		C.timdesk_callback_verifier_free(v.ptr)
+		v.ptr = nil
+	}
+	return nil
+}
+
+// AssignHumanAnswer is the JSON answer to ChatBot.OnAssignHuman: the group agentGroupID
+// (negative for none) and/or agentIDs (Desk's default policy when neither).
+func AssignHumanAnswer(agentGroupID int64, agentIDs []string) ([]byte, error) {
+	var cs cstrings
+	defer cs.free()
+	// Go memory holding only C pointers may be passed to C.
+	var ids **C.char
+	if len(agentIDs) > 0 {
+		arr := make([]*C.char, len(agentIDs))
+		for i, id := range agentIDs {
+			arr[i] = cs.of(id)
+		}
+		ids = &arr[0]
+	}
+	var out *C.char
+	var cerr *C.timdesk_error
+	if err := check(C.timdesk_callback_assign_human_answer(C.int64_t(agentGroupID), ids, C.size_t(len(agentIDs)), &out, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	return []byte(take(out)), nil
+}
+
+// CallbackAnswer is the JSON answer to Chatbot.InterfaceInvocation returning variables to
+// the flow; with nil variables, the acknowledgement of Desk.SessionEventNotify.
+func CallbackAnswer(variables map[string]any) ([]byte, error) {
+	var cs cstrings
+	defer cs.free()
+	var vars *C.char
+	if variables != nil {
+		text, err := json.Marshal(variables)
+		if err != nil {
+			return nil, err
+		}
+		vars = cs.of(string(text))
+	}
+	var out *C.char
+	var cerr *C.timdesk_error
+	if err := check(C.timdesk_callback_answer(vars, &out, &cerr), cerr); err != nil {
+		return nil, err
+	}
+	return []byte(take(out)), nil
+}
+
 // Emulator is the built-in emulator of the server, in-process on 127.0.0.1, for tests.
 type Emulator struct {
 	mu  sync.RWMutex

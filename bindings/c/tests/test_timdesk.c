@@ -601,6 +601,71 @@ static void test_usersig(void) {
     timdesk_string_free(sig);
 }
 
+static void test_callbacks(void) {
+    timdesk_callback_verifier *v = NULL;
+    timdesk_error *err = NULL;
+    CHECK(timdesk_callback_verifier_new(1400000000, NULL, &v, NULL) == TIMDESK_STATUS_OK);
+    const char *query = "SdkAppid=1400000000&CallbackCommand=Desk.SessionEventNotify&RequestID=c1";
+    const char *body = "{\"CallbackCommand\":\"Desk.SessionEventNotify\",\"SessionId\":\"s1\","
+                       "\"Event\":\"SessionBegin\",\"EventTime\":1731488371784}";
+    char *json = NULL;
+    CHECK(timdesk_callback_verify(v, query, (const uint8_t *)body, strlen(body), &json, NULL) == TIMDESK_STATUS_OK);
+    CHECK(json != NULL && strstr(json, "\"command\":\"Desk.SessionEventNotify\"") != NULL);
+    CHECK(json != NULL && strstr(json, "\"session_id\":\"s1\"") != NULL && strstr(json, "\"event_time_ms\":1731488371784") != NULL);
+    timdesk_string_free(json);
+    json = NULL;
+    EXPECT(timdesk_callback_verify(v, query, (const uint8_t *)body, strlen(body), &json, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "a retry");
+    CHECK(json == NULL && strcmp(timdesk_error_kind(err), "replayed") == 0);
+    timdesk_error_free(err);
+    err = NULL;
+    const char *no_session = "{\"CallbackCommand\":\"Desk.SessionEventNotify\",\"Event\":\"SessionBegin\"}";
+    EXPECT(timdesk_callback_verify(v, "SdkAppid=1400000000", (const uint8_t *)no_session, strlen(no_session), NULL, &err),
+           TIMDESK_STATUS_INVALID_ARGUMENT, "no SessionId");
+    CHECK(strcmp(timdesk_error_kind(err), "malformed") == 0 && strstr(timdesk_error_message(err), "SessionId") != NULL);
+    timdesk_error_free(err);
+    err = NULL;
+    EXPECT(timdesk_callback_verify(v, "SdkAppid=1400000000", NULL, 5, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "NULL body");
+    CHECK(strstr(timdesk_error_message(err), "body") != NULL);
+    timdesk_error_free(err);
+    err = NULL;
+    EXPECT(timdesk_callback_verify(NULL, query, NULL, 0, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "NULL verifier");
+    timdesk_error_free(err);
+    err = NULL;
+    const uint8_t not_utf8[] = {0xff, 0xfe, 0x00};
+    EXPECT(timdesk_callback_verify(v, "SdkAppid=1400000000", not_utf8, 3, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "bytes");
+    CHECK(strcmp(timdesk_error_kind(err), "malformed") == 0);
+    timdesk_error_free(err);
+    timdesk_callback_verifier_free(v);
+    timdesk_callback_verifier_free(NULL);
+
+    err = NULL;
+    EXPECT(timdesk_callback_verifier_new(0, NULL, &v, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "sdkappid 0");
+    CHECK(strstr(timdesk_error_message(err), "sdkappid") != NULL);
+    timdesk_error_free(err);
+    CHECK(timdesk_callback_verifier_new(1400000000, "callback-token-value", &v, NULL) == TIMDESK_STATUS_OK);
+    err = NULL;
+    EXPECT(timdesk_callback_verify(v, "SdkAppid=1400000000&RequestID=c2", (const uint8_t *)body, strlen(body), NULL, &err),
+           TIMDESK_STATUS_INVALID_ARGUMENT, "unsigned with a token");
+    CHECK(strcmp(timdesk_error_kind(err), "bad_signature") == 0 && strstr(timdesk_error_message(err), "callback-token-value") == NULL);
+    timdesk_error_free(err);
+    timdesk_callback_verifier_free(v);
+
+    const char *agents[] = {"a@x.com"};
+    CHECK(timdesk_callback_assign_human_answer(2473, agents, 1, &json, NULL) == TIMDESK_STATUS_OK);
+    CHECK(strstr(json, "\"AgentGroupId\":2473") != NULL && strstr(json, "\"AgentIdList\":[\"a@x.com\"]") != NULL);
+    timdesk_string_free(json);
+    CHECK(timdesk_callback_assign_human_answer(-1, NULL, 0, &json, NULL) == TIMDESK_STATUS_OK);
+    CHECK(strstr(json, "AgentGroupId") == NULL && strstr(json, "\"ActionStatus\":\"OK\"") != NULL);
+    timdesk_string_free(json);
+    CHECK(timdesk_callback_answer("{\"k\":1}", &json, NULL) == TIMDESK_STATUS_OK);
+    CHECK(strstr(json, "\"Body\":{\"k\":1}") != NULL);
+    timdesk_string_free(json);
+    err = NULL;
+    EXPECT(timdesk_callback_answer("[1]", &json, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "variables not an object");
+    CHECK(strstr(timdesk_error_message(err), "variables_json") != NULL);
+    timdesk_error_free(err);
+}
+
 static void test_hostile_input(timdesk_client *client) {
     char *out = NULL;
     bool flag = false;
@@ -747,6 +812,7 @@ int main(void) {
     test_cdr_iterator(emu, client);
     test_generic_call_and_faults(emu, client);
     test_usersig();
+    test_callbacks();
     test_message_body_builder(emu, client);
     test_error_kinds();
     test_every_option_takes_effect();

@@ -65,6 +65,9 @@ struct EmulatorDeleter {
 struct CdrIterDeleter {
     void operator()(timdesk_cdr_iter *i) const noexcept { timdesk_cdr_iter_free(i); }
 };
+struct CallbackVerifierDeleter {
+    void operator()(timdesk_callback_verifier *v) const noexcept { timdesk_callback_verifier_free(v); }
+};
 struct MessageBodyDeleter {
     void operator()(timdesk_message_body *b) const noexcept { timdesk_message_body_free(b); }
 };
@@ -470,6 +473,62 @@ inline std::string decode(const std::string &usersig) {
 }
 
 } // namespace usersig
+
+/// Desk callbacks (webhooks): verification and answers.
+namespace callbacks {
+
+/// Checks and parses one application's callbacks; thread-safe. Keep one per app so that
+/// retries (a RequestID already handled) are recognised.
+class Verifier {
+public:
+    /// Verifies `sdkappid`'s callbacks; with a `token`, every callback must carry a
+    /// matching Sign and a RequestTime within a minute.
+    explicit Verifier(uint64_t sdkappid, const std::optional<std::string> &token = std::nullopt) {
+        timdesk_callback_verifier *raw = nullptr;
+        detail::call([&](timdesk_error **err) {
+            return timdesk_callback_verifier_new(sdkappid, detail::or_null(token), &raw, err);
+        });
+        handle_.reset(raw);
+    }
+
+    /// Verifies a callback (the URL's query string and the body); returns it as JSON with
+    /// `command` and snake_case fields, or throws Error (TIMDESK_STATUS_INVALID_ARGUMENT)
+    /// whose kind() is the reason: "replayed", "malformed", "wrong_sdkappid", ...
+    std::string verify(const std::string &query, const std::string &body) const {
+        char *json = nullptr;
+        detail::call([&](timdesk_error **err) {
+            return timdesk_callback_verify(handle_.get(), query.c_str(), reinterpret_cast<const uint8_t *>(body.data()),
+                                           body.size(), &json, err);
+        });
+        return detail::take(json);
+    }
+
+private:
+    std::unique_ptr<timdesk_callback_verifier, detail::CallbackVerifierDeleter> handle_;
+};
+
+/// The JSON answer to ChatBot.OnAssignHuman: the group (negative for none) and/or agents.
+inline std::string assign_human_answer(int64_t agent_group_id, const std::vector<std::string> &agent_ids = {}) {
+    std::vector<const char *> ids;
+    for (const auto &id : agent_ids) {
+        ids.push_back(id.c_str());
+    }
+    char *json = nullptr;
+    detail::call([&](timdesk_error **err) {
+        return timdesk_callback_assign_human_answer(agent_group_id, ids.data(), ids.size(), &json, err);
+    });
+    return detail::take(json);
+}
+
+/// The JSON answer to Chatbot.InterfaceInvocation returning `variables_json` (an object);
+/// without it, the acknowledgement of Desk.SessionEventNotify.
+inline std::string answer(const std::optional<std::string> &variables_json = std::nullopt) {
+    char *json = nullptr;
+    detail::call([&](timdesk_error **err) { return timdesk_callback_answer(detail::or_null(variables_json), &json, err); });
+    return detail::take(json);
+}
+
+} // namespace callbacks
 
 /// The library's version, e.g. "0.1.0".
 inline std::string version() { return timdesk_version(); }

@@ -219,4 +219,24 @@ TEST(UserSig, GenVerifyDecode) {
                                       "." + std::to_string(TIMDESK_VERSION_PATCH));
 }
 
+TEST(Callbacks, VerifyRecognisesRetriesAndAnswers) {
+    timdesk::callbacks::Verifier verifier(1400000000);
+    const std::string query = "SdkAppid=1400000000&CallbackCommand=Desk.SessionEventNotify&RequestID=x1";
+    const std::string body = R"({"CallbackCommand":"Desk.SessionEventNotify","SessionId":"s1","Event":"SessionBegin"})";
+    auto json = verifier.verify(query, body);
+    EXPECT_NE(json.find("\"session_id\":\"s1\""), std::string::npos);
+    try {
+        verifier.verify(query, body);
+        FAIL() << "a retry must be recognised";
+    } catch (const timdesk::Error &e) {
+        EXPECT_EQ(e.status(), TIMDESK_STATUS_INVALID_ARGUMENT);
+        EXPECT_EQ(e.kind(), "replayed");
+    }
+    EXPECT_THROW(timdesk::callbacks::Verifier(0), timdesk::Error);
+    EXPECT_NE(timdesk::callbacks::assign_human_answer(7, {"a@x.com"}).find("\"AgentIdList\":[\"a@x.com\"]"),
+              std::string::npos);
+    EXPECT_NE(timdesk::callbacks::answer().find("\"ActionStatus\":\"OK\""), std::string::npos);
+    EXPECT_THROW(timdesk::callbacks::answer(std::string("[1]")), timdesk::Error);
+}
+
 } // namespace

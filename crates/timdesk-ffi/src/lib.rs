@@ -6,12 +6,14 @@
 #![warn(missing_docs)]
 
 mod boundary;
+mod callbacks;
 mod client;
 mod emulator;
 mod error;
 mod message_body;
 mod usersig;
 
+pub use callbacks::*;
 pub use client::*;
 pub use emulator::*;
 pub use error::*;
