@@ -146,6 +146,17 @@ class Emulator:
         """Ends a session as the user or a timeout would, writing its CDR."""
         self.control("POST", f"/sessions/{session_id}/end", {"end_status": end_status})
 
+    def set_callback_url(self, url: Optional[str]) -> None:
+        """Where the emulator POSTs Desk.SessionEventNotify (``http://`` only; None stops):
+        ``SessionBegin``, ``ChatBot.UserSendMsg`` and ``ChatBot.RobotSendMsg``, the events
+        whose names the docs give (see the README's assumption ``session_events``)."""
+        self.control("POST", "/callback", {"url": url})
+
+    def callback_deliveries(self) -> List[Dict[str, Any]]:
+        """Every callback delivery so far: ``request_id``, ``event``, ``session_id`` and the
+        handler's HTTP ``status`` (or ``error``)."""
+        return cast(List[Dict[str, Any]], self.control("GET", "/callbacks"))
+
     def reset(self) -> None:
         """Back to the built-in data set, no faults, default rate limits."""
         self.control("POST", "/reset")

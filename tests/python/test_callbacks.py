@@ -52,7 +52,7 @@ def webhook():
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/desk", handled
     server.shutdown()
 
@@ -98,6 +98,7 @@ def test_assign_human_is_answered_with_the_documented_fields(webhook):
         (f"SdkAppid={APP}", json.dumps({**EVENT, "SessionId": ""}), "malformed", "SessionId"),
         (f"SdkAppid={APP}", json.dumps({"CallbackCommand": "Desk.Nope"}), "unknown_command", "Desk.Nope"),
     ],
+    ids=["wrong_app", "not_json", "no_session_id", "unknown_command"],
 )
 def test_a_bad_callback_is_refused_with_a_reason_naming_the_field(webhook, query, body, reason, names):
     url, handled = webhook
@@ -135,3 +136,19 @@ def test_answers_validate_their_arguments():
         timdesk.assign_human_answer(agent_ids="abc")
     with pytest.raises(timdesk.InvalidArgumentError, match="sdkappid"):
         timdesk.CallbackVerifier(sdkappid=0)
+
+
+def test_the_emulator_calls_the_handler_back_end_to_end(webhook, timdesk_emulator):
+    url, handled = webhook
+    emu = timdesk_emulator
+    emu.set_callback_url(url)
+    session = emu.create_session("erin")
+    emu.say(session, "I need help")
+    emu.client().send_msg(session_id=session, body=[timdesk.Text("The bot answers")])
+    deadline = time.monotonic() + 5
+    while len(handled) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert [c["event"] for c in handled] == ["SessionBegin", "ChatBot.UserSendMsg", "ChatBot.RobotSendMsg"]
+    assert handled[1]["msg_body"][0]["MsgContent"]["Text"] == "I need help"
+    assert handled[2]["msg_key"] and handled[2]["session_id"] == session
+    assert [d["status"] for d in emu.callback_deliveries()] == [200, 200, 200]

@@ -179,6 +179,12 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         docs: "The texts are configured in the Desk console.",
         why: "A test can recognise them; their wording is not the API's.",
     },
+    Assumption {
+        id: "session_events",
+        behaviour: "With a callback URL set through the control API (`POST /__control/callback`), the emulator POSTs Desk.SessionEventNotify with every documented body field and URL parameter (a fresh `RequestID` each) for the three events whose names the docs give: `SessionBegin` (a session created, or contact_user with `IsContactUser` true), `ChatBot.UserSendMsg` and `ChatBot.RobotSendMsg` (a user's or the app's message while the chatbot holds the session). Each is sent once, in order, on its own thread; the answer is recorded, not acted on. No other event is sent.",
+        docs: "Desk.SessionEventNotify lists those three event names; the names of the transfer, reassignment, session-end, timeout and satisfaction events were cut off in every copy, and the retry policy and expected answer were not retrieved.",
+        why: "Sending guessed event names would make handlers pass against strings the server may never send; not retrying keeps the emulator from inventing a policy.",
+    },
 ];
 
 /// The README table, as rendered from [`ASSUMPTIONS`].

@@ -11,6 +11,7 @@ use timdesk::usersig::Signer;
 
 use crate::endpoints::Endpoint;
 use crate::faults::{Fault, RateLimit};
+use crate::notify::Notifier;
 use crate::seed;
 use crate::world::{Agent, DedupWindow, MemberStatus, NewSession, WorkingHours, World};
 
@@ -53,6 +54,8 @@ pub(crate) struct Inner {
     requests: BTreeMap<String, u64>,
     rng: u64,
     clock: Clock,
+    /// Every callback delivery attempt since the callback URL was set.
+    callbacks: Arc<Mutex<Vec<Value>>>,
 }
 
 /// The emulator's clock: the system's, shifted, or frozen at a time a test chose.
@@ -102,6 +105,7 @@ impl Inner {
             requests: BTreeMap::new(),
             rng,
             clock: Clock::Real { offset: 0 },
+            callbacks: Arc::default(),
         }
     }
 
@@ -380,6 +384,8 @@ impl Control {
     /// | GET, POST, DELETE | /faults | a fault (see [`Fault::from_json`]) / clear all |
     /// | POST | /rate_limits | `{"path", "per_second": n or null}` |
     /// | GET | /requests | → request counts per path |
+    /// | POST | /callback | `{"url": "http://…"}` or `{"url": null}`: where Desk.SessionEventNotify goes |
+    /// | GET | /callbacks | → every delivery: `request_id`, `event`, `session_id`, `status` or `error` |
     ///
     /// In a forked child it answers 409 with an explanation instead of touching the copy.
     pub fn handle(&self, method: &str, path: &str, body: &[u8]) -> (u16, Value) {
@@ -459,6 +465,12 @@ impl Control {
             }
             ("POST", ["rate_limits"]) => self.post_rate_limit(&body),
             ("GET", ["requests"]) => Ok(json!(self.lock().requests)),
+            ("POST", ["callback"]) => self.post_callback(&body),
+            ("GET", ["callbacks"]) => {
+                let log = Arc::clone(&self.lock().callbacks);
+                let deliveries = log.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                Ok(Value::Array(deliveries))
+            }
             _ => {
                 return (
                     404,
@@ -586,6 +598,20 @@ impl Control {
                 .map_err(|_| "utc_offset_minutes is out of range")?,
         };
         self.set_working_hours(Some(hours));
+        Ok(json!({}))
+    }
+
+    fn post_callback(&self, body: &Value) -> Result<Value, String> {
+        let mut inner = self.lock();
+        inner.world.notifier = match &body["url"] {
+            Value::Null => None,
+            Value::String(url) => Some(Notifier::start(
+                url,
+                self.shared.app.sdkappid,
+                Arc::clone(&inner.callbacks),
+            )?),
+            _ => return Err("url must be a string or null".into()),
+        };
         Ok(json!({}))
     }
 

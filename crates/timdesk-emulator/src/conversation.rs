@@ -276,9 +276,13 @@ impl World {
             satisfaction: None,
         };
         let id = self
-            .create_session(new, now, fresh_id)
+            .insert_session(new, now, fresh_id)
             .map_err(|e| ApiError::new(141002, e))?;
         self.assign(&id, agent.clone());
+        if let Some(session) = self.sessions.get_mut(&id) {
+            session.contact_user = true;
+        }
+        self.session_event(&id, "SessionBegin", None, now);
         Ok(agent)
     }
 }

@@ -34,6 +34,7 @@ mod control;
 mod conversation;
 mod endpoints;
 mod faults;
+mod notify;
 mod seed;
 mod server;
 mod world;

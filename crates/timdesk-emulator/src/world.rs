@@ -251,6 +251,8 @@ pub struct Session {
     queue_seq: u64,
     started_at: u64,
     satisfaction: u8,
+    /// Started by contact_user.
+    pub(crate) contact_user: bool,
     pub(crate) messages: Vec<Message>,
     /// MsgRandom → the second it was first stored.
     seen_randoms: HashMap<u64, u64>,
@@ -317,6 +319,8 @@ pub struct World {
     pub working_hours: Option<WorkingHours>,
     /// Messages stored so far, for MsgKeys.
     msg_seq: u64,
+    /// Where Desk.SessionEventNotify goes, when a test set a callback URL.
+    pub(crate) notifier: Option<crate::notify::Notifier>,
 }
 
 impl World {
@@ -365,8 +369,21 @@ impl World {
             .ok_or_else(|| format!("no agent {id:?}"))
     }
 
-    /// Creates a session in chatbot reception and returns its SessionId.
+    /// Creates a session in chatbot reception and returns its SessionId (notified as
+    /// `SessionBegin`).
     pub fn create_session(
+        &mut self,
+        new: NewSession,
+        now: u64,
+        fresh_id: impl FnOnce() -> String,
+    ) -> Result<String, String> {
+        let id = self.insert_session(new, now, fresh_id)?;
+        self.session_event(&id, "SessionBegin", None, now);
+        Ok(id)
+    }
+
+    /// Creates a session in chatbot reception without notifying it.
+    pub(crate) fn insert_session(
         &mut self,
         new: NewSession,
         now: u64,
@@ -395,6 +412,7 @@ impl World {
                 queue_seq: 0,
                 started_at: new.started_at.unwrap_or(now),
                 satisfaction: new.satisfaction.unwrap_or(0),
+                contact_user: false,
                 messages: Vec::new(),
                 seen_randoms: HashMap::new(),
                 open_streams: BTreeSet::new(),
@@ -402,6 +420,37 @@ impl World {
         );
         self.session_order.push(id.clone());
         Ok(id)
+    }
+
+    /// Sends Desk.SessionEventNotify for `session_id` when a callback URL is set; only the
+    /// event names the docs give are sent (see the assumption `session_events`).
+    pub(crate) fn session_event(
+        &self,
+        session_id: &str,
+        event: &str,
+        message: Option<&Message>,
+        now: u64,
+    ) {
+        let (Some(notifier), Some(session)) = (&self.notifier, self.sessions.get(session_id))
+        else {
+            return;
+        };
+        notifier.send(json!({
+            "CallbackCommand": "Desk.SessionEventNotify",
+            "SessionId": session.id,
+            "Event": event,
+            "EventTime": now * 1000,
+            "ChannelType": if session.channel == "Web" { "Web(H5)" } else { "SDK" },
+            "ClientUserId": session.user,
+            "CustomerServiceId": BOT_ACCOUNT,
+            "AgentId": session.agent.clone().unwrap_or_default(),
+            "MsgKey": message.map(|m| m.msg_key.clone()).unwrap_or_default(),
+            "MsgBody": message.map_or_else(|| json!([]), |m| m.body.clone()),
+            "CloudCustomData": message.and_then(|m| m.cloud_custom_data.clone()).unwrap_or_default(),
+            "IsContactUser": session.contact_user,
+            "SatisfactionSelected": session.satisfaction,
+            "ForwardFromAgentId": "",
+        }));
     }
 
     pub(crate) fn open_session(&mut self, id: &str) -> Result<&mut Session, ApiError> {
@@ -669,9 +718,24 @@ impl World {
     }
 
     /// Stores `message` in an open session under a fresh MsgKey, which it returns.
+    /// In chatbot reception, a user's message is notified as `ChatBot.UserSendMsg` and the
+    /// app's (the bot's) as `ChatBot.RobotSendMsg`.
     pub(crate) fn store(&mut self, session_id: &str, mut message: Message) -> String {
         message.msg_key = self.next_msg_key(message.msg_random, message.time);
         let key = message.msg_key.clone();
+        let event = match self.sessions.get(session_id).map(|s| s.state) {
+            Some(SessionState::ChatbotReception) if message.kind == "message" => {
+                match message.role {
+                    ROLE_USER => Some("ChatBot.UserSendMsg"),
+                    ROLE_SYSTEM => Some("ChatBot.RobotSendMsg"),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if let Some(event) = event {
+            self.session_event(session_id, event, Some(&message), message.time);
+        }
         if let Some(session) = self.sessions.get_mut(session_id) {
             session.messages.push(message);
         }

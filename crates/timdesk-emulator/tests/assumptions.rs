@@ -778,3 +778,113 @@ fn assumption_contact_user_rules() {
         141001,
     );
 }
+
+/// A webhook receiver on 127.0.0.1: answers 200 and hands each (query, body) over.
+fn receiver() -> (String, std::sync::mpsc::Receiver<(String, Vec<u8>)>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/desk/callback", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            let target = line.split(' ').nth(1).unwrap_or_default().to_owned();
+            let mut length = 0;
+            loop {
+                let mut header = String::new();
+                reader.read_line(&mut header).unwrap();
+                if header.trim().is_empty() {
+                    break;
+                }
+                if let Some(v) = header.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let ack = r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{ack}",
+                ack.len()
+            );
+            let query = target.split_once('?').map(|(_, q)| q.to_owned());
+            if tx.send((query.unwrap_or_default(), body)).is_err() {
+                break;
+            }
+        }
+    });
+    (url, rx)
+}
+
+#[test]
+fn assumption_session_events() {
+    use timdesk::callbacks::{Callback, Verifier};
+    let h = Harness::new();
+    let (url, received) = receiver();
+    h.control("POST", "callback", json!({"url": url}));
+    let session = new_session(&h, "user_erin");
+    h.control(
+        "POST",
+        &format!("sessions/{session}/messages"),
+        json!({"from": "user", "text": "hello"}),
+    );
+    assert_ok(&h.call(SEND, in_session(&session, text(7, "bot here"))));
+    assert_ok(&transfer(&h, &session, json!({})));
+    assert_ok(&h.call(SEND, in_session(&session, text(8, "after transfer"))));
+    call_ok(
+        &h,
+        "desk_http_svc/contact_user",
+        json!({"IMAgentUserId": "@im_agent", "ClientUserId": "user_dave"}),
+    );
+
+    let verifier = Verifier::new(h.emulator.app().sdkappid);
+    let mut events = Vec::new();
+    for _ in 0..4 {
+        let (query, body) = received
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("a callback");
+        assert!(
+            query.contains("CallbackCommand=Desk.SessionEventNotify"),
+            "{query}"
+        );
+        let Callback::SessionEvent(e) = verifier.verify(&query, &body).expect("verifies") else {
+            panic!("a session event");
+        };
+        events.push(*e);
+    }
+    let names: Vec<&str> = events.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "SessionBegin",
+            "ChatBot.UserSendMsg",
+            "ChatBot.RobotSendMsg",
+            "SessionBegin"
+        ],
+        "in order, and nothing for the transfer or the message after it"
+    );
+    assert_eq!(events[0].session_id, session);
+    assert_eq!(events[1].msg_body[0]["MsgContent"]["Text"], "hello");
+    assert_eq!(events[1].client_user_id, "user_erin");
+    assert!(!events[2].msg_key.is_empty());
+    assert!(events[3].is_contact_user && !events[3].agent_id.is_empty());
+    assert!(events[0].event_time_ms > 1_000_000_000_000, "milliseconds");
+    assert!(
+        received
+            .recv_timeout(std::time::Duration::from_millis(300))
+            .is_err(),
+        "no event names beyond the documented three"
+    );
+    let log = h.control("GET", "callbacks", Value::Null);
+    assert_eq!(log.as_array().unwrap().len(), 4);
+    assert_eq!(log[0]["status"], 200);
+    let bad = h
+        .emulator
+        .control()
+        .handle("POST", "callback", br#"{"url": "https://x"}"#);
+    assert_eq!(bad.0, 400, "{bad:?}");
+}
