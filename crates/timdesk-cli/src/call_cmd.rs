@@ -95,12 +95,17 @@ pub(crate) fn run(args: CallArgs, out: &mut dyn Write, err: &mut dyn Write) -> u
         },
         Err(e) => {
             let _ = writeln!(err, "timdesk: {e}");
-            if e.kind() == timdesk::ErrorKind::InvalidArgument && e.code().is_none() {
-                2
-            } else {
-                1
-            }
+            exit_code(&e)
         }
+    }
+}
+
+/// 2 for a usage error found before sending (no server code), 1 for any other failure.
+pub(crate) fn exit_code(e: &timdesk::Error) -> u8 {
+    if e.kind() == timdesk::ErrorKind::InvalidArgument && e.code().is_none() {
+        2
+    } else {
+        1
     }
 }
 

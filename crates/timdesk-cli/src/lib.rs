@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 mod call_cmd;
+mod cdrs_cmd;
 pub mod conformance;
 mod conformance_cmd;
 mod demo_cmd;
@@ -40,6 +41,8 @@ enum Command {
     Demo,
     /// Send one signed request to any v4 endpoint and print the JSON answer.
     Call(call_cmd::CallArgs),
+    /// Print every session record (CDR) of a time window as JSON lines, page by page.
+    Cdrs(cdrs_cmd::CdrsArgs),
     /// Run the built-in emulator of the server on 127.0.0.1 until Ctrl-C or SIGTERM.
     Emulator(emulator_cmd::EmulatorArgs),
     /// Check the documented cases (tests/conformance) against the emulator and, with
@@ -69,6 +72,7 @@ where
         Command::Emulator(args) => emulator_cmd::run(args, out, err),
         Command::Demo => demo_cmd::run(out, err),
         Command::Call(args) => call_cmd::run(args, out, err),
+        Command::Cdrs(args) => cdrs_cmd::run(args, out, err),
         Command::Conformance(args) => conformance_cmd::run(args, out, err),
     }
 }

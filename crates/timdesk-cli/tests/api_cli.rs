@@ -198,3 +198,111 @@ fn emulator_command_prints_its_url_serves_and_stops_on_sigterm() {
     assert_eq!(status.code(), Some(0));
     assert!(lines.map(Result::unwrap).any(|l| l.contains("stopped")));
 }
+
+fn cdrs(emulator: &Emulator, args: &[&str]) -> std::process::Output {
+    let app = emulator.app();
+    Command::new(BIN)
+        .arg("cdrs")
+        .args(args)
+        .env("TIMDESK_SDKAPPID", app.sdkappid.to_string())
+        .env("TIMDESK_SECRET_KEY", &app.secret_key)
+        .env("TIMDESK_ENDPOINT", emulator.base_url())
+        .env_remove("TIMDESK_REGION")
+        .env_remove("TIMDESK_ADMIN")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cdrs_prints_every_record_of_the_window_across_pages_as_json_lines() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let control = emulator.control();
+    for i in 0..130u64 {
+        let id = control
+            .create_session(timdesk_emulator::NewSession {
+                id: None,
+                user: format!("user_{i}"),
+                nickname: None,
+                channel: None,
+                started_at: Some(1_700_000_000 + i),
+                satisfaction: None,
+            })
+            .unwrap();
+        control.end_session(&id, "UserEndedSession").unwrap();
+    }
+    let expected = control.cdrs().as_array().unwrap().len();
+    assert!(expected >= 130);
+    let out = cdrs(&emulator, &["--start", "0", "--end", "4000000000"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        expected,
+        "every record once, over two pages or more"
+    );
+    let mut ids: Vec<&str> = lines
+        .iter()
+        .map(|r| r["SessionId"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), expected);
+    assert_eq!(
+        control.request_count("desk_http_svc/describe_im_cdr_list"),
+        2
+    );
+
+    let one = cdrs(
+        &emulator,
+        &[
+            "--start",
+            "0",
+            "--end",
+            "4000000000",
+            "--client-user-id",
+            "user_7",
+        ],
+    );
+    let text = String::from_utf8(one.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("\"ClientUserId\":\"user_7\""));
+}
+
+#[test]
+fn cdrs_refuses_a_reversed_window_before_sending_and_reports_a_failed_page() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let out = cdrs(&emulator, &["--start", "10", "--end", "5"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("StartTime"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        emulator
+            .control()
+            .request_count("desk_http_svc/describe_im_cdr_list"),
+        0
+    );
+
+    emulator.control().inject(Fault {
+        path: Some("desk_http_svc/describe_im_cdr_list".into()),
+        action: FaultAction::ErrorCode {
+            code: 141004,
+            info: "invalid parameter".into(),
+        },
+        remaining: None,
+        probability: 1.0,
+    });
+    let out = cdrs(&emulator, &["--start", "0", "--end", "4000000000"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("after 0 records"));
+}
