@@ -442,6 +442,20 @@ timdesk_status timdesk_call(const struct timdesk_client *client,
                             char **out_answer_json,
                             struct timdesk_error **err);
 
+// A modelled endpoint by its model's name (e.g. "get_session_state", "modify_msg"; the
+// list is in docs/api.md) with `body_json`, a JSON object: the body is checked against the
+// model before sending (a refusal names the field and the rule) and the model's retry
+// rule applies. On success `*out_answer_json` receives the answer (free with
+// timdesk_string_free).
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+timdesk_status timdesk_call_endpoint(const struct timdesk_client *client,
+                                     const char *name,
+                                     const char *body_json,
+                                     char **out_answer_json,
+                                     struct timdesk_error **err);
+
 // Starts an emulator on 127.0.0.1:`port` (0 picks a free port). `sdkappid` 0 and NULL
 // strings take the built-in app (1400000000, "timdesk-emulator-secret", "administrator").
 //

@@ -108,3 +108,33 @@ func TestCallbackVerifierRefusalsAndClose(t *testing.T) {
 		t.Errorf("after Close: %v", err)
 	}
 }
+
+// The conversation endpoints reach Go through the core's models, checks included.
+func TestCallEndpointReachesTheModelledEndpoints(t *testing.T) {
+	emu, client := setup(t)
+	key, err := emu.Control("POST", "sessions/"+alice+"/messages", map[string]any{"from": "user", "text": "typo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var said struct {
+		MsgKey string `json:"msg_key"`
+	}
+	if err := json.Unmarshal(key, &said); err != nil {
+		t.Fatal(err)
+	}
+	state, err := client.CallEndpoint("get_session_state", map[string]any{"SessionId": alice})
+	if err != nil || state["CurrentState"] != "Chatbot" {
+		t.Fatalf("state %v %v", state, err)
+	}
+	body := []map[string]any{{"MsgType": "TIMTextElem", "MsgContent": map[string]any{"Text": "fixed"}}}
+	if _, err := client.CallEndpoint("modify_msg", map[string]any{"SessionId": alice, "MsgKey": said.MsgKey, "MsgBody": body}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.CallEndpoint("modify_msg", map[string]any{"SessionId": alice})
+	if !errors.Is(err, timdesk.ErrInvalidArgument) || !strings.Contains(err.Error(), "MsgKey") {
+		t.Errorf("missing MsgKey: %v", err)
+	}
+	if _, err := client.CallEndpoint("nope", map[string]any{}); !errors.Is(err, timdesk.ErrInvalidArgument) {
+		t.Errorf("unknown endpoint: %v", err)
+	}
+}

@@ -652,6 +652,29 @@ func (c *Client) Call(path string, body any, idempotent bool) (map[string]any, e
 	return answer, err
 }
 
+// CallEndpoint calls a modelled endpoint by its model's name (e.g. "get_session_state",
+// "modify_msg"; the list is in docs/api.md) with body marshalled to a JSON object. The body
+// is checked against the model before sending (an *Error matching ErrInvalidArgument names
+// the field and the rule) and the model's retry rule applies.
+func (c *Client) CallEndpoint(name string, body any) (map[string]any, error) {
+	text, err := json.Marshal(body)
+	if err != nil {
+		return nil, &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: body: " + err.Error()}
+	}
+	var answer map[string]any
+	err = c.with(func(ptr *C.timdesk_client) error {
+		var cs cstrings
+		defer cs.free()
+		var out *C.char
+		var cerr *C.timdesk_error
+		if err := check(C.timdesk_call_endpoint(ptr, cs.of(name), cs.of(string(text)), &out, &cerr), cerr); err != nil {
+			return err
+		}
+		return json.Unmarshal([]byte(take(out)), &answer)
+	})
+	return answer, err
+}
+
 // GenUserSig makes a UserSig valid expire from issued (the zero time: now), carrying
 // userbuf when it is not nil.
 func GenUserSig(sdkappid uint64, secretKey, identifier string, expire time.Duration, userbuf []byte, issued time.Time) (string, error) {

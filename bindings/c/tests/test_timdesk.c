@@ -368,6 +368,20 @@ static void test_generic_call_and_faults(timdesk_emulator *emu, timdesk_client *
     err = NULL;
     EXPECT(timdesk_call(client, "a/b", "[1,", false, &answer, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "bad body");
     timdesk_error_free(err);
+    err = NULL;
+
+    EXPECT(timdesk_call_endpoint(client, "get_session_state", "{\"SessionId\":\"b0f4ca12-4850-4218-a284-efe679a87066\"}", &answer, &err),
+           TIMDESK_STATUS_OK, "call_endpoint");
+    CHECK(answer != NULL && strstr(answer, "\"CurrentState\"") != NULL);
+    timdesk_string_free(answer);
+    answer = NULL;
+    EXPECT(timdesk_call_endpoint(client, "modify_msg", "{\"SessionId\":\"b0f4ca12-4850-4218-a284-efe679a87066\"}", &answer, &err),
+           TIMDESK_STATUS_INVALID_ARGUMENT, "call_endpoint checks the model");
+    CHECK(answer == NULL && strstr(timdesk_error_message(err), "MsgKey") != NULL);
+    timdesk_error_free(err);
+    err = NULL;
+    EXPECT(timdesk_call_endpoint(client, NULL, "{}", &answer, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "call_endpoint NULL name");
+    timdesk_error_free(err);
 
     control(emu, "POST", "/faults", "{\"kind\":\"http_status\",\"status\":502,\"count\":-1}");
     err = NULL;

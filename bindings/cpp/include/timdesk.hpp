@@ -364,6 +364,14 @@ public:
         return detail::take(answer);
     }
 
+    /// A modelled endpoint by name (e.g. "get_session_state"; see docs/api.md) with a JSON
+    /// object body, checked against its model before sending; returns the JSON answer.
+    std::string call_endpoint(const std::string &name, const std::string &body_json) const {
+        char *answer = nullptr;
+        detail::call([&](timdesk_error **err) { return timdesk_call_endpoint(get(), name.c_str(), body_json.c_str(), &answer, err); });
+        return detail::take(answer);
+    }
+
     /// The options the client was made with, as JSON: what the core really uses.
     std::string options_json() const {
         char *json = nullptr;

@@ -203,6 +203,17 @@ TEST_F(TimdeskTest, ThreadsShareOneClient) {
     EXPECT_EQ(ok.load(), 80);
 }
 
+TEST_F(TimdeskTest, CallEndpointChecksTheModel) {
+    EXPECT_NE(client.call_endpoint("get_session_state", R"({"SessionId":")" + BOB + R"("})").find("CurrentState"),
+              std::string::npos);
+    try {
+        client.call_endpoint("modify_msg", R"({"SessionId":"x"})");
+        FAIL() << "a body breaking the model must be refused";
+    } catch (const timdesk::Error &e) {
+        EXPECT_EQ(e.status(), TIMDESK_STATUS_INVALID_ARGUMENT);
+    }
+}
+
 TEST(UserSig, GenVerifyDecode) {
     auto sig = timdesk::usersig::gen(1400000000, "key", "admin", 600, std::string("\x01\x02", 2), 1700000000);
     auto doc = timdesk::usersig::verify(1400000000, "key", "admin", sig, 1700000001);

@@ -577,3 +577,29 @@ pub unsafe extern "C" fn timdesk_call(
         Ok(())
     })
 }
+
+/// A modelled endpoint by its model's name (e.g. "get_session_state", "modify_msg"; the
+/// list is in docs/api.md) with `body_json`, a JSON object: the body is checked against the
+/// model before sending (a refusal names the field and the rule) and the model's retry
+/// rule applies. On success `*out_answer_json` receives the answer (free with
+/// timdesk_string_free).
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_call_endpoint(
+    client: *const timdesk_client,
+    name: *const c_char,
+    body_json: *const c_char,
+    out_answer_json: *mut *mut c_char,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let name = string(name, "name")?;
+        let body = json(body_json, "body_json")?;
+        let answer = client.call_endpoint(name, &body)?;
+        put_string(out_answer_json, answer.to_string(), "the answer")?;
+        Ok(())
+    })
+}

@@ -144,3 +144,41 @@ fn generated_requests_are_checked_before_sending() {
     assert!(err.to_string().contains("SessionID"), "{err}");
     assert_eq!(emulator.control().total_requests(), 0, "nothing was sent");
 }
+
+#[test]
+fn call_endpoint_reaches_every_model_by_name_with_its_checks() {
+    let (emulator, client) = setup();
+    let key = say(&emulator, ALICE, "user", "typo");
+    let state = client
+        .call_endpoint(
+            "get_session_state",
+            &serde_json::json!({"SessionId": ALICE}),
+        )
+        .unwrap();
+    assert_eq!(state["CurrentState"], "Chatbot");
+    let fixed = serde_json::json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": "fixed"}}]);
+    client
+        .call_endpoint(
+            "modify_msg",
+            &serde_json::json!({"SessionId": ALICE, "MsgKey": key, "MsgBody": fixed}),
+        )
+        .unwrap();
+    let before = emulator.control().request_count("desk_http_svc/modify_msg");
+    let refused = client
+        .call_endpoint("modify_msg", &serde_json::json!({"SessionId": ALICE}))
+        .unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::InvalidArgument);
+    assert!(refused.to_string().contains("MsgKey"), "{refused}");
+    assert_eq!(
+        emulator.control().request_count("desk_http_svc/modify_msg"),
+        before,
+        "refused before sending"
+    );
+    let unknown = client
+        .call_endpoint("no_such_endpoint", &serde_json::json!({}))
+        .unwrap_err();
+    assert!(
+        unknown.to_string().contains("get_session_state"),
+        "{unknown}"
+    );
+}

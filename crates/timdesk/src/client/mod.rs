@@ -175,6 +175,29 @@ impl AsyncClient {
         self.generic(path, body, RetryRule::IDEMPOTENT).await
     }
 
+    /// A modelled endpoint by its model's name (e.g. `get_session_state`; see
+    /// [`model::ENDPOINTS`]) with a JSON object body: the body is checked against the model
+    /// before sending, and the model's retry rule applies, as for the typed calls. This is
+    /// how bindings without a typed method reach every modelled endpoint.
+    pub async fn call_endpoint(&self, name: &str, body: &Value) -> Result<Value> {
+        let Some(model) = model::ENDPOINTS.iter().find(|e| e.name == name) else {
+            let known: Vec<&str> = model::ENDPOINTS.iter().map(|e| e.name).collect();
+            return Err(Error::invalid_argument(
+                "endpoint",
+                format!(
+                    "{name:?} is not a modelled endpoint (one of {})",
+                    known.join(", ")
+                ),
+            ));
+        };
+        let Value::Object(map) = body else {
+            return Err(Error::invalid_argument("body", "must be a JSON object"));
+        };
+        model.check_body(map)?;
+        self.endpoint(model.name, body.to_string().into_bytes())
+            .await
+    }
+
     async fn generic(&self, path: &str, body: &Value, rule: RetryRule) -> Result<Value> {
         let path = normalize_path(path)?;
         if !body.is_object() {
@@ -286,6 +309,13 @@ impl Client {
     pub fn call(&self, path: &str, body: &Value) -> Result<Value> {
         let (path, body) = (path.to_owned(), body.clone());
         self.block(|c| async move { c.call(&path, &body).await })
+    }
+
+    /// A modelled endpoint by name, checked against its model; see
+    /// [`AsyncClient::call_endpoint`].
+    pub fn call_endpoint(&self, name: &str, body: &Value) -> Result<Value> {
+        let (name, body) = (name.to_owned(), body.clone());
+        self.block(|c| async move { c.call_endpoint(&name, &body).await })
     }
 
     /// Any idempotent v4 endpoint; see [`AsyncClient::call_idempotent`].
