@@ -7,10 +7,11 @@ use timdesk_emulator::{Emulator, EmulatorConfig, Fault, FaultAction};
 
 const BIN: &str = env!("CARGO_BIN_EXE_timdesk");
 
-fn call(emulator: &Emulator, args: &[&str]) -> std::process::Output {
+/// `timdesk <subcommand> args…` with the emulator's credentials in the environment.
+fn timdesk(emulator: &Emulator, subcommand: &str, args: &[&str]) -> std::process::Output {
     let app = emulator.app();
     Command::new(BIN)
-        .arg("call")
+        .arg(subcommand)
         .args(args)
         .env("TIMDESK_SDKAPPID", app.sdkappid.to_string())
         .env("TIMDESK_SECRET_KEY", &app.secret_key)
@@ -19,6 +20,14 @@ fn call(emulator: &Emulator, args: &[&str]) -> std::process::Output {
         .env_remove("TIMDESK_ADMIN")
         .output()
         .unwrap()
+}
+
+fn call(emulator: &Emulator, args: &[&str]) -> std::process::Output {
+    timdesk(emulator, "call", args)
+}
+
+fn cdrs(emulator: &Emulator, args: &[&str]) -> std::process::Output {
+    timdesk(emulator, "cdrs", args)
 }
 
 #[test]
@@ -197,20 +206,6 @@ fn emulator_command_prints_its_url_serves_and_stops_on_sigterm() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
     assert!(lines.map(Result::unwrap).any(|l| l.contains("stopped")));
-}
-
-fn cdrs(emulator: &Emulator, args: &[&str]) -> std::process::Output {
-    let app = emulator.app();
-    Command::new(BIN)
-        .arg("cdrs")
-        .args(args)
-        .env("TIMDESK_SDKAPPID", app.sdkappid.to_string())
-        .env("TIMDESK_SECRET_KEY", &app.secret_key)
-        .env("TIMDESK_ENDPOINT", emulator.base_url())
-        .env_remove("TIMDESK_REGION")
-        .env_remove("TIMDESK_ADMIN")
-        .output()
-        .unwrap()
 }
 
 #[test]
