@@ -38,8 +38,10 @@ class Emulator:
     )
 
     def __init__(self, *, sdkappid: Optional[int] = None, secret_key: Optional[str] = None,
-                 admin: Optional[str] = None, port: int = 0) -> None:
+                 admin: Optional[str] = None, port: int = 0, callback_url: Optional[str] = None) -> None:
         self._native = _native.Emulator(sdkappid=sdkappid, secret_key=secret_key, admin=admin, port=port)
+        if callback_url is not None:
+            self.set_callback_url(callback_url)
 
     def __enter__(self) -> "Emulator":
         return self

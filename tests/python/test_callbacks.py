@@ -10,6 +10,7 @@ import urllib.request
 import pytest
 
 import timdesk
+from timdesk.testing import Emulator
 
 APP = 1400000000
 EVENT = {
@@ -138,10 +139,13 @@ def test_answers_validate_their_arguments():
         timdesk.CallbackVerifier(sdkappid=0)
 
 
-def test_the_emulator_calls_the_handler_back_end_to_end(webhook, timdesk_emulator):
+def test_the_emulator_calls_the_handler_back_end_to_end(webhook):
     url, handled = webhook
-    emu = timdesk_emulator
-    emu.set_callback_url(url)
+    with Emulator(callback_url=url) as emu:
+        _conversation_with_callbacks(emu, handled)
+
+
+def _conversation_with_callbacks(emu, handled):
     session = emu.create_session("erin")
     emu.say(session, "I need help")
     emu.client().send_msg(session_id=session, body=[timdesk.Text("The bot answers")])

@@ -20,6 +20,9 @@ pub(crate) struct EmulatorArgs {
     /// The app administrator account.
     #[arg(long, default_value_t = AppConfig::default().admin)]
     admin: String,
+    /// Where to POST Desk.SessionEventNotify (http://…), as the console's callback URL.
+    #[arg(long)]
+    callback_url: Option<String>,
 }
 
 pub(crate) fn run(args: EmulatorArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
@@ -42,6 +45,16 @@ pub(crate) fn run(args: EmulatorArgs, out: &mut dyn Write, err: &mut dyn Write) 
             return 1;
         }
     };
+    if let Some(url) = &args.callback_url {
+        let body = serde_json::json!({"url": url}).to_string();
+        let (status, answer) = emulator
+            .control()
+            .handle("POST", "callback", body.as_bytes());
+        if status != 200 {
+            let _ = writeln!(err, "timdesk: --callback-url: {}", answer["error"]);
+            return 2;
+        }
+    }
     let app = emulator.app();
     let banner = format!(
         "timdesk emulator listening on {url}\n\

@@ -255,6 +255,21 @@ fn cdrs_prints_every_record_of_the_window_across_pages_as_json_lines() {
         2
     );
 
+    let csv = cdrs(
+        &emulator,
+        &["--start", "0", "--end", "4000000000", "--format", "csv"],
+    );
+    let text = String::from_utf8(csv.stdout).unwrap();
+    let mut rows = text.lines();
+    assert_eq!(
+        rows.next(),
+        Some(
+            "SessionId,AgentGroupId,AgentGroupName,AgentId,ChannelType,ClientUserId,ClientUserNickName,Duration,EndStatus,SatisfactionSelected,Timestamp"
+        )
+    );
+    assert_eq!(rows.count(), expected, "a header and one row per record");
+    assert!(csv.stderr.is_empty(), "no progress into a pipe");
+
     let one = cdrs(
         &emulator,
         &[
@@ -300,4 +315,18 @@ fn cdrs_refuses_a_reversed_window_before_sending_and_reports_a_failed_page() {
     let out = cdrs(&emulator, &["--start", "0", "--end", "4000000000"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("after 0 records"));
+}
+
+#[test]
+fn emulator_refuses_a_callback_url_it_cannot_call() {
+    let out = Command::new(BIN)
+        .args(["emulator", "--callback-url", "https://example.com/desk"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--callback-url") && stderr.contains("http://"),
+        "{stderr}"
+    );
 }

@@ -187,6 +187,21 @@ pub struct CdrRecord {
 }
 
 impl CdrRecord {
+    /// The record's wire field names, in the documentation's order.
+    pub const FIELDS: [&'static str; 11] = [
+        "SessionId",
+        "AgentGroupId",
+        "AgentGroupName",
+        "AgentId",
+        "ChannelType",
+        "ClientUserId",
+        "ClientUserNickName",
+        "Duration",
+        "EndStatus",
+        "SatisfactionSelected",
+        "Timestamp",
+    ];
+
     /// A record from the server's JSON (missing fields read as empty or 0).
     pub fn from_json(v: &Value) -> Self {
         let text = |name: &str| match &v[name] {
@@ -231,6 +246,21 @@ impl CdrRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_name_every_key_of_the_json_shape() {
+        let json = CdrRecord::from_json(&json!({})).to_json();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut fields = CdrRecord::FIELDS.to_vec();
+        keys.sort_unstable();
+        fields.sort_unstable();
+        assert_eq!(keys, fields);
+    }
 
     #[test]
     fn queries_are_checked_before_sending() {
