@@ -112,7 +112,10 @@ mod tests {
     fn csv_cells_quote_what_would_break_a_row() {
         assert_eq!(csv_cell(&Value::from("Ann")), "Ann");
         assert_eq!(csv_cell(&Value::from("Lee, Ann")), "\"Lee, Ann\"");
-        assert_eq!(csv_cell(&Value::from("say \"hi\"\n")), "\"say \"\"hi\"\"\n\"");
+        assert_eq!(
+            csv_cell(&Value::from("say \"hi\"\n")),
+            "\"say \"\"hi\"\"\n\""
+        );
         assert_eq!(csv_cell(&Value::from(42)), "42");
     }
 }

@@ -160,6 +160,9 @@ fn demo_walks_a_whole_session() {
         "AgentEndedSession",
         "recentcontact",
         "141001",
+        "Desk.SessionEventNotify SessionBegin",
+        "Desk.SessionEventNotify ChatBot.UserSendMsg",
+        "Desk.SessionEventNotify ChatBot.RobotSendMsg",
         "done",
     ] {
         assert!(text.contains(step), "the demo lacks {step:?}:\n{text}");
