@@ -156,3 +156,45 @@ def _conversation_with_callbacks(emu, handled):
     assert handled[1]["msg_body"][0]["MsgContent"]["Text"] == "I need help"
     assert handled[2]["msg_key"] and handled[2]["session_id"] == session
     assert [d["status"] for d in emu.callback_deliveries()] == [200, 200, 200]
+
+
+def test_a_whole_conversation_through_the_public_api(webhook):
+    """Chatbot, transfer, agent, history, queue, end: every state change read back with
+    get_session_state and every callback received by a handler built on the helpers."""
+    url, handled = webhook
+    with Emulator(callback_url=url) as emu:
+        client = emu.client(retry_base_delay=0.005)
+
+        def state(session):
+            return client.get_session_state(session_id=session).current_state
+
+        frank = emu.create_session("frank")
+        assert state(frank) == "Chatbot"
+        emu.say(frank, "I want a refund")
+        client.send_msg(session_id=frank, body=[timdesk.Text("Let me find an agent")])
+        agent = client.transfer_to_human(frank).agent_id
+        assert state(frank) == "Agent"
+        assert client.get_session_state(session_id=frank).agent_id == agent
+        emu.say(frank, "Hello, I can help", by="agent")
+        history = client.describe_chat_messages(frank, order=1)
+        assert [(m["FromAccountRole"], m["MsgBody"][0]["MsgContent"]["Text"]) for m in history.messages] == [
+            (1, "I want a refund"), (3, "Let me find an agent"), (2, "Hello, I can help")]
+        assert all(m["Timestamp"] > 10**12 for m in history.messages), "milliseconds"
+
+        for member in emu.agents():
+            emu.set_agent_status(member["agent_id"], "busy")
+        gina = emu.create_session("gina")
+        assert client.transfer_to_human(gina).in_queue
+        assert state(gina) == "Queueing"
+        client.end_queuing(gina)
+        assert state(gina) == "Chatbot"
+
+        client.end_session(frank)
+        assert state(frank) == "NotInSession"
+
+        deadline = time.monotonic() + 5
+        while len(handled) < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert [(c["event"], c["session_id"]) for c in handled] == [
+            ("SessionBegin", frank), ("ChatBot.UserSendMsg", frank), ("ChatBot.RobotSendMsg", frank),
+            ("SessionBegin", gina)]
