@@ -406,19 +406,7 @@ fn ending_writes_one_cdr_with_every_documented_field() {
     let cdrs = h.emulator.control().cdrs();
     assert_eq!(cdrs.as_array().unwrap().len(), 1);
     let cdr = &cdrs[0];
-    for field in [
-        "SessionId",
-        "AgentGroupId",
-        "AgentGroupName",
-        "AgentId",
-        "ChannelType",
-        "ClientUserId",
-        "ClientUserNickName",
-        "Duration",
-        "EndStatus",
-        "SatisfactionSelected",
-        "Timestamp",
-    ] {
+    for field in timdesk::api::CdrRecord::FIELDS {
         assert!(cdr.get(field).is_some(), "CDR lacks {field}: {cdr}");
     }
     assert_eq!(cdr["SessionId"], ALICE);
