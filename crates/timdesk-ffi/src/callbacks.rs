@@ -34,14 +34,8 @@ pub unsafe extern "C" fn timdesk_callback_verifier_new(
     err: *mut *mut timdesk_error,
 ) -> timdesk_status {
     boundary::run(err, || {
-        if sdkappid == 0 {
-            return Err(Failure::invalid("sdkappid", "must be at least 1"));
-        }
-        let verifier = Verifier::new(sdkappid);
-        let inner = match optional_string(token, "token")? {
-            Some(token) => verifier.with_token(token),
-            None => verifier,
-        };
+        let token = optional_string(token, "token")?.map(str::to_owned);
+        let inner = Verifier::for_app(sdkappid, token)?;
         put_handle(out_verifier, timdesk_callback_verifier { inner });
         Ok(())
     })

@@ -8,7 +8,7 @@ use pyo3::types::PyDict;
 use timdesk::callbacks::{self, Verifier};
 
 use crate::convert::{bounded, from_py, to_py};
-use crate::errors::{callback_error, invalid_argument};
+use crate::errors::{callback_error, client_error, invalid_argument};
 
 /// Checks and parses the callbacks of one application (thread-safe; keep one per app so
 /// that retries are recognised).
@@ -23,15 +23,9 @@ impl CallbackVerifier {
     #[new]
     #[pyo3(signature = (*, sdkappid, token=None))]
     fn new(sdkappid: &Bound<'_, PyAny>, token: Option<String>) -> PyResult<Self> {
-        let sdkappid = bounded(sdkappid, "sdkappid", 1, u64::MAX)?;
-        let verifier = Verifier::new(sdkappid);
-        Ok(Self {
-            inner: match token {
-                Some(token) => verifier.with_token(token),
-                None => verifier,
-            },
-            sdkappid,
-        })
+        let sdkappid = bounded(sdkappid, "sdkappid", 0, u64::MAX)?;
+        let inner = Verifier::for_app(sdkappid, token).map_err(|e| client_error(&e))?;
+        Ok(Self { inner, sdkappid })
     }
 
     /// Verifies a callback (the URL's query string and the body's bytes) and returns it

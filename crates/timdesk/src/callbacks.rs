@@ -245,6 +245,23 @@ impl Verifier {
         }
     }
 
+    /// What the bindings build: a verifier of `sdkappid`'s callbacks, requiring `Sign`
+    /// and `RequestTime` when a `token` is given. An sdkappid of 0 is refused (no
+    /// application has it, so every callback would be refused later).
+    pub fn for_app(sdkappid: u64, token: Option<String>) -> crate::Result<Self> {
+        if sdkappid == 0 {
+            return Err(crate::Error::invalid_argument(
+                "sdkappid",
+                "must be at least 1",
+            ));
+        }
+        let verifier = Self::new(sdkappid);
+        Ok(match token {
+            Some(token) => verifier.with_token(token),
+            None => verifier,
+        })
+    }
+
     /// Also requires `Sign` and `RequestTime`, signed with the callback token.
     pub fn with_token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(token.into());
@@ -499,6 +516,17 @@ mod tests {
         );
         let refused = Verifier::new(APP).verify("SdkAppid=1", &event_body());
         assert_eq!(refused.unwrap_err().reason(), "wrong_sdkappid");
+    }
+
+    #[test]
+    fn bindings_get_a_checked_verifier() {
+        let err = Verifier::for_app(0, None).unwrap_err();
+        assert!(err.to_string().contains("sdkappid"), "{err}");
+        let signed = Verifier::for_app(APP, Some("callback-token-value".into())).unwrap();
+        assert_eq!(
+            signed.verify(QUERY, &event_body()),
+            Err(CallbackError::BadSignature)
+        );
     }
 
     #[test]
