@@ -20,14 +20,21 @@
 /* Initialisers of the growable option structs: they set the leading size field, and
  * every other field to its zero default. */
 #ifdef __cplusplus
-#define TIMDESK_CONFIG_INIT { sizeof(timdesk_config) }
-#define TIMDESK_TRANSFER_OPTIONS_INIT { sizeof(timdesk_transfer_options) }
-#define TIMDESK_MESSAGE_INIT { sizeof(timdesk_message) }
+#define TIMDESK_SIZED_INIT(type) { sizeof(type) }
 #else
-#define TIMDESK_CONFIG_INIT { .size = sizeof(timdesk_config) }
-#define TIMDESK_TRANSFER_OPTIONS_INIT { .size = sizeof(timdesk_transfer_options) }
-#define TIMDESK_MESSAGE_INIT { .size = sizeof(timdesk_message) }
+#define TIMDESK_SIZED_INIT(type) { .size = sizeof(type) }
 #endif
+#define TIMDESK_CONFIG_INIT TIMDESK_SIZED_INIT(timdesk_config)
+#define TIMDESK_TRANSFER_OPTIONS_INIT TIMDESK_SIZED_INIT(timdesk_transfer_options)
+#define TIMDESK_MESSAGE_INIT TIMDESK_SIZED_INIT(timdesk_message)
+/* The options of the generated endpoint functions (C and C++ alike). */
+/* BEGIN generated initialisers */
+#define TIMDESK_CONTACT_USER_OPTIONS_INIT TIMDESK_SIZED_INIT(timdesk_contact_user_options)
+#define TIMDESK_DESCRIBE_CHAT_MESSAGES_OPTIONS_INIT TIMDESK_SIZED_INIT(timdesk_describe_chat_messages_options)
+#define TIMDESK_GET_SESSION_STATE_OPTIONS_INIT TIMDESK_SIZED_INIT(timdesk_get_session_state_options)
+#define TIMDESK_MODIFY_MSG_OPTIONS_INIT TIMDESK_SIZED_INIT(timdesk_modify_msg_options)
+#define TIMDESK_SEND_STREAM_MSG_OPTIONS_INIT TIMDESK_SIZED_INIT(timdesk_send_stream_msg_options)
+/* END generated initialisers */
 
 // Major version of the library (also in the version string).
 #define TIMDESK_VERSION_MAJOR 0
@@ -37,6 +44,51 @@
 
 // Patch version of the library.
 #define TIMDESK_VERSION_PATCH 0
+
+// The result of a fallible function: TIMDESK_STATUS_OK or the kind of failure.
+// The values are explicit and never reused; a newer library may add values, so a
+// `switch` over it needs a default case.
+typedef enum timdesk_status {
+  // Success.
+  TIMDESK_STATUS_OK = 0,
+  // An argument is wrong: NULL, not UTF-8, not JSON, or refused by validation or the server.
+  TIMDESK_STATUS_INVALID_ARGUMENT = 1,
+  // Authentication or authorisation failed (UserSig, sdkappid, admin rights).
+  TIMDESK_STATUS_AUTH = 2,
+  // The application or request is not allowed.
+  TIMDESK_STATUS_FORBIDDEN = 3,
+  // The session, account or resource does not exist (or the session has ended).
+  TIMDESK_STATUS_NOT_FOUND = 4,
+  // No agent is online to take the session (141001).
+  TIMDESK_STATUS_NO_AGENT_ONLINE = 5,
+  // The session cannot be transferred to a human (141003).
+  TIMDESK_STATUS_NOT_TRANSFERABLE = 6,
+  // Too many requests, even after backing off.
+  TIMDESK_STATUS_RATE_LIMITED = 7,
+  // The server or a gateway failed internally.
+  TIMDESK_STATUS_SERVER = 8,
+  // The connection failed or broke.
+  TIMDESK_STATUS_NETWORK = 9,
+  // No answer in time.
+  TIMDESK_STATUS_TIMEOUT = 10,
+  // The answer was not a valid API answer.
+  TIMDESK_STATUS_BAD_RESPONSE = 11,
+  // A server error code this library does not know (see timdesk_error_code).
+  TIMDESK_STATUS_UNKNOWN = 12,
+  // A UserSig did not decode or verify (timdesk_error_kind names the reason).
+  TIMDESK_STATUS_USERSIG_INVALID = 13,
+  // The emulator could not start, or refused a control call.
+  TIMDESK_STATUS_EMULATOR = 14,
+  // The iteration is over (timdesk_cdr_iter_next); not an error.
+  TIMDESK_STATUS_DONE = 15,
+  // Agents are online but none can take the session (141012, e.g. DisableQueuing).
+  TIMDESK_STATUS_AGENT_BUSY = 16,
+  // The request went to the wrong place (60009: a wrong path or host): a configuration
+  // mistake.
+  TIMDESK_STATUS_CONFIGURATION = 17,
+  // The library panicked; the call had no effect on the handles passed in.
+  TIMDESK_STATUS_PANIC = 100,
+} timdesk_status;
 
 // Checks and parses one application's callbacks; thread-safe, and it remembers the last
 // 4,096 RequestIDs to recognise retries. Free with timdesk_callback_verifier_free.
@@ -57,10 +109,6 @@ typedef struct timdesk_error timdesk_error;
 // A MsgBody under construction: add elements, then point `timdesk_message.body` at it.
 // Not shared between threads while being built; free with timdesk_message_body_free.
 typedef struct timdesk_message_body timdesk_message_body;
-
-// The result of a fallible function: TIMDESK_STATUS_OK or the kind of failure.
-// The values are explicit and never reused.
-typedef uint32_t timdesk_status;
 
 // What send_msg does after an attempt whose answer was lost (see the README's delivery
 // semantics): the server deduplicates MsgRandom within the same second only.
@@ -170,70 +218,84 @@ typedef struct timdesk_message {
   uint32_t msg_random;
 } timdesk_message;
 
+// The optional fields of timdesk_contact_user. Initialise it with TIMDESK_CONTACT_USER_OPTIONS_INIT (which sets `size`);
+// zero and NULL fields are unset, and fields a newer library adds after `size` leave
+// older programs working. Pass NULL for none.
+typedef struct timdesk_contact_user_options {
+  // sizeof(timdesk_contact_user_options), as set by TIMDESK_CONTACT_USER_OPTIONS_INIT.
+  size_t size;
+  // Whether `group_id` is set.
+  bool has_group_id;
+  // GroupId: The member group to pick the agent from.
+  uint64_t group_id;
+  // MemberId: The member who contacts the user. NULL when unset.
+  const char *member_id;
+} timdesk_contact_user_options;
+
+// The optional fields of timdesk_describe_chat_messages. Initialise it with TIMDESK_DESCRIBE_CHAT_MESSAGES_OPTIONS_INIT (which sets `size`);
+// zero and NULL fields are unset, and fields a newer library adds after `size` leave
+// older programs working. Pass NULL for none.
+typedef struct timdesk_describe_chat_messages_options {
+  // sizeof(timdesk_describe_chat_messages_options), as set by TIMDESK_DESCRIBE_CHAT_MESSAGES_OPTIONS_INIT.
+  size_t size;
+  // Whether `limit` is set.
+  bool has_limit;
+  // Limit: Messages per page.
+  uint64_t limit;
+  // Whether `offset` is set.
+  bool has_offset;
+  // Offset: Messages to skip.
+  uint64_t offset;
+  // Whether `order` is set.
+  bool has_order;
+  // Order: 1 oldest first, 2 newest first.
+  uint64_t order;
+} timdesk_describe_chat_messages_options;
+
+// The optional fields of timdesk_get_session_state. Initialise it with TIMDESK_GET_SESSION_STATE_OPTIONS_INIT (which sets `size`);
+// zero and NULL fields are unset, and fields a newer library adds after `size` leave
+// older programs working. Pass NULL for none.
+typedef struct timdesk_get_session_state_options {
+  // sizeof(timdesk_get_session_state_options), as set by TIMDESK_GET_SESSION_STATE_OPTIONS_INIT.
+  size_t size;
+  // SessionId: The session; or give ClientUserId and CustomerServiceId. NULL when unset.
+  const char *session_id;
+  // ClientUserId: The user (SDK integration). NULL when unset.
+  const char *client_user_id;
+  // CustomerServiceId: The IM agent's UserID (SDK integration). NULL when unset.
+  const char *customer_service_id;
+} timdesk_get_session_state_options;
+
+// The optional fields of timdesk_modify_msg. Initialise it with TIMDESK_MODIFY_MSG_OPTIONS_INIT (which sets `size`);
+// zero and NULL fields are unset, and fields a newer library adds after `size` leave
+// older programs working. Pass NULL for none.
+typedef struct timdesk_modify_msg_options {
+  // sizeof(timdesk_modify_msg_options), as set by TIMDESK_MODIFY_MSG_OPTIONS_INIT.
+  size_t size;
+  // CloudCustomData: New custom data. NULL when unset.
+  const char *cloud_custom_data;
+} timdesk_modify_msg_options;
+
+// The optional fields of timdesk_send_stream_msg. Initialise it with TIMDESK_SEND_STREAM_MSG_OPTIONS_INIT (which sets `size`);
+// zero and NULL fields are unset, and fields a newer library adds after `size` leave
+// older programs working. Pass NULL for none.
+typedef struct timdesk_send_stream_msg_options {
+  // sizeof(timdesk_send_stream_msg_options), as set by TIMDESK_SEND_STREAM_MSG_OPTIONS_INIT.
+  size_t size;
+  // MsgKey: Absent on the first call; the MsgKey it returned on the others. NULL when unset.
+  const char *msg_key;
+  // Finish: 1 on the last call.
+  bool finish;
+  // CloudCustomData: Custom data. NULL when unset.
+  const char *cloud_custom_data;
+} timdesk_send_stream_msg_options;
+
 // Never repeat it: the error says maybe_applied and names the MsgRandom (the default).
 #define TIMDESK_SEND_MSG_AT_MOST_ONCE 0
 
 // Repeat it with the same MsgRandom: nothing is lost to a lost answer, but a repeat in a
 // later second than the lost attempt delivers the message twice.
 #define TIMDESK_SEND_MSG_AT_LEAST_ONCE 1
-
-// Success.
-#define TIMDESK_STATUS_OK 0
-
-// An argument is wrong: NULL, not UTF-8, not JSON, or refused by validation or the server.
-#define TIMDESK_STATUS_INVALID_ARGUMENT 1
-
-// Authentication or authorisation failed (UserSig, sdkappid, admin rights).
-#define TIMDESK_STATUS_AUTH 2
-
-// The application or request is not allowed.
-#define TIMDESK_STATUS_FORBIDDEN 3
-
-// The session, account or resource does not exist (or the session has ended).
-#define TIMDESK_STATUS_NOT_FOUND 4
-
-// No agent is online to take the session (141001).
-#define TIMDESK_STATUS_NO_AGENT_ONLINE 5
-
-// The session cannot be transferred to a human (141003).
-#define TIMDESK_STATUS_NOT_TRANSFERABLE 6
-
-// Too many requests, even after backing off.
-#define TIMDESK_STATUS_RATE_LIMITED 7
-
-// The server or a gateway failed internally.
-#define TIMDESK_STATUS_SERVER 8
-
-// The connection failed or broke.
-#define TIMDESK_STATUS_NETWORK 9
-
-// No answer in time.
-#define TIMDESK_STATUS_TIMEOUT 10
-
-// The answer was not a valid API answer.
-#define TIMDESK_STATUS_BAD_RESPONSE 11
-
-// A server error code this library does not know (see timdesk_error_code).
-#define TIMDESK_STATUS_UNKNOWN 12
-
-// A UserSig did not decode or verify (timdesk_error_kind names the reason).
-#define TIMDESK_STATUS_USERSIG_INVALID 13
-
-// The emulator could not start, or refused a control call.
-#define TIMDESK_STATUS_EMULATOR 14
-
-// The iteration is over (timdesk_cdr_iter_next); not an error.
-#define TIMDESK_STATUS_DONE 15
-
-// Agents are online but none can take the session (141012, e.g. DisableQueuing).
-#define TIMDESK_STATUS_AGENT_BUSY 16
-
-// The request went to the wrong place (60009: a wrong path or host): a configuration
-// mistake.
-#define TIMDESK_STATUS_CONFIGURATION 17
-
-// The library panicked; the call had no effect on the handles passed in.
-#define TIMDESK_STATUS_PANIC 100
 
 #ifdef __cplusplus
 extern "C" {
@@ -253,10 +315,10 @@ void timdesk_string_free(char *s);
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_callback_verifier_new(uint64_t sdkappid,
-                                             const char *token,
-                                             struct timdesk_callback_verifier **out_verifier,
-                                             struct timdesk_error **err);
+enum timdesk_status timdesk_callback_verifier_new(uint64_t sdkappid,
+                                                  const char *token,
+                                                  struct timdesk_callback_verifier **out_verifier,
+                                                  struct timdesk_error **err);
 
 // Verifies a callback: the URL's query string and `body_len` bytes of body. On success
 // `*out_callback_json` receives it as JSON (`command` and snake_case fields; free with
@@ -267,12 +329,12 @@ timdesk_status timdesk_callback_verifier_new(uint64_t sdkappid,
 //
 // # Safety
 // Pointers must be NULL or valid; `body` must hold `body_len` readable bytes.
-timdesk_status timdesk_callback_verify(const struct timdesk_callback_verifier *verifier,
-                                       const char *query,
-                                       const uint8_t *body,
-                                       size_t body_len,
-                                       char **out_callback_json,
-                                       struct timdesk_error **err);
+enum timdesk_status timdesk_callback_verify(const struct timdesk_callback_verifier *verifier,
+                                            const char *query,
+                                            const uint8_t *body,
+                                            size_t body_len,
+                                            char **out_callback_json,
+                                            struct timdesk_error **err);
 
 // Frees a verifier. NULL is a no-op.
 //
@@ -286,11 +348,11 @@ void timdesk_callback_verifier_free(struct timdesk_callback_verifier *verifier);
 //
 // # Safety
 // Pointers must be NULL or valid; `agent_ids` must hold `agent_id_count` strings.
-timdesk_status timdesk_callback_assign_human_answer(int64_t agent_group_id,
-                                                    const char *const *agent_ids,
-                                                    size_t agent_id_count,
-                                                    char **out_answer_json,
-                                                    struct timdesk_error **err);
+enum timdesk_status timdesk_callback_assign_human_answer(int64_t agent_group_id,
+                                                         const char *const *agent_ids,
+                                                         size_t agent_id_count,
+                                                         char **out_answer_json,
+                                                         struct timdesk_error **err);
 
 // The answer to Chatbot.InterfaceInvocation as JSON, returning `variables_json` (a JSON
 // object) to the flow; with `variables_json` NULL, the acknowledgement of
@@ -298,26 +360,26 @@ timdesk_status timdesk_callback_assign_human_answer(int64_t agent_group_id,
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_callback_answer(const char *variables_json,
-                                       char **out_answer_json,
-                                       struct timdesk_error **err);
+enum timdesk_status timdesk_callback_answer(const char *variables_json,
+                                            char **out_answer_json,
+                                            struct timdesk_error **err);
 
 // Creates a client from `config`.
 //
 // # Safety
 // `config` must be NULL or point to a valid timdesk_config whose strings are NULL or
 // NUL-terminated; `out` must be NULL or writable; `err` NULL or writable.
-timdesk_status timdesk_client_new(const struct timdesk_config *config,
-                                  struct timdesk_client **out_client,
-                                  struct timdesk_error **err);
+enum timdesk_status timdesk_client_new(const struct timdesk_config *config,
+                                       struct timdesk_client **out_client,
+                                       struct timdesk_error **err);
 
 // Creates a client from TIMDESK_SDKAPPID, TIMDESK_SECRET_KEY, TIMDESK_ADMIN, and
 // TIMDESK_REGION or TIMDESK_ENDPOINT.
 //
 // # Safety
 // `out_client` and `err` must be NULL or writable.
-timdesk_status timdesk_client_from_env(struct timdesk_client **out_client,
-                                       struct timdesk_error **err);
+enum timdesk_status timdesk_client_from_env(struct timdesk_client **out_client,
+                                            struct timdesk_error **err);
 
 // The options `client` was made with, as JSON (durations in seconds, the key redacted):
 // what the core really uses. `*out_options_json` receives it (free with
@@ -325,9 +387,9 @@ timdesk_status timdesk_client_from_env(struct timdesk_client **out_client,
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_client_options_json(const struct timdesk_client *client,
-                                           char **out_options_json,
-                                           struct timdesk_error **err);
+enum timdesk_status timdesk_client_options_json(const struct timdesk_client *client,
+                                                char **out_options_json,
+                                                struct timdesk_error **err);
 
 // How many client options the core has (each a timdesk_config field, with its unit).
 size_t timdesk_client_option_count(void);
@@ -349,12 +411,12 @@ void timdesk_client_free(struct timdesk_client *client);
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_transfer_to_human(const struct timdesk_client *client,
-                                         const char *session_id,
-                                         const struct timdesk_transfer_options *options,
-                                         char **out_agent_id,
-                                         bool *out_in_queue,
-                                         struct timdesk_error **err);
+enum timdesk_status timdesk_transfer_to_human(const struct timdesk_client *client,
+                                              const char *session_id,
+                                              const struct timdesk_transfer_options *options,
+                                              char **out_agent_id,
+                                              bool *out_in_queue,
+                                              struct timdesk_error **err);
 
 // desk_http_svc/send_msg: at most once unless the config asks for at least once (a
 // lost answer is then an error with timdesk_error_maybe_applied, naming the MsgRandom).
@@ -362,18 +424,18 @@ timdesk_status timdesk_transfer_to_human(const struct timdesk_client *client,
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_send_msg(const struct timdesk_client *client,
-                                const struct timdesk_message *message,
-                                uint32_t *out_msg_random,
-                                struct timdesk_error **err);
+enum timdesk_status timdesk_send_msg(const struct timdesk_client *client,
+                                     const struct timdesk_message *message,
+                                     uint32_t *out_msg_random,
+                                     struct timdesk_error **err);
 
 // desk_http_svc/end_session.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_end_session(const struct timdesk_client *client,
-                                   const char *session_id,
-                                   struct timdesk_error **err);
+enum timdesk_status timdesk_end_session(const struct timdesk_client *client,
+                                        const char *session_id,
+                                        struct timdesk_error **err);
 
 // desk_http_svc/describe_im_cdr_list: one page. `limit` 0 takes the server's default
 // (20); `client_user_id` may be NULL. On success `*out_page_json` receives
@@ -381,35 +443,35 @@ timdesk_status timdesk_end_session(const struct timdesk_client *client,
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_describe_im_cdr_list(const struct timdesk_client *client,
-                                            uint64_t start,
-                                            uint64_t end,
-                                            uint32_t limit,
-                                            uint32_t offset,
-                                            const char *client_user_id,
-                                            char **out_page_json,
-                                            struct timdesk_error **err);
+enum timdesk_status timdesk_describe_im_cdr_list(const struct timdesk_client *client,
+                                                 uint64_t start,
+                                                 uint64_t end,
+                                                 uint32_t limit,
+                                                 uint32_t offset,
+                                                 const char *client_user_id,
+                                                 char **out_page_json,
+                                                 struct timdesk_error **err);
 
 // Starts iterating over every CDR record with a session time in [start, end]
 // (`client_user_id` may be NULL). Pages are fetched by timdesk_cdr_iter_next.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_cdr_iter_new(const struct timdesk_client *client,
-                                    uint64_t start,
-                                    uint64_t end,
-                                    const char *client_user_id,
-                                    struct timdesk_cdr_iter **out_iter,
-                                    struct timdesk_error **err);
+enum timdesk_status timdesk_cdr_iter_new(const struct timdesk_client *client,
+                                         uint64_t start,
+                                         uint64_t end,
+                                         const char *client_user_id,
+                                         struct timdesk_cdr_iter **out_iter,
+                                         struct timdesk_error **err);
 
 // The next record as JSON in `*out_record_json` (free with timdesk_string_free), or
 // TIMDESK_STATUS_DONE when there is none left; an error ends the iteration.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_cdr_iter_next(struct timdesk_cdr_iter *iter,
-                                     char **out_record_json,
-                                     struct timdesk_error **err);
+enum timdesk_status timdesk_cdr_iter_next(struct timdesk_cdr_iter *iter,
+                                          char **out_record_json,
+                                          struct timdesk_error **err);
 
 // Frees an iterator. NULL is a no-op.
 //
@@ -422,12 +484,12 @@ void timdesk_cdr_iter_free(struct timdesk_cdr_iter *iter);
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_delete_recent_contact(const struct timdesk_client *client,
-                                             const char *from_account,
-                                             const char *to_account,
-                                             const char *to_group,
-                                             bool clear_roaming,
-                                             struct timdesk_error **err);
+enum timdesk_status timdesk_delete_recent_contact(const struct timdesk_client *client,
+                                                  const char *from_account,
+                                                  const char *to_account,
+                                                  const char *to_group,
+                                                  bool clear_roaming,
+                                                  struct timdesk_error **err);
 
 // Any v4 endpoint: `path` is "service/command", `body_json` a JSON object. On success
 // `*out_answer_json` receives the answer (free with timdesk_string_free). With
@@ -435,12 +497,12 @@ timdesk_status timdesk_delete_recent_contact(const struct timdesk_client *client
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_call(const struct timdesk_client *client,
-                            const char *path,
-                            const char *body_json,
-                            bool idempotent,
-                            char **out_answer_json,
-                            struct timdesk_error **err);
+enum timdesk_status timdesk_call(const struct timdesk_client *client,
+                                 const char *path,
+                                 const char *body_json,
+                                 bool idempotent,
+                                 char **out_answer_json,
+                                 struct timdesk_error **err);
 
 // A modelled endpoint by its model's name (e.g. "get_session_state", "modify_msg"; the
 // list is in docs/api.md) with `body_json`, a JSON object: the body is checked against the
@@ -450,23 +512,23 @@ timdesk_status timdesk_call(const struct timdesk_client *client,
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_call_endpoint(const struct timdesk_client *client,
-                                     const char *name,
-                                     const char *body_json,
-                                     char **out_answer_json,
-                                     struct timdesk_error **err);
+enum timdesk_status timdesk_call_endpoint(const struct timdesk_client *client,
+                                          const char *name,
+                                          const char *body_json,
+                                          char **out_answer_json,
+                                          struct timdesk_error **err);
 
 // Starts an emulator on 127.0.0.1:`port` (0 picks a free port). `sdkappid` 0 and NULL
 // strings take the built-in app (1400000000, "timdesk-emulator-secret", "administrator").
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_emulator_start(uint64_t sdkappid,
-                                      const char *secret_key,
-                                      const char *admin,
-                                      uint16_t port,
-                                      struct timdesk_emulator **out_emulator,
-                                      struct timdesk_error **err);
+enum timdesk_status timdesk_emulator_start(uint64_t sdkappid,
+                                           const char *secret_key,
+                                           const char *admin,
+                                           uint16_t port,
+                                           struct timdesk_emulator **out_emulator,
+                                           struct timdesk_error **err);
 
 // The base URL to give a client (owned by the emulator). "" for NULL.
 //
@@ -499,12 +561,12 @@ const char *timdesk_emulator_admin(const struct timdesk_emulator *emulator);
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_emulator_control(const struct timdesk_emulator *emulator,
-                                        const char *method,
-                                        const char *path,
-                                        const char *body_json,
-                                        char **out_answer_json,
-                                        struct timdesk_error **err);
+enum timdesk_status timdesk_emulator_control(const struct timdesk_emulator *emulator,
+                                             const char *method,
+                                             const char *path,
+                                             const char *body_json,
+                                             char **out_answer_json,
+                                             struct timdesk_error **err);
 
 // Stops and frees an emulator. NULL is a no-op.
 //
@@ -516,7 +578,7 @@ void timdesk_emulator_free(struct timdesk_emulator *emulator);
 //
 // # Safety
 // `err` must be NULL or an error from this library.
-timdesk_status timdesk_error_status(const struct timdesk_error *err);
+enum timdesk_status timdesk_error_status(const struct timdesk_error *err);
 
 // The kind as text, e.g. "no_agent_online", or for UserSig failures the reason, e.g.
 // "expired". Owned by the error; valid until timdesk_error_free. "" for NULL.
@@ -561,7 +623,7 @@ size_t timdesk_error_kind_count(void);
 //
 // # Safety
 // `out_status` must be NULL or writable.
-const char *timdesk_error_kind_at(size_t index, timdesk_status *out_status);
+const char *timdesk_error_kind_at(size_t index, enum timdesk_status *out_status);
 
 // Frees an error. NULL is a no-op.
 //
@@ -569,12 +631,95 @@ const char *timdesk_error_kind_at(size_t index, timdesk_status *out_status);
 // `err` must be NULL or an error from this library not freed before.
 void timdesk_error_free(struct timdesk_error *err);
 
+// An agent proactively starts a session with a user (SDK integration).
+//
+// `POST /v4/desk_http_svc/contact_user`, documented at <https://cloud.tencent.com/document/product/679/117593> (updated 2025-07-23). `options` may be NULL.
+// On success `*out_member_id` (may be NULL) receives MemberId (free with timdesk_string_free).
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_contact_user(const struct timdesk_client *client,
+                                         const char *im_agent_user_id,
+                                         const char *client_user_id,
+                                         const struct timdesk_contact_user_options *options,
+                                         char **out_member_id,
+                                         struct timdesk_error **err);
+
+// Reads a session's message history, a page at a time, oldest or newest first.
+//
+// `POST /v4/desk_http_svc/describe_chat_messages`, documented at <https://cloud.tencent.com/document/product/269/113672> (updated 2025-07-23). `options` may be NULL.
+// On success `*out_total_count` (may be NULL) receives TotalCount.
+// On success `*out_messages_json` (may be NULL) receives Messages as a JSON array (free with
+// timdesk_string_free).
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_describe_chat_messages(const struct timdesk_client *client,
+                                                   const char *session_id,
+                                                   const struct timdesk_describe_chat_messages_options *options,
+                                                   uint64_t *out_total_count,
+                                                   char **out_messages_json,
+                                                   struct timdesk_error **err);
+
+// Takes a queueing session out of the queue.
+//
+// `POST /v4/desk_http_svc/end_queuing`, documented at <https://cloud.tencent.com/document/product/269/125900> (updated 2025-11-25).
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_end_queuing(const struct timdesk_client *client,
+                                        const char *session_id,
+                                        struct timdesk_error **err);
+
+// Reads where a session is: by SessionId, or a user's session with an IM agent (SDK integration).
+//
+// `POST /v4/desk_http_svc/get_session_state`, documented at <https://cloud.tencent.com/document/product/679/116639> (updated 2025-07-23). `options` may be NULL.
+// On success `*out_session_id` (may be NULL) receives SessionId (free with timdesk_string_free).
+// On success `*out_current_state` (may be NULL) receives CurrentState (free with timdesk_string_free).
+// On success `*out_agent_id` (may be NULL) receives AgentId (free with timdesk_string_free).
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_get_session_state(const struct timdesk_client *client,
+                                              const struct timdesk_get_session_state_options *options,
+                                              char **out_session_id,
+                                              char **out_current_state,
+                                              char **out_agent_id,
+                                              struct timdesk_error **err);
+
+// Edits a message already in a session's history.
+//
+// `POST /v4/desk_http_svc/modify_msg`, documented at <https://cloud.tencent.com/document/product/269/118747> (updated 2025-06-05). `options` may be NULL.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_modify_msg(const struct timdesk_client *client,
+                                       const char *session_id,
+                                       const char *msg_key,
+                                       const struct timdesk_message_body *msg_body,
+                                       const struct timdesk_modify_msg_options *options,
+                                       struct timdesk_error **err);
+
+// Streams a reply in chunks (as an LLM-backed bot does): the first call starts the message, later ones append to it.
+//
+// `POST /v4/desk_http_svc/send_stream_msg`, documented at <https://cloud.tencent.com/document/product/679/116636> (updated 2026-01-08). `options` may be NULL.
+// On success `*out_msg_key` (may be NULL) receives MsgKey (free with timdesk_string_free).
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_send_stream_msg(const struct timdesk_client *client,
+                                            const char *session_id,
+                                            const char *chunk,
+                                            const struct timdesk_send_stream_msg_options *options,
+                                            char **out_msg_key,
+                                            struct timdesk_error **err);
+
 // An empty message body in `*out_body`.
 //
 // # Safety
 // `out_body` and `err` must be NULL or writable.
-timdesk_status timdesk_message_body_new(struct timdesk_message_body **out_body,
-                                        struct timdesk_error **err);
+enum timdesk_status timdesk_message_body_new(struct timdesk_message_body **out_body,
+                                             struct timdesk_error **err);
 
 // Frees a body. NULL is a no-op.
 //
@@ -592,60 +737,60 @@ size_t timdesk_message_body_len(const struct timdesk_message_body *body);
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_message_body_add_text(struct timdesk_message_body *body,
-                                             const char *text,
-                                             struct timdesk_error **err);
+enum timdesk_status timdesk_message_body_add_text(struct timdesk_message_body *body,
+                                                  const char *text,
+                                                  struct timdesk_error **err);
 
 // Adds a TIMCustomElem carrying `data` (often serialized JSON); `desc`, `ext` and
 // `sound` may be NULL.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_message_body_add_custom(struct timdesk_message_body *body,
-                                               const char *data,
-                                               const char *desc,
-                                               const char *ext,
-                                               const char *sound,
-                                               struct timdesk_error **err);
+enum timdesk_status timdesk_message_body_add_custom(struct timdesk_message_body *body,
+                                                    const char *data,
+                                                    const char *desc,
+                                                    const char *ext,
+                                                    const char *sound,
+                                                    struct timdesk_error **err);
 
 // Adds the desk's card message: title, description, picture URL and link URL.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_message_body_add_card(struct timdesk_message_body *body,
-                                             const char *header,
-                                             const char *desc,
-                                             const char *pic,
-                                             const char *url,
-                                             struct timdesk_error **err);
+enum timdesk_status timdesk_message_body_add_card(struct timdesk_message_body *body,
+                                                  const char *header,
+                                                  const char *desc,
+                                                  const char *pic,
+                                                  const char *url,
+                                                  struct timdesk_error **err);
 
 // Adds a TIMFaceElem (emoji `index`; `data` may be NULL).
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_message_body_add_face(struct timdesk_message_body *body,
-                                             int64_t index,
-                                             const char *data,
-                                             struct timdesk_error **err);
+enum timdesk_status timdesk_message_body_add_face(struct timdesk_message_body *body,
+                                                  int64_t index,
+                                                  const char *data,
+                                                  struct timdesk_error **err);
 
 // Adds a TIMLocationElem.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_message_body_add_location(struct timdesk_message_body *body,
-                                                 const char *desc,
-                                                 double latitude,
-                                                 double longitude,
-                                                 struct timdesk_error **err);
+enum timdesk_status timdesk_message_body_add_location(struct timdesk_message_body *body,
+                                                      const char *desc,
+                                                      double latitude,
+                                                      double longitude,
+                                                      struct timdesk_error **err);
 
 // Adds any other element from its JSON form, `{"MsgType": ..., "MsgContent": {...}}`
 // (images, sounds, files, videos).
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_message_body_add_json(struct timdesk_message_body *body,
-                                             const char *element_json,
-                                             struct timdesk_error **err);
+enum timdesk_status timdesk_message_body_add_json(struct timdesk_message_body *body,
+                                                  const char *element_json,
+                                                  struct timdesk_error **err);
 
 // A UserSig for `identifier`, valid `expire` seconds from `time` (Unix seconds; a
 // negative `time` means now), carrying `userbuf_len` bytes of `userbuf` when `userbuf` is
@@ -653,15 +798,15 @@ timdesk_status timdesk_message_body_add_json(struct timdesk_message_body *body,
 //
 // # Safety
 // Pointers must be NULL or valid; `userbuf` must hold `userbuf_len` readable bytes.
-timdesk_status timdesk_usersig_gen(uint64_t sdkappid,
-                                   const char *secret_key,
-                                   const char *identifier,
-                                   uint64_t expire,
-                                   const uint8_t *userbuf,
-                                   size_t userbuf_len,
-                                   int64_t time,
-                                   char **out_usersig,
-                                   struct timdesk_error **err);
+enum timdesk_status timdesk_usersig_gen(uint64_t sdkappid,
+                                        const char *secret_key,
+                                        const char *identifier,
+                                        uint64_t expire,
+                                        const uint8_t *userbuf,
+                                        size_t userbuf_len,
+                                        int64_t time,
+                                        char **out_usersig,
+                                        struct timdesk_error **err);
 
 // Verifies `usersig` for `identifier` with the key, judging expiry at `at` (Unix
 // seconds; negative for now). On success `*out_document_json` (may be NULL) receives the
@@ -670,22 +815,22 @@ timdesk_status timdesk_usersig_gen(uint64_t sdkappid,
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_usersig_verify(uint64_t sdkappid,
-                                      const char *secret_key,
-                                      const char *identifier,
-                                      const char *usersig,
-                                      int64_t at,
-                                      char **out_document_json,
-                                      struct timdesk_error **err);
+enum timdesk_status timdesk_usersig_verify(uint64_t sdkappid,
+                                           const char *secret_key,
+                                           const char *identifier,
+                                           const char *usersig,
+                                           int64_t at,
+                                           char **out_document_json,
+                                           struct timdesk_error **err);
 
 // Decodes a UserSig without the key. On success `*out_document_json` receives its fields
 // as JSON (free with timdesk_string_free).
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
-timdesk_status timdesk_usersig_decode(const char *usersig,
-                                      char **out_document_json,
-                                      struct timdesk_error **err);
+enum timdesk_status timdesk_usersig_decode(const char *usersig,
+                                           char **out_document_json,
+                                           struct timdesk_error **err);
 
 #ifdef __cplusplus
 }  // extern "C"

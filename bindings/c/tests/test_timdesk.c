@@ -446,6 +446,81 @@ static char *read_file(const char *path) {
 
 /* Each core option is a timdesk_config field (with its unit), and each takes effect: the
  * client reports what the core really uses. */
+/* The generated endpoint functions: required fields as parameters, optional ones in a
+ * sized options struct, answers through out parameters that may each be NULL. */
+static void test_generated_endpoints(timdesk_emulator *emu, timdesk_client *client) {
+    const char *sid = "5d0c1f4e-2b7a-4c8e-9f3d-6a1b2c3d4e5f";
+    control(emu, "POST", "/sessions", "{\"session_id\":\"5d0c1f4e-2b7a-4c8e-9f3d-6a1b2c3d4e5f\",\"client_user_id\":\"gen_user\"}");
+    timdesk_error *err = NULL;
+    char *state = NULL;
+    char *agent = (char *)0x1;
+    timdesk_get_session_state_options by_session = TIMDESK_GET_SESSION_STATE_OPTIONS_INIT;
+    by_session.session_id = sid;
+    EXPECT(timdesk_get_session_state(client, &by_session, NULL, &state, &agent, &err), TIMDESK_STATUS_OK, "get_session_state");
+    CHECK(state != NULL && strcmp(state, "Chatbot") == 0);
+    CHECK(agent != NULL && agent != (char *)0x1 && strcmp(agent, "") == 0);
+    timdesk_string_free(state);
+    timdesk_string_free(agent);
+    /* No session and no user: the core refuses it before sending, naming the fields. */
+    EXPECT(timdesk_get_session_state(client, NULL, NULL, NULL, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "get_session_state without a key");
+    CHECK(strstr(timdesk_error_message(err), "SessionId") != NULL);
+    timdesk_error_free(err);
+    err = NULL;
+    /* An options struct nobody initialised is refused, naming its initialiser. */
+    timdesk_get_session_state_options unset;
+    memset(&unset, 0, sizeof unset);
+    EXPECT(timdesk_get_session_state(client, &unset, NULL, NULL, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "options without size");
+    CHECK(strstr(timdesk_error_message(err), "TIMDESK_GET_SESSION_STATE_OPTIONS_INIT") != NULL);
+    timdesk_error_free(err);
+    err = NULL;
+
+    /* A streamed reply: the first chunk returns the MsgKey, the last one finishes it. */
+    char *key = NULL;
+    EXPECT(timdesk_send_stream_msg(client, sid, "Hello, ", NULL, &key, &err), TIMDESK_STATUS_OK, "first chunk");
+    CHECK(key != NULL && strlen(key) > 0);
+    timdesk_send_stream_msg_options more = TIMDESK_SEND_STREAM_MSG_OPTIONS_INIT;
+    more.msg_key = key;
+    more.finish = true;
+    EXPECT(timdesk_send_stream_msg(client, sid, "world", &more, NULL, &err), TIMDESK_STATUS_OK, "last chunk");
+
+    /* The body of modify_msg comes from the element builder: no JSON by hand. */
+    timdesk_message_body *body = NULL;
+    CHECK(timdesk_message_body_new(&body, NULL) == TIMDESK_STATUS_OK);
+    CHECK(timdesk_message_body_add_text(body, "Hello, \"world\"\n", NULL) == TIMDESK_STATUS_OK);
+    EXPECT(timdesk_modify_msg(client, sid, key, body, NULL, &err), TIMDESK_STATUS_OK, "modify_msg");
+    EXPECT(timdesk_modify_msg(client, sid, key, NULL, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "modify_msg without a body");
+    CHECK(strstr(timdesk_error_message(err), "msg_body") != NULL);
+    timdesk_error_free(err);
+    err = NULL;
+    timdesk_message_body_free(body);
+    timdesk_string_free(key);
+
+    uint64_t total = 0;
+    char *messages = NULL;
+    timdesk_describe_chat_messages_options page = TIMDESK_DESCRIBE_CHAT_MESSAGES_OPTIONS_INIT;
+    page.has_limit = true;
+    page.limit = 10;
+    EXPECT(timdesk_describe_chat_messages(client, sid, &page, &total, &messages, &err), TIMDESK_STATUS_OK, "describe_chat_messages");
+    CHECK(total >= 1);
+    CHECK(messages != NULL && strstr(messages, "Hello, \\\"world\\\"\\n") != NULL);
+    timdesk_string_free(messages);
+    page.limit = 1000;
+    EXPECT(timdesk_describe_chat_messages(client, sid, &page, NULL, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "Limit over the model's maximum");
+    CHECK(strstr(timdesk_error_message(err), "Limit") != NULL);
+    timdesk_error_free(err);
+    err = NULL;
+
+    /* A session not queued: end_queuing reports the code its page lists. */
+    EXPECT(timdesk_end_queuing(client, sid, &err), TIMDESK_STATUS_UNKNOWN, "end_queuing, not queued");
+    CHECK(timdesk_error_code(err) == 141027);
+    timdesk_error_free(err);
+    err = NULL;
+    char *member = NULL;
+    EXPECT(timdesk_contact_user(client, NULL, "gen_user", NULL, &member, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "contact_user NULL agent");
+    CHECK(member == NULL && strstr(timdesk_error_message(err), "im_agent_user_id") != NULL);
+    timdesk_error_free(err);
+}
+
 static void test_every_option_takes_effect(void) {
     static const char *fields[] = {
         "sdkappid",        "secret_key",        "admin",       "region",    "endpoint",
@@ -828,6 +903,7 @@ int main(void) {
     test_usersig();
     test_callbacks();
     test_message_body_builder(emu, client);
+    test_generated_endpoints(emu, client);
     test_error_kinds();
     test_every_option_takes_effect();
     test_hostile_input(client);

@@ -214,6 +214,45 @@ TEST_F(TimdeskTest, CallEndpointChecksTheModel) {
     }
 }
 
+TEST_F(TimdeskTest, GeneratedEndpointsAreTyped) {
+    const std::string sid = "5d0c1f4e-2b7a-4c8e-9f3d-6a1b2c3d4e5f";
+    emulator.control("POST", "/sessions", R"({"session_id":")" + sid + R"(","client_user_id":"gen_user"})");
+    timdesk::GetSessionStateOptions by_session;
+    by_session.session_id = sid;
+    auto state = client.get_session_state(by_session);
+    EXPECT_EQ(state.current_state, "Chatbot");
+    EXPECT_EQ(state.agent_id, "");
+
+    auto first = client.send_stream_msg(sid, "Hello, ");
+    ASSERT_FALSE(first.msg_key.empty());
+    timdesk::SendStreamMsgOptions last;
+    last.msg_key = first.msg_key;
+    last.finish = true;
+    EXPECT_EQ(client.send_stream_msg(sid, "world", last).msg_key, first.msg_key);
+    client.modify_msg(sid, first.msg_key, timdesk::MessageBody().text("edited \"text\""));
+
+    timdesk::DescribeChatMessagesOptions page;
+    page.limit = 10;
+    auto history = client.describe_chat_messages(sid, page);
+    EXPECT_GE(history.total_count, 1u);
+    EXPECT_NE(history.messages_json.find(R"(edited \"text\")"), std::string::npos) << history.messages_json;
+
+    try {
+        client.end_queuing(sid);
+        FAIL() << "a session not queued cannot leave the queue";
+    } catch (const timdesk::Error &e) {
+        EXPECT_EQ(e.code(), 141027);
+    }
+    page.limit = 1000;
+    try {
+        client.describe_chat_messages(sid, page);
+        FAIL() << "Limit over the model's maximum must be refused";
+    } catch (const timdesk::Error &e) {
+        EXPECT_EQ(e.status(), TIMDESK_STATUS_INVALID_ARGUMENT);
+        EXPECT_NE(std::string(e.what()).find("Limit"), std::string::npos) << e.what();
+    }
+}
+
 TEST(UserSig, GenVerifyDecode) {
     auto sig = timdesk::usersig::gen(1400000000, "key", "admin", 600, std::string("\x01\x02", 2), 1700000000);
     auto doc = timdesk::usersig::verify(1400000000, "key", "admin", sig, 1700000001);

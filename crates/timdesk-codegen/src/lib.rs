@@ -3,6 +3,9 @@
 //! the API reference (`docs/api.md`) out. Data plus plain templates: each output is a
 //! function from the models to text.
 
+mod cpp;
+mod ffi;
+mod go;
 mod model;
 mod python;
 mod reference;
@@ -18,7 +21,7 @@ pub use model::{Endpoint, Field, load};
 type Render = fn(&[Endpoint], &str) -> Result<String, String>;
 
 /// The generated files, relative to the repository root, with their renderers.
-const OUTPUTS: [(&str, Render); 5] = [
+const OUTPUTS: [(&str, Render); 9] = [
     ("crates/timdesk/src/model/data.rs", |e, _| rust::render(e)),
     ("crates/timdesk/src/client/generated.rs", |e, _| {
         surface::render(e)
@@ -28,7 +31,33 @@ const OUTPUTS: [(&str, Render); 5] = [
     }),
     ("python/timdesk/_native.pyi", python::render_stubs),
     ("docs/api.md", |e, _| reference::render(e)),
+    ("crates/timdesk-ffi/src/generated.rs", |e, _| {
+        ffi::render_rust(e)
+    }),
+    ("crates/timdesk-ffi/cbindgen.toml", ffi::render_initialisers),
+    ("bindings/cpp/include/timdesk.hpp", cpp::render),
+    ("bindings/go/endpoints_generated.go", |e, _| go::render(e)),
 ];
+
+/// `text` with the part between the markers `begin` and `end` replaced by `body`; `file`
+/// names the file in errors.
+pub(crate) fn splice(
+    file: &str,
+    text: &str,
+    begin: &str,
+    end: &str,
+    body: &str,
+) -> Result<String, String> {
+    let start = text
+        .find(begin)
+        .ok_or_else(|| format!("{file} lacks the marker {begin:?}"))?
+        + begin.len();
+    let stop = text[start..]
+        .find(end)
+        .ok_or_else(|| format!("{file} lacks the marker {end:?}"))?
+        + start;
+    Ok(format!("{}{body}{}", &text[..start], &text[stop..]))
+}
 
 /// The repository root (this crate lives in `crates/timdesk-codegen`).
 pub fn repo_root() -> PathBuf {

@@ -246,28 +246,18 @@ pub fn render_stubs(endpoints: &[Endpoint], current: &str) -> Result<String, Str
             params.join(", ")
         );
     }
-    let current = splice(
+    let current = crate::splice(
+        "_native.pyi",
         current,
         "# BEGIN generated answers\n",
         "# END generated answers\n",
         &answers,
     )?;
-    splice(
+    crate::splice(
+        "_native.pyi",
         &current,
         "    # BEGIN generated methods\n",
         "    # END generated methods\n",
         &methods,
     )
-}
-
-fn splice(text: &str, begin: &str, end: &str, body: &str) -> Result<String, String> {
-    let start = text
-        .find(begin)
-        .ok_or_else(|| format!("_native.pyi lacks the marker {begin:?}"))?
-        + begin.len();
-    let stop = text[start..]
-        .find(end)
-        .ok_or_else(|| format!("_native.pyi lacks the marker {end:?}"))?
-        + start;
-    Ok(format!("{}{body}{}", &text[..start], &text[stop..]))
 }

@@ -106,7 +106,7 @@ pub struct timdesk_transfer_options {
 
 /// A client of one application's server API. Safe to share between threads.
 pub struct timdesk_client {
-    inner: timdesk::Client,
+    pub(crate) inner: timdesk::Client,
 }
 
 /// Iterates over the CDR records of a time window, a page of 100 at a time.
@@ -168,7 +168,10 @@ fn config_from(c: &timdesk_config) -> Result<Config, Failure> {
     Ok(config)
 }
 
-fn client_ref<'a>(client: *const timdesk_client) -> Result<&'a timdesk::Client, Failure> {
+/// The client behind a handle; NULL is refused.
+pub(crate) fn client_ref<'a>(
+    client: *const timdesk_client,
+) -> Result<&'a timdesk::Client, Failure> {
     // SAFETY: the caller passes NULL (refused) or a live client.
     unsafe { client.as_ref() }
         .map(|c| &c.inner)

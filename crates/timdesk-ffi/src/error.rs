@@ -3,48 +3,53 @@
 use std::ffi::{CString, c_char};
 
 /// The result of a fallible function: TIMDESK_STATUS_OK or the kind of failure.
-/// The values are explicit and never reused.
-pub type timdesk_status = u32;
+/// The values are explicit and never reused; a newer library may add values, so a
+/// `switch` over it needs a default case.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum timdesk_status {
+    /// Success.
+    TIMDESK_STATUS_OK = 0,
+    /// An argument is wrong: NULL, not UTF-8, not JSON, or refused by validation or the server.
+    TIMDESK_STATUS_INVALID_ARGUMENT = 1,
+    /// Authentication or authorisation failed (UserSig, sdkappid, admin rights).
+    TIMDESK_STATUS_AUTH = 2,
+    /// The application or request is not allowed.
+    TIMDESK_STATUS_FORBIDDEN = 3,
+    /// The session, account or resource does not exist (or the session has ended).
+    TIMDESK_STATUS_NOT_FOUND = 4,
+    /// No agent is online to take the session (141001).
+    TIMDESK_STATUS_NO_AGENT_ONLINE = 5,
+    /// The session cannot be transferred to a human (141003).
+    TIMDESK_STATUS_NOT_TRANSFERABLE = 6,
+    /// Too many requests, even after backing off.
+    TIMDESK_STATUS_RATE_LIMITED = 7,
+    /// The server or a gateway failed internally.
+    TIMDESK_STATUS_SERVER = 8,
+    /// The connection failed or broke.
+    TIMDESK_STATUS_NETWORK = 9,
+    /// No answer in time.
+    TIMDESK_STATUS_TIMEOUT = 10,
+    /// The answer was not a valid API answer.
+    TIMDESK_STATUS_BAD_RESPONSE = 11,
+    /// A server error code this library does not know (see timdesk_error_code).
+    TIMDESK_STATUS_UNKNOWN = 12,
+    /// A UserSig did not decode or verify (timdesk_error_kind names the reason).
+    TIMDESK_STATUS_USERSIG_INVALID = 13,
+    /// The emulator could not start, or refused a control call.
+    TIMDESK_STATUS_EMULATOR = 14,
+    /// The iteration is over (timdesk_cdr_iter_next); not an error.
+    TIMDESK_STATUS_DONE = 15,
+    /// Agents are online but none can take the session (141012, e.g. DisableQueuing).
+    TIMDESK_STATUS_AGENT_BUSY = 16,
+    /// The request went to the wrong place (60009: a wrong path or host): a configuration
+    /// mistake.
+    TIMDESK_STATUS_CONFIGURATION = 17,
+    /// The library panicked; the call had no effect on the handles passed in.
+    TIMDESK_STATUS_PANIC = 100,
+}
 
-/// Success.
-pub const TIMDESK_STATUS_OK: timdesk_status = 0;
-/// An argument is wrong: NULL, not UTF-8, not JSON, or refused by validation or the server.
-pub const TIMDESK_STATUS_INVALID_ARGUMENT: timdesk_status = 1;
-/// Authentication or authorisation failed (UserSig, sdkappid, admin rights).
-pub const TIMDESK_STATUS_AUTH: timdesk_status = 2;
-/// The application or request is not allowed.
-pub const TIMDESK_STATUS_FORBIDDEN: timdesk_status = 3;
-/// The session, account or resource does not exist (or the session has ended).
-pub const TIMDESK_STATUS_NOT_FOUND: timdesk_status = 4;
-/// No agent is online to take the session (141001).
-pub const TIMDESK_STATUS_NO_AGENT_ONLINE: timdesk_status = 5;
-/// The session cannot be transferred to a human (141003).
-pub const TIMDESK_STATUS_NOT_TRANSFERABLE: timdesk_status = 6;
-/// Too many requests, even after backing off.
-pub const TIMDESK_STATUS_RATE_LIMITED: timdesk_status = 7;
-/// The server or a gateway failed internally.
-pub const TIMDESK_STATUS_SERVER: timdesk_status = 8;
-/// The connection failed or broke.
-pub const TIMDESK_STATUS_NETWORK: timdesk_status = 9;
-/// No answer in time.
-pub const TIMDESK_STATUS_TIMEOUT: timdesk_status = 10;
-/// The answer was not a valid API answer.
-pub const TIMDESK_STATUS_BAD_RESPONSE: timdesk_status = 11;
-/// A server error code this library does not know (see timdesk_error_code).
-pub const TIMDESK_STATUS_UNKNOWN: timdesk_status = 12;
-/// A UserSig did not decode or verify (timdesk_error_kind names the reason).
-pub const TIMDESK_STATUS_USERSIG_INVALID: timdesk_status = 13;
-/// The emulator could not start, or refused a control call.
-pub const TIMDESK_STATUS_EMULATOR: timdesk_status = 14;
-/// The iteration is over (timdesk_cdr_iter_next); not an error.
-pub const TIMDESK_STATUS_DONE: timdesk_status = 15;
-/// Agents are online but none can take the session (141012, e.g. DisableQueuing).
-pub const TIMDESK_STATUS_AGENT_BUSY: timdesk_status = 16;
-/// The request went to the wrong place (60009: a wrong path or host): a configuration
-/// mistake.
-pub const TIMDESK_STATUS_CONFIGURATION: timdesk_status = 17;
-/// The library panicked; the call had no effect on the handles passed in.
-pub const TIMDESK_STATUS_PANIC: timdesk_status = 100;
+pub use timdesk_status::*;
 
 /// The details of a failure. Owned by the caller; free with timdesk_error_free.
 pub struct timdesk_error {

@@ -10,6 +10,7 @@ mod callbacks;
 mod client;
 mod emulator;
 mod error;
+mod generated;
 mod message_body;
 mod usersig;
 
@@ -17,6 +18,7 @@ pub use callbacks::*;
 pub use client::*;
 pub use emulator::*;
 pub use error::*;
+pub use generated::*;
 pub use message_body::*;
 pub use usersig::*;
 

@@ -14,6 +14,17 @@ pub struct timdesk_message_body {
     pub(crate) elements: Vec<MsgElement>,
 }
 
+/// The elements of a body argument; NULL is refused, naming `name`.
+pub(crate) fn elements(
+    body: *const timdesk_message_body,
+    name: &str,
+) -> Result<Vec<MsgElement>, Failure> {
+    // SAFETY: the caller passes NULL (refused) or a live body no thread changes meanwhile.
+    unsafe { body.as_ref() }
+        .map(|b| b.elements.clone())
+        .ok_or_else(|| Failure::invalid(name, "is NULL"))
+}
+
 fn body_mut<'a>(body: *mut timdesk_message_body) -> Result<&'a mut timdesk_message_body, Failure> {
     // SAFETY: the caller passes NULL (refused) or a live body it does not share.
     unsafe { body.as_mut() }.ok_or_else(|| Failure::invalid("body", "is NULL"))

@@ -1,0 +1,224 @@
+//! `bindings/go/endpoints_generated.go`: per endpoint of the C surface (`ffi.rs`), an
+//! options struct, an answer struct and a `Client` method over cgo.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::ffi::{CKind, c_kind, generated, optional, options_struct, required};
+use crate::model::Endpoint;
+use crate::surface::{pascal, snake};
+
+/// Go's spelling of a wire name: `SessionId` → `SessionID`, `IMAgentUserId` →
+/// `IMAgentUserID`.
+pub(crate) fn go_name(wire: &str) -> String {
+    snake(wire)
+        .split('_')
+        .map(|part| match part {
+            "id" | "im" | "url" | "json" => part.to_ascii_uppercase(),
+            _ => pascal(part),
+        })
+        .collect()
+}
+
+/// A parameter name: `SessionId` → `sessionID`.
+fn go_param(wire: &str) -> String {
+    let name = go_name(wire);
+    let upper = name.chars().take_while(char::is_ascii_uppercase).count();
+    // Lower a leading initialism (all of it but the next word's capital), or one letter.
+    let cut = match upper {
+        n if n == name.len() => n,
+        0 | 1 => 1,
+        n => n - 1,
+    };
+    name[..cut].to_ascii_lowercase() + &name[cut..]
+}
+
+fn types(e: &Endpoint) -> Result<String, String> {
+    let ty = pascal(&e.name);
+    let mut out = String::new();
+    if options_struct(e).is_some() {
+        out += &format!(
+            "// {ty}Options holds the optional fields of {ty}; zero ones are left out of the request.\ntype {ty}Options struct {{\n"
+        );
+        for f in optional(e) {
+            let go_type = match c_kind(e, f)? {
+                CKind::Text => "string",
+                CKind::Integer => "*uint64",
+                CKind::Flag => "bool",
+                CKind::Body => "[]Element",
+            };
+            out += &format!("\t{} {go_type} // {}\n", go_name(&f.name), f.name);
+        }
+        out += "}\n\n";
+    }
+    if !e.response.is_empty() {
+        out += &format!("// {ty}Answer is the answer of {ty}.\ntype {ty}Answer struct {{\n");
+        for f in &e.response {
+            let go_type = match c_kind(e, f)? {
+                CKind::Text => "string",
+                CKind::Integer => "uint64",
+                CKind::Flag => "bool",
+                CKind::Body => "[]map[string]any",
+            };
+            out += &format!("\t{} {go_type} // {}\n", go_name(&f.name), f.name);
+        }
+        out += "}\n\n";
+    }
+    Ok(out)
+}
+
+fn method(e: &Endpoint) -> Result<String, String> {
+    let ty = pascal(&e.name);
+    let mut params = Vec::new();
+    let mut args = vec!["ptr".to_owned()];
+    let mut body = String::from("\t\tvar cs cstrings\n\t\tdefer cs.free()\n");
+    for f in required(e) {
+        let name = go_param(&f.name);
+        match c_kind(e, f)? {
+            CKind::Text => {
+                params.push(format!("{name} string"));
+                args.push(format!("cs.of({name})"));
+            }
+            CKind::Integer => {
+                params.push(format!("{name} uint64"));
+                args.push(format!("C.uint64_t({name})"));
+            }
+            CKind::Flag => {
+                params.push(format!("{name} bool"));
+                args.push(format!("C.bool({name})"));
+            }
+            CKind::Body => {
+                params.push(format!("{name} []Element"));
+                body += &format!(
+                    "\t\t{name}C, err := buildBody({name}, &cs)\n\t\tif err != nil {{\n\t\t\treturn err\n\t\t}}\n\t\tdefer C.timdesk_message_body_free({name}C)\n"
+                );
+                args.push(format!("{name}C"));
+            }
+        }
+    }
+    if let Some(name) = options_struct(e) {
+        params.push(format!("opts {ty}Options"));
+        body +=
+            &format!("\t\toptions := C.{name}{{size: C.size_t(unsafe.Sizeof(C.{name}{{}}))}}\n");
+        for f in optional(e) {
+            let (field, go) = (snake(&f.name), go_name(&f.name));
+            body += &match c_kind(e, f)? {
+                CKind::Text => format!(
+                    "\t\tif opts.{go} != \"\" {{\n\t\t\toptions.{field} = cs.of(opts.{go})\n\t\t}}\n"
+                ),
+                CKind::Integer => format!(
+                    "\t\tif opts.{go} != nil {{\n\t\t\toptions.has_{field} = true\n\t\t\toptions.{field} = C.uint64_t(*opts.{go})\n\t\t}}\n"
+                ),
+                CKind::Flag => format!("\t\toptions.{field} = C.bool(opts.{go})\n"),
+                CKind::Body => format!(
+                    "\t\tif opts.{go} != nil {{\n\t\t\tbody, err := buildBody(opts.{go}, &cs)\n\t\t\tif err != nil {{\n\t\t\t\treturn err\n\t\t\t}}\n\t\t\tdefer C.timdesk_message_body_free(body)\n\t\t\toptions.{field} = body\n\t\t}}\n"
+                ),
+            };
+        }
+        args.push("&options".to_owned());
+    }
+    let mut read = String::new();
+    for f in &e.response {
+        let go = go_name(&f.name);
+        let out = format!("out{go}");
+        let (decl, take) = match c_kind(e, f)? {
+            CKind::Text => ("*C.char", format!("\t\tout.{go} = take({out})\n")),
+            CKind::Body => (
+                "*C.char",
+                format!(
+                    "\t\tif err := json.Unmarshal([]byte(take({out})), &out.{go}); err != nil {{\n\t\t\treturn &Error{{Status: StatusBadResponse, Kind: \"bad_response\", Message: \"bad response: {}: \" + err.Error()}}\n\t\t}}\n",
+                    f.name
+                ),
+            ),
+            CKind::Integer => ("C.uint64_t", format!("\t\tout.{go} = uint64({out})\n")),
+            CKind::Flag => ("C.bool", format!("\t\tout.{go} = bool({out})\n")),
+        };
+        body += &format!("\t\tvar {out} {decl}\n");
+        read += &take;
+        args.push(format!("&{out}"));
+    }
+    args.push("&cerr".to_owned());
+    body += &format!(
+        "\t\tvar cerr *C.timdesk_error\n\t\tif err := check(C.timdesk_{}({}), cerr); err != nil {{\n\t\t\treturn err\n\t\t}}\n{read}\t\treturn nil\n",
+        e.name,
+        args.join(", ")
+    );
+    let doc = format!("// {ty} calls {}: {}", e.path, e.summary);
+    Ok(if e.response.is_empty() {
+        format!(
+            "{doc}\nfunc (c *Client) {ty}({}) error {{\n\treturn c.with(func(ptr *C.timdesk_client) error {{\n{body}\t}})\n}}\n\n",
+            params.join(", ")
+        )
+    } else {
+        format!(
+            "{doc}\nfunc (c *Client) {ty}({}) ({ty}Answer, error) {{\n\tvar out {ty}Answer\n\terr := c.with(func(ptr *C.timdesk_client) error {{\n{body}\t}})\n\treturn out, err\n}}\n\n",
+            params.join(", ")
+        )
+    })
+}
+
+/// `bindings/go/endpoints_generated.go`.
+pub fn render(endpoints: &[Endpoint]) -> Result<String, String> {
+    let mut code = String::new();
+    for e in generated(endpoints) {
+        code += &types(e)?;
+        code += &method(e)?;
+    }
+    let imports: Vec<&str> = [("\"encoding/json\"", "json."), ("\"unsafe\"", "unsafe.")]
+        .into_iter()
+        .filter(|(_, used)| code.contains(used))
+        .map(|(import, _)| import)
+        .collect();
+    let out = format!(
+        "// Code generated by `cargo run -p timdesk-codegen` from models/*.json. DO NOT EDIT.\n\n\
+         package timdesk\n\n/*\n#include <timdesk.h>\n*/\nimport \"C\"\n\nimport (\n{})\n\n{code}",
+        imports
+            .iter()
+            .map(|i| format!("\t{i}\n"))
+            .collect::<String>()
+    );
+    gofmt(&out)
+}
+
+/// Formats `source` with gofmt, as the test command's gofmt check expects.
+fn gofmt(source: &str) -> Result<String, String> {
+    let mut child = Command::new("gofmt")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run gofmt (install Go): {e}"))?;
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(source.as_bytes())
+        .map_err(|e| format!("gofmt: {e}"))?;
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("gofmt: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "gofmt: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    String::from_utf8(output.stdout).map_err(|e| format!("gofmt: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_become_go_names() {
+        assert_eq!(go_name("SessionId"), "SessionID");
+        assert_eq!(go_name("SessionID"), "SessionID");
+        assert_eq!(go_name("IMAgentUserId"), "IMAgentUserID");
+        assert_eq!(go_name("MsgKey"), "MsgKey");
+        assert_eq!(go_param("SessionId"), "sessionID");
+        assert_eq!(go_param("IMAgentUserId"), "imAgentUserID");
+        assert_eq!(go_param("Chunk"), "chunk");
+        assert_eq!(go_param("MsgBody"), "msgBody");
+    }
+}
