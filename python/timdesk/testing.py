@@ -148,15 +148,30 @@ class Emulator:
         """Ends a session as the user or a timeout would, writing its CDR."""
         self.control("POST", f"/sessions/{session_id}/end", {"end_status": end_status})
 
-    def set_callback_url(self, url: Optional[str]) -> None:
-        """Where the emulator POSTs Desk.SessionEventNotify (``http://`` only; None stops):
-        ``SessionBegin``, ``ChatBot.UserSendMsg`` and ``ChatBot.RobotSendMsg``, the events
-        whose names the docs give (see the README's assumption ``session_events``)."""
-        self.control("POST", "/callback", {"url": url})
+    def set_callback_url(self, url: Optional[str], *, retries: Optional[int] = None,
+                         retry_delay_ms: Optional[int] = None, assign_human: bool = False) -> None:
+        """Where the emulator POSTs its callbacks (``http://`` only; None stops).
+
+        Desk.SessionEventNotify carries ``SessionBegin``, ``ChatBot.UserSendMsg`` and
+        ``ChatBot.RobotSendMsg``, the events whose names the docs give (the README's
+        assumption ``session_events``). An event the handler does not acknowledge
+        (HTTP 200 with ``ActionStatus`` OK) is delivered again with the same RequestID,
+        ``retries`` more times (2 by default, 0 for none), ``retry_delay_ms`` apart (1000,
+        doubling; assumption ``callback_retries``). With ``assign_human`` (the console's
+        business-server allocation) every transfer first asks the handler with
+        ChatBot.OnAssignHuman, and the AgentIdList or AgentGroupId it answers routes the
+        transfer (assumption ``assign_human``)."""
+        body: Dict[str, Any] = {"url": url, "assign_human": assign_human}
+        if retries is not None:
+            body["retries"] = retries
+        if retry_delay_ms is not None:
+            body["retry_delay_ms"] = retry_delay_ms
+        self.control("POST", "/callback", body)
 
     def callback_deliveries(self) -> List[Dict[str, Any]]:
-        """Every callback delivery so far: ``request_id``, ``event``, ``session_id`` and the
-        handler's HTTP ``status`` (or ``error``)."""
+        """Every callback delivery attempt so far: ``request_id``, ``command``, ``event``,
+        ``session_id``, ``attempt`` (1 for the first delivery), the handler's HTTP
+        ``status`` (or ``error``) and whether it ``acknowledged``."""
         return cast(List[Dict[str, Any]], self.control("GET", "/callbacks"))
 
     def reset(self) -> None:

@@ -145,6 +145,51 @@ def test_the_emulator_calls_the_handler_back_end_to_end(webhook):
         _conversation_with_callbacks(emu, handled)
 
 
+def test_business_server_allocation_routes_the_transfer_by_the_handlers_answer(webhook):
+    url, handled = webhook
+    with Emulator() as emu:
+        emu.control("POST", "/agents", {"agent_id": "a@x.com", "agent_group_id": 2473})
+        emu.set_callback_url(url, assign_human=True)
+        session = emu.create_session("frank")
+        transfer = emu.client().transfer_to_human(session, agent_ids=["test_agent@qq.com"])
+        assert transfer.agent_id == "a@x.com"  # the handler's assign_human_answer decided
+        asked = [c for c in handled if c["command"] == "ChatBot.OnAssignHuman"]
+        assert [(c["session_id"], c["client_user_id"]) for c in asked] == [(session, "frank")]
+
+
+def test_an_unacknowledged_event_is_delivered_again_with_its_request_id():
+    answers = iter([500, 200])
+    seen = []
+
+    class Flaky(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append(self.path.partition("RequestID=")[2])
+            data = json.dumps(timdesk.acknowledgement()).encode()
+            self.send_response(next(answers, 200))
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Flaky)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    try:
+        with Emulator() as emu:
+            emu.set_callback_url(f"http://127.0.0.1:{server.server_port}/desk", retry_delay_ms=10)
+            emu.create_session("grace")
+            deadline = time.monotonic() + 5
+            while len(emu.callback_deliveries()) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            deliveries = emu.callback_deliveries()
+            assert [(d["attempt"], d["acknowledged"]) for d in deliveries] == [(1, False), (2, True)]
+            assert len(set(seen)) == 1 and len(seen) == 2
+    finally:
+        server.shutdown()
+
+
 def _conversation_with_callbacks(emu, handled):
     session = emu.create_session("erin")
     emu.say(session, "I need help")

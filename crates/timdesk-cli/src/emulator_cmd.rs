@@ -23,6 +23,14 @@ pub(crate) struct EmulatorArgs {
     /// Where to POST Desk.SessionEventNotify (http://…), as the console's callback URL.
     #[arg(long)]
     callback_url: Option<String>,
+    /// Redeliveries of a callback the app does not acknowledge (the emulator's assumption
+    /// `callback_retries`; 0 for none).
+    #[arg(long, requires = "callback_url")]
+    callback_retries: Option<u32>,
+    /// Ask the app which agents take each transfer (ChatBot.OnAssignHuman), as the
+    /// console's business-server allocation does.
+    #[arg(long, requires = "callback_url")]
+    assign_human: bool,
 }
 
 pub(crate) fn run(args: EmulatorArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
@@ -46,7 +54,11 @@ pub(crate) fn run(args: EmulatorArgs, out: &mut dyn Write, err: &mut dyn Write) 
         }
     };
     if let Some(url) = &args.callback_url {
-        let body = serde_json::json!({"url": url}).to_string();
+        let mut body = serde_json::json!({"url": url, "assign_human": args.assign_human});
+        if let Some(retries) = args.callback_retries {
+            body["retries"] = retries.into();
+        }
+        let body = body.to_string();
         let (status, answer) = emulator
             .control()
             .handle("POST", "callback", body.as_bytes());

@@ -181,9 +181,21 @@ pub const ASSUMPTIONS: &[Assumption] = &[
     },
     Assumption {
         id: "session_events",
-        behaviour: "With a callback URL set through the control API (`POST /__control/callback`), the emulator POSTs Desk.SessionEventNotify with every documented body field and URL parameter (a fresh `RequestID` each) for the three events whose names the docs give: `SessionBegin` (a session created, or contact_user with `IsContactUser` true), `ChatBot.UserSendMsg` and `ChatBot.RobotSendMsg` (a user's or the app's message while the chatbot holds the session). Each is sent once, in order, on its own thread; the answer is recorded, not acted on. No other event is sent.",
-        docs: "Desk.SessionEventNotify lists those three event names; the names of the transfer, reassignment, session-end, timeout and satisfaction events were cut off in every copy, and the retry policy and expected answer were not retrieved.",
-        why: "Sending guessed event names would make handlers pass against strings the server may never send; not retrying keeps the emulator from inventing a policy.",
+        behaviour: "With a callback URL set through the control API (`POST /__control/callback`), the emulator POSTs Desk.SessionEventNotify with every documented body field and URL parameter (a fresh `RequestID` each) for the three events whose names the docs give: `SessionBegin` (a session created, or contact_user with `IsContactUser` true), `ChatBot.UserSendMsg` and `ChatBot.RobotSendMsg` (a user's or the app's message while the chatbot holds the session), in order, on a thread of their own. No other event is sent.",
+        docs: "Desk.SessionEventNotify lists those three event names; the names of the transfer, reassignment, session-end, timeout and satisfaction events were cut off in every copy.",
+        why: "Sending guessed event names would make handlers pass against strings the server may never send.",
+    },
+    Assumption {
+        id: "callback_retries",
+        behaviour: "A callback counts as acknowledged when the app answers HTTP 200 with `{\"ActionStatus\":\"OK\",\"ErrorCode\":0,...}`. Otherwise (another status or body, no answer within 5 s, no connection) Desk.SessionEventNotify is delivered again with the same `RequestID`, up to 2 more times, 1 s then 2 s later; later events wait their turn. `POST /__control/callback` sets `retries` (0 for none) and `retry_delay_ms`; `GET /__control/callbacks` lists every attempt with `attempt` and `acknowledged`.",
+        docs: "The Desk callback pages say the app must answer but the expected answer and any retry policy were not retrieved; Chat callbacks in general answer `{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\"}`. The callback issue asks that a RequestID already seen be treated as a retry.",
+        why: "A handler has to cope with a redelivered RequestID whether or not the real server retries; with `retries: 0` a test checks that a handler which fails once does not rely on a second delivery.",
+    },
+    Assumption {
+        id: "assign_human",
+        behaviour: "With `assign_human: true` in `POST /__control/callback` (the console's business-server allocation), each transfer_to_human first POSTs ChatBot.OnAssignHuman (`SessionId`, `ClientUserId`, `EventTime` in ms) to the callback URL and waits for the answer (5 s at most). An acknowledged answer's `AgentIdList` and `AgentGroupId` replace the request's own, then the transfer runs as documented; a FAIL answer, another status or no answer leaves the request as it came. Asked once, never retried.",
+        docs: "ChatBot.OnAssignHuman documents its request and an answer of ActionStatus, ErrorCode, AgentGroupId and AgentIdList; the page's tail (ErrorInfo, behaviour on timeout or failure) was not retrieved.",
+        why: "Falling back to the request's own routing is the least surprising reading; a transfer should not fail because the app's router did.",
     },
 ];
 

@@ -4,14 +4,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use timdesk::usersig::Signer;
 
 use crate::endpoints::Endpoint;
 use crate::faults::{Fault, RateLimit};
-use crate::notify::Notifier;
+use crate::notify::{Notifier, Policy};
 use crate::seed;
 use crate::world::{Agent, DedupWindow, MemberStatus, NewSession, WorkingHours, World};
 
@@ -384,8 +384,8 @@ impl Control {
     /// | GET, POST, DELETE | /faults | a fault (see [`Fault::from_json`]) / clear all |
     /// | POST | /rate_limits | `{"path", "per_second": n or null}` |
     /// | GET | /requests | → request counts per path |
-    /// | POST | /callback | `{"url": "http://…"}` or `{"url": null}`: where Desk.SessionEventNotify goes |
-    /// | GET | /callbacks | → every delivery: `request_id`, `event`, `session_id`, `status` or `error` |
+    /// | POST | /callback | `{"url": "http://…"}` or `{"url": null}`: where callbacks go; optional `retries` (2), `retry_delay_ms` (1000, doubling), `assign_human` (false: true asks the app with ChatBot.OnAssignHuman on each transfer) |
+    /// | GET | /callbacks | → every delivery attempt: `request_id`, `command`, `event`, `session_id`, `attempt`, `status` or `error`, `acknowledged` |
     ///
     /// In a forked child it answers 409 with an explanation instead of touching the copy.
     pub fn handle(&self, method: &str, path: &str, body: &[u8]) -> (u16, Value) {
@@ -602,6 +602,24 @@ impl Control {
     }
 
     fn post_callback(&self, body: &Value) -> Result<Value, String> {
+        let defaults = Policy::default();
+        let policy = Policy {
+            retries: match &body["retries"] {
+                Value::Null => defaults.retries,
+                v => v
+                    .as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or("retries must be a count")?,
+            },
+            retry_delay: match &body["retry_delay_ms"] {
+                Value::Null => defaults.retry_delay,
+                v => Duration::from_millis(v.as_u64().ok_or("retry_delay_ms must be a count")?),
+            },
+            assign_human: match &body["assign_human"] {
+                Value::Null => defaults.assign_human,
+                v => v.as_bool().ok_or("assign_human must be true or false")?,
+            },
+        };
         let mut inner = self.lock();
         inner.world.notifier = match &body["url"] {
             Value::Null => None,
@@ -609,6 +627,7 @@ impl Control {
                 url,
                 self.shared.app.sdkappid,
                 Arc::clone(&inner.callbacks),
+                policy,
             )?),
             _ => return Err("url must be a string or null".into()),
         };

@@ -155,6 +155,10 @@ fn handle_v4(control: &Control, method: &Method, path: &str, query: &str, body: 
             false,
         ));
     };
+    let routed = (endpoint == Endpoint::TransferToHuman)
+        .then(|| route_by_app(control, body))
+        .flatten();
+    let body = routed.as_deref().unwrap_or(body);
     let mut inner = control.lock();
     if Control::over_rate_limit(&mut inner, endpoint) {
         let e = ApiError::new(
@@ -170,6 +174,32 @@ fn handle_v4(control: &Control, method: &Method, path: &str, query: &str, body: 
     let (world, mut fresh_id) = inner.world_and_ids();
     let result = endpoint.apply(world, body, now, &mut fresh_id);
     json(answer::body(result, display))
+}
+
+/// With business-server allocation chosen (`assign_human` in `POST /callback`), a
+/// transfer first asks the app with ChatBot.OnAssignHuman; the AgentIdList and
+/// AgentGroupId of its acknowledged answer replace the request's own. None (the request
+/// as it came) when the choice is off, the session unknown, or the app did not answer OK
+/// (see the assumption `assign_human`). The app is asked with no lock held, so its
+/// handler may call the emulator.
+fn route_by_app(control: &Control, body: &[u8]) -> Option<Vec<u8>> {
+    let mut request: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(body).ok()?;
+    let session_id = request.get("SessionId")?.as_str()?.to_owned();
+    let (notifier, user, now) = {
+        let inner = control.lock();
+        let notifier = inner.world.notifier.clone().filter(|n| n.assign_human)?;
+        let user = inner.world.sessions.get(&session_id)?.user.clone();
+        (notifier, user, inner.now())
+    };
+    let answer =
+        tokio::task::block_in_place(|| notifier.ask_assign_human(&session_id, &user, now * 1000))?;
+    for field in ["AgentIdList", "AgentGroupId"] {
+        if let Some(value) = answer.get(field).filter(|v| !v.is_null()) {
+            request.insert(field.to_owned(), value.clone());
+        }
+    }
+    serde_json::to_vec(&request).ok()
 }
 
 fn json(value: serde_json::Value) -> Response {

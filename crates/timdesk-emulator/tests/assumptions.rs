@@ -780,13 +780,26 @@ fn assumption_contact_user_rules() {
 }
 
 /// A webhook receiver on 127.0.0.1: answers 200 and hands each (query, body) over.
+/// A local webhook that acknowledges every callback and passes on (query, body).
 fn receiver() -> (String, std::sync::mpsc::Receiver<(String, Vec<u8>)>) {
+    receiver_answering(|_, _, _| {
+        (
+            200,
+            r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#.to_owned(),
+        )
+    })
+}
+
+/// A local webhook whose answer to the `n`th callback (from 0) is `answer(n, query, body)`.
+fn receiver_answering(
+    answer: impl Fn(usize, &str, &[u8]) -> (u16, String) + Send + 'static,
+) -> (String, std::sync::mpsc::Receiver<(String, Vec<u8>)>) {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/desk/callback", listener.local_addr().unwrap());
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        for stream in listener.incoming() {
+        for (n, stream) in listener.incoming().enumerate() {
             let mut stream = stream.unwrap();
             let mut reader = BufReader::new(stream.try_clone().unwrap());
             let mut line = String::new();
@@ -805,13 +818,13 @@ fn receiver() -> (String, std::sync::mpsc::Receiver<(String, Vec<u8>)>) {
             }
             let mut body = vec![0; length];
             reader.read_exact(&mut body).unwrap();
-            let ack = r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#;
+            let query = target.split_once('?').map(|(_, q)| q.to_owned());
+            let (status, text) = answer(n, query.as_deref().unwrap_or_default(), &body);
             let _ = write!(
                 stream,
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{ack}",
-                ack.len()
+                "HTTP/1.1 {status} X\r\nContent-Length: {}\r\n\r\n{text}",
+                text.len()
             );
-            let query = target.split_once('?').map(|(_, q)| q.to_owned());
             if tx.send((query.unwrap_or_default(), body)).is_err() {
                 break;
             }
@@ -887,4 +900,128 @@ fn assumption_session_events() {
         .control()
         .handle("POST", "callback", br#"{"url": "https://x"}"#);
     assert_eq!(bad.0, 400, "{bad:?}");
+}
+
+#[test]
+fn assumption_callback_retries() {
+    use std::time::Duration;
+    let h = Harness::new();
+    // The app fails the first two deliveries (a 500, then an answer that is not OK).
+    let (url, received) = receiver_answering(|n, _, _| match n {
+        0 => (500, "oops".to_owned()),
+        1 => (200, r#"{"ActionStatus":"FAIL","ErrorCode":1}"#.to_owned()),
+        _ => (
+            200,
+            r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#.to_owned(),
+        ),
+    });
+    h.control(
+        "POST",
+        "callback",
+        json!({"url": url, "retry_delay_ms": 20}),
+    );
+    new_session(&h, "user_retry");
+    let ids: Vec<String> = (0..3)
+        .map(|_| {
+            let (query, _) = received
+                .recv_timeout(Duration::from_secs(5))
+                .expect("a delivery");
+            let id = query
+                .split('&')
+                .find(|p| p.starts_with("RequestID="))
+                .unwrap();
+            id.to_owned()
+        })
+        .collect();
+    assert!(ids.iter().all(|id| *id == ids[0]), "one RequestID: {ids:?}");
+    assert!(
+        received.recv_timeout(Duration::from_millis(300)).is_err(),
+        "no delivery after the acknowledgement"
+    );
+    let log = h.control("GET", "callbacks", Value::Null);
+    let attempts: Vec<(u64, bool)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["attempt"].as_u64().unwrap(),
+                e["acknowledged"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(attempts, [(1, false), (2, false), (3, true)]);
+
+    // With retries 0 an unacknowledged event is delivered once.
+    let (url, received) = receiver_answering(|_, _, _| (503, String::new()));
+    h.control("POST", "callback", json!({"url": url, "retries": 0}));
+    new_session(&h, "user_no_retry");
+    assert!(received.recv_timeout(Duration::from_secs(5)).is_ok());
+    assert!(received.recv_timeout(Duration::from_millis(300)).is_err());
+    let bad = h.emulator.control().handle(
+        "POST",
+        "callback",
+        br#"{"url": "http://127.0.0.1:1/", "retries": -1}"#,
+    );
+    assert_eq!(bad.0, 400, "{bad:?}");
+}
+
+#[test]
+fn assumption_assign_human() {
+    use std::time::Duration;
+    let h = Harness::new();
+    // The app's router sends users to test_agent, except user_fail's, which it refuses.
+    let (url, received) = receiver_answering(|_, query, body| {
+        let body: Value = serde_json::from_slice(body).unwrap();
+        if !query.contains("CallbackCommand=ChatBot.OnAssignHuman") {
+            return (200, r#"{"ActionStatus":"OK","ErrorCode":0}"#.to_owned());
+        }
+        if body["ClientUserId"] == "user_fail" {
+            return (200, r#"{"ActionStatus":"FAIL","ErrorCode":1}"#.to_owned());
+        }
+        (
+            200,
+            r#"{"ActionStatus":"OK","ErrorCode":0,"AgentIdList":["test_agent@qq.com"]}"#.to_owned(),
+        )
+    });
+    h.control(
+        "POST",
+        "callback",
+        json!({"url": url, "assign_human": true}),
+    );
+    let routed = new_session(&h, "user_routed");
+    let answer = transfer(&h, &routed, json!({"AgentIdList": ["shannon@qq.com"]}));
+    assert_ok(&answer);
+    assert_eq!(
+        answer["AgentId"], "test_agent@qq.com",
+        "the app's choice wins"
+    );
+    let asked: Vec<Value> =
+        std::iter::from_fn(|| received.recv_timeout(Duration::from_millis(500)).ok())
+            .filter(|(query, _)| query.contains("ChatBot.OnAssignHuman"))
+            .map(|(_, body)| serde_json::from_slice(&body).unwrap())
+            .collect();
+    assert_eq!(asked.len(), 1, "asked once");
+    assert_eq!(asked[0]["SessionId"], routed.as_str());
+    assert_eq!(asked[0]["ClientUserId"], "user_routed");
+    assert!(
+        asked[0]["EventTime"].as_u64().unwrap() > 1_000_000_000_000,
+        "milliseconds"
+    );
+
+    let refused = new_session(&h, "user_fail");
+    let answer = transfer(&h, &refused, json!({"AgentIdList": ["shannon@qq.com"]}));
+    assert_ok(&answer);
+    assert_eq!(
+        answer["AgentId"], "shannon@qq.com",
+        "a FAIL answer leaves the request as it came"
+    );
+
+    // Without the choice, nobody is asked.
+    h.control("POST", "callback", json!({"url": url}));
+    let plain = new_session(&h, "user_plain");
+    assert_eq!(
+        transfer(&h, &plain, json!({"AgentIdList": ["shannon@qq.com"]}))["AgentId"],
+        "shannon@qq.com"
+    );
 }
