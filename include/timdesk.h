@@ -110,6 +110,11 @@ typedef struct timdesk_error timdesk_error;
 // Not shared between threads while being built; free with timdesk_message_body_free.
 typedef struct timdesk_message_body timdesk_message_body;
 
+// A streamed reply under way: push chunks as they are produced, then finish it. Each
+// chunk goes out when the next one arrives, so that the last can carry Finish. Keeps
+// what it needs of its client; free with timdesk_msg_stream_free.
+typedef struct timdesk_msg_stream timdesk_msg_stream;
+
 // What send_msg does after an attempt whose answer was lost (see the README's delivery
 // semantics): the server deduplicates MsgRandom within the same second only.
 typedef uint32_t timdesk_send_msg_retry;
@@ -791,6 +796,42 @@ enum timdesk_status timdesk_message_body_add_location(struct timdesk_message_bod
 enum timdesk_status timdesk_message_body_add_json(struct timdesk_message_body *body,
                                                   const char *element_json,
                                                   struct timdesk_error **err);
+
+// Starts a streamed reply in `session_id`; `cloud_custom_data` (NULL for none) goes with
+// every chunk. Nothing is sent yet.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_msg_stream_new(const struct timdesk_client *client,
+                                           const char *session_id,
+                                           const char *cloud_custom_data,
+                                           struct timdesk_msg_stream **out_stream,
+                                           struct timdesk_error **err);
+
+// Adds `chunk` (UTF-8): sends the chunk before it, if any, and holds this one back.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_msg_stream_push(struct timdesk_msg_stream *stream,
+                                            const char *chunk,
+                                            struct timdesk_error **err);
+
+// Sends the held chunk as the last one (Finish) and gives the message's MsgKey through
+// `*out_msg_key` (may be NULL; free with timdesk_string_free). A stream given no chunk is
+// refused before anything is sent.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_msg_stream_finish(struct timdesk_msg_stream *stream,
+                                              char **out_msg_key,
+                                              struct timdesk_error **err);
+
+// Frees a stream (finished or not: an unfinished message stays open on the server).
+// NULL is a no-op.
+//
+// # Safety
+// `stream` must be NULL or a stream from this library not freed before.
+void timdesk_msg_stream_free(struct timdesk_msg_stream *stream);
 
 // A UserSig for `identifier`, valid `expire` seconds from `time` (Unix seconds; a
 // negative `time` means now), carrying `userbuf_len` bytes of `userbuf` when `userbuf` is

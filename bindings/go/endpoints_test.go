@@ -71,3 +71,33 @@ func toJSON(t *testing.T, value any) string {
 	}
 	return string(text)
 }
+
+// StreamMsg takes an iterator of chunks, as an LLM produces them.
+func TestStreamMsgSendsAnIteratorAsOneFinishedMessage(t *testing.T) {
+	emu, client := setup(t)
+	const sid = "6e1d2f5a-3c8b-4d9f-8a4e-7b2c3d4e5f60"
+	control(t, emu, "POST", "/sessions", map[string]any{"session_id": sid, "client_user_id": "stream_user"})
+	tokens := func(yield func(string) bool) {
+		for _, token := range []string{"Your ", "order ", "ships."} {
+			if !yield(token) {
+				return
+			}
+		}
+	}
+	key, err := client.StreamMsg(sid, tokens, timdesk.StreamMsgOptions{CloudCustomData: "llm"})
+	if err != nil || key == "" {
+		t.Fatalf("StreamMsg = %q, %v", key, err)
+	}
+	history, err := client.DescribeChatMessages(sid, timdesk.DescribeChatMessagesOptions{})
+	if err != nil || len(history.Messages) != 1 || !strings.Contains(toJSON(t, history.Messages[0]), "Your order ships.") {
+		t.Fatalf("history = %+v, %v", history, err)
+	}
+	var late *timdesk.Error
+	if _, err := client.SendStreamMsg(sid, "more", timdesk.SendStreamMsgOptions{MsgKey: key}); !errors.As(err, &late) || late.Code != 141004 {
+		t.Fatalf("the last chunk did not carry Finish: %v", err)
+	}
+	empty := func(func(string) bool) {}
+	if _, err := client.StreamMsg(sid, empty, timdesk.StreamMsgOptions{}); !errors.Is(err, timdesk.ErrInvalidArgument) {
+		t.Fatalf("no chunk: %v", err)
+	}
+}

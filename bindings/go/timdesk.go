@@ -22,6 +22,7 @@ import "C"
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"runtime"
 	"sync"
 	"time"
@@ -128,15 +129,18 @@ func coreKinds() []coreKind {
 	n := int(C.timdesk_error_kind_count())
 	kinds := make([]coreKind, 0, n)
 	for i := 0; i < n; i++ {
-		var status C.timdesk_status
+		var status cStatus
 		name := C.timdesk_error_kind_at(C.size_t(i), &status)
 		kinds = append(kinds, coreKind{name: C.GoString(name), status: Status(status)})
 	}
 	return kinds
 }
 
+// cStatus is what cgo makes of the C ABI's `enum timdesk_status`: its values are Status's.
+type cStatus = uint32
+
 // check turns a status and its C error into a Go error, freeing the C error.
-func check(status C.timdesk_status, cerr *C.timdesk_error) error {
+func check(status cStatus, cerr *C.timdesk_error) error {
 	defer C.timdesk_error_free(cerr)
 	if Status(status) == StatusOK {
 		return nil
@@ -404,33 +408,33 @@ func (c *Client) TransferToHuman(sessionID string, opts TransferOptions) (Transf
 // Element is one MsgBody element: make it with Text, Custom, Card or JSONElement. The
 // core builds each element's JSON, so the message format is defined once.
 type Element struct {
-	add func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) C.timdesk_status
+	add func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus
 }
 
 // Text is a TIMTextElem.
 func Text(text string) Element {
-	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) C.timdesk_status {
+	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_message_body_add_text(body, cs.of(text), cerr)
 	}}
 }
 
 // Custom is a TIMCustomElem carrying data (often serialized JSON).
 func Custom(data string) Element {
-	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) C.timdesk_status {
+	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_message_body_add_custom(body, cs.of(data), nil, nil, nil, cerr)
 	}}
 }
 
 // Card is the desk's card message: title, description, picture URL and link URL.
 func Card(header, desc, pic, url string) Element {
-	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) C.timdesk_status {
+	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_message_body_add_card(body, cs.of(header), cs.of(desc), cs.of(pic), cs.of(url), cerr)
 	}}
 }
 
 // JSONElement is any other element from its JSON form, {"MsgType": ..., "MsgContent": {...}}.
 func JSONElement(element string) Element {
-	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) C.timdesk_status {
+	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_message_body_add_json(body, cs.of(element), cerr)
 	}}
 }
@@ -673,6 +677,48 @@ func (c *Client) CallEndpoint(name string, body any) (map[string]any, error) {
 		return json.Unmarshal([]byte(take(out)), &answer)
 	})
 	return answer, err
+}
+
+// StreamMsgOptions holds the optional fields of StreamMsg.
+type StreamMsgOptions struct {
+	CloudCustomData string // sent with every chunk; "" for none
+}
+
+// StreamMsg streams chunks (an LLM's tokens, say) as one reply in a session with
+// send_stream_msg, and returns its MsgKey. The core sends each chunk when the next one
+// arrives, so that the last carries Finish; no chunk at all is refused before sending.
+// The iterator runs without the client's lock held, so it may use the client.
+func (c *Client) StreamMsg(sessionID string, chunks iter.Seq[string], opts StreamMsgOptions) (string, error) {
+	var stream *C.timdesk_msg_stream
+	err := c.with(func(ptr *C.timdesk_client) error {
+		var cs cstrings
+		defer cs.free()
+		var data *C.char
+		if opts.CloudCustomData != "" {
+			data = cs.of(opts.CloudCustomData)
+		}
+		var cerr *C.timdesk_error
+		return check(C.timdesk_msg_stream_new(ptr, cs.of(sessionID), data, &stream, &cerr), cerr)
+	})
+	if err != nil {
+		return "", err
+	}
+	defer C.timdesk_msg_stream_free(stream)
+	for chunk := range chunks {
+		text := C.CString(chunk)
+		var cerr *C.timdesk_error
+		status := C.timdesk_msg_stream_push(stream, text, &cerr)
+		C.free(unsafe.Pointer(text))
+		if err := check(status, cerr); err != nil {
+			return "", err
+		}
+	}
+	var key *C.char
+	var cerr *C.timdesk_error
+	if err := check(C.timdesk_msg_stream_finish(stream, &key, &cerr), cerr); err != nil {
+		return "", err
+	}
+	return take(key), nil
 }
 
 // GenUserSig makes a UserSig valid expire from issued (the zero time: now), carrying

@@ -1,6 +1,6 @@
 """Type stubs of timdesk._native, the Rust core (checked with mypy's stubtest)."""
 import datetime
-from typing import Any, Dict, Iterator, List, Literal, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, Iterator, List, Literal, Optional, Sequence, Tuple, Union
 
 from typing import final
 
@@ -313,6 +313,9 @@ class Client:
         cloud_custom_data: Optional[str] = None,
         exclude_from_user_resp_timeout: bool = False,
     ) -> SentMsg: ...
+    def stream_msg(
+        self, session_id: str, chunks: Iterable[str], *, cloud_custom_data: Optional[str] = None
+    ) -> str: ...
     def end_session(self, session_id: str) -> None: ...
     def describe_im_cdr_list(
         self,

@@ -515,6 +515,39 @@ static void test_generated_endpoints(timdesk_emulator *emu, timdesk_client *clie
     CHECK(timdesk_error_code(err) == 141027);
     timdesk_error_free(err);
     err = NULL;
+    /* A reply streamed chunk by chunk: the core holds one back so the last carries Finish. */
+    timdesk_msg_stream *stream = NULL;
+    EXPECT(timdesk_msg_stream_new(client, sid, NULL, &stream, &err), TIMDESK_STATUS_OK, "msg_stream_new");
+    const char *chunks[] = {"Your ", "order ", "ships."};
+    for (size_t i = 0; i < 3; i++) {
+        EXPECT(timdesk_msg_stream_push(stream, chunks[i], &err), TIMDESK_STATUS_OK, "msg_stream_push");
+    }
+    char *streamed = NULL;
+    EXPECT(timdesk_msg_stream_finish(stream, &streamed, &err), TIMDESK_STATUS_OK, "msg_stream_finish");
+    CHECK(streamed != NULL && strlen(streamed) > 0);
+    EXPECT(timdesk_msg_stream_push(stream, "late", &err), TIMDESK_STATUS_INVALID_ARGUMENT, "push after finish");
+    timdesk_error_free(err);
+    err = NULL;
+    timdesk_msg_stream_free(stream);
+    timdesk_send_stream_msg_options late = TIMDESK_SEND_STREAM_MSG_OPTIONS_INIT;
+    late.msg_key = streamed;
+    EXPECT(timdesk_send_stream_msg(client, sid, "more", &late, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "the stream was finished");
+    CHECK(timdesk_error_code(err) == 141004);
+    timdesk_error_free(err);
+    err = NULL;
+    timdesk_string_free(streamed);
+    stream = NULL;
+    CHECK(timdesk_msg_stream_new(client, sid, "ccd", &stream, NULL) == TIMDESK_STATUS_OK);
+    EXPECT(timdesk_msg_stream_finish(stream, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "finish without a chunk");
+    CHECK(strstr(timdesk_error_message(err), "Chunk") != NULL);
+    timdesk_error_free(err);
+    err = NULL;
+    EXPECT(timdesk_msg_stream_push(stream, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "NULL chunk");
+    timdesk_error_free(err);
+    err = NULL;
+    timdesk_msg_stream_free(stream);
+    timdesk_msg_stream_free(NULL);
+
     char *member = NULL;
     EXPECT(timdesk_contact_user(client, NULL, "gen_user", NULL, &member, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "contact_user NULL agent");
     CHECK(member == NULL && strstr(timdesk_error_message(err), "im_agent_user_id") != NULL);

@@ -12,6 +12,7 @@ mod emulator;
 mod error;
 mod generated;
 mod message_body;
+mod stream;
 mod usersig;
 
 pub use callbacks::*;
@@ -20,6 +21,7 @@ pub use emulator::*;
 pub use error::*;
 pub use generated::*;
 pub use message_body::*;
+pub use stream::*;
 pub use usersig::*;
 
 use std::ffi::{CString, c_char};

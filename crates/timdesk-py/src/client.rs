@@ -372,6 +372,41 @@ impl Client {
         })
     }
 
+    /// Streams `chunks` (any iterable of str, e.g. a generator of an LLM's tokens) as one
+    /// reply with send_stream_msg: each chunk is sent when the next one arrives, the last
+    /// with Finish. Returns the MsgKey. No chunk is refused before sending.
+    #[pyo3(signature = (session_id, chunks, *, cloud_custom_data=None))]
+    fn stream_msg(
+        &self,
+        py: Python<'_>,
+        session_id: String,
+        chunks: &Bound<'_, PyAny>,
+        cloud_custom_data: Option<String>,
+    ) -> PyResult<String> {
+        if chunks.is_instance_of::<pyo3::types::PyString>() {
+            return Err(invalid_argument(
+                "chunks",
+                "must be an iterable of str chunks, not one str",
+            ));
+        }
+        let mut stream = self.live()?.as_async().msg_stream(session_id);
+        if let Some(data) = cloud_custom_data {
+            stream = stream.cloud_custom_data(data);
+        }
+        for (i, item) in chunks.try_iter()?.enumerate() {
+            let chunk: String = item?
+                .extract()
+                .map_err(|_| invalid_argument(&format!("chunks[{i}]"), "must be a str"))?;
+            let (back, pushed) = self.run(py, move |_| async move {
+                let pushed = stream.push(chunk).await;
+                Ok((stream, pushed))
+            })?;
+            stream = back;
+            pushed.map_err(|e| client_error(&e))?;
+        }
+        self.run(py, move |_| async move { stream.finish().await })
+    }
+
     /// Ends a session that was transferred to a human.
     fn end_session(&self, py: Python<'_>, session_id: String) -> PyResult<()> {
         self.run(py, move |c| async move { c.end_session(&session_id).await })

@@ -182,3 +182,78 @@ fn call_endpoint_reaches_every_model_by_name_with_its_checks() {
         "{unknown}"
     );
 }
+
+#[test]
+fn a_stream_of_chunks_becomes_one_finished_message() {
+    let (emulator, client) = setup();
+    let chunks = ["Your ", "order ", "ships ", "today."].map(String::from);
+    let key = client.stream_msg(BOB, chunks).unwrap();
+    let history = client
+        .describe_chat_messages(&DescribeChatMessages::new(BOB))
+        .unwrap();
+    let texts: Vec<&str> = history
+        .messages
+        .iter()
+        .filter_map(|m| m["MsgBody"][0]["MsgContent"]["Text"].as_str())
+        .collect();
+    assert_eq!(texts, ["Your order ships today."], "one message, whole");
+    // The last chunk carried Finish: the stream is closed to further chunks.
+    let late = client
+        .send_stream_msg(&SendStreamMsg::new(BOB, " More?").msg_key(key))
+        .unwrap_err();
+    assert_eq!(late.code(), Some(141004), "{late}");
+
+    // A chunk at a time, with CloudCustomData; no chunk at all is refused before sending.
+    let mut stream = client.msg_stream(BOB).cloud_custom_data("llm");
+    stream.push("Hi").unwrap();
+    assert_eq!(stream.msg_key(), None, "the first chunk waits for the next");
+    stream.push(" there").unwrap();
+    assert!(stream.msg_key().is_some(), "the first chunk was sent");
+    let key = stream.finish().unwrap();
+    assert!(
+        stream.push("again").is_err(),
+        "a finished stream takes no chunk"
+    );
+    let sent_before = emulator
+        .control()
+        .request_count("desk_http_svc/send_stream_msg");
+    let empty = client.stream_msg(BOB, Vec::<String>::new()).unwrap_err();
+    assert_eq!(empty.kind(), ErrorKind::InvalidArgument);
+    assert!(empty.to_string().contains("Chunk"), "{empty}");
+    assert_eq!(
+        emulator
+            .control()
+            .request_count("desk_http_svc/send_stream_msg"),
+        sent_before
+    );
+    let messages = emulator.control().messages(BOB).unwrap();
+    let last = messages
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["msg_key"] == key.as_str())
+        .unwrap();
+    assert_eq!(last["cloud_custom_data"], "llm");
+}
+
+#[test]
+fn the_async_stream_sends_the_same_sequence() {
+    let (_emulator, client) = setup();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let key = runtime
+        .block_on(client.as_async().stream_msg(ALICE, ["a", "b", "c"]))
+        .unwrap();
+    let history = client
+        .describe_chat_messages(&DescribeChatMessages::new(ALICE))
+        .unwrap();
+    assert!(!key.is_empty());
+    assert!(
+        history
+            .messages
+            .iter()
+            .any(|m| m["MsgBody"][0]["MsgContent"]["Text"] == "abc")
+    );
+}

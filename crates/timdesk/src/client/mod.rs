@@ -6,6 +6,9 @@
 //! the blocking client from any thread, and a call always ends within its budget.
 
 pub(crate) mod generated;
+mod stream;
+
+pub use stream::{BlockingMsgStream, MsgStream};
 
 use std::fmt;
 use std::future::Future;
