@@ -6,6 +6,7 @@
 //! 2 a usage error (message on stderr).
 #![warn(missing_docs)]
 
+mod api_cmd;
 mod call_cmd;
 mod cdrs_cmd;
 pub mod conformance;
@@ -39,6 +40,10 @@ enum Command {
     Usersig(usersig_cmd::UserSigCommand),
     /// Walk a whole contact-center session against the built-in emulator.
     Demo,
+    /// Call a modelled endpoint by name with one typed flag per field (`timdesk api
+    /// get_session_state --session-id ID`); prints the JSON answer.
+    #[command(subcommand)]
+    Api(api_cmd::ApiCall),
     /// Send one signed request to any v4 endpoint and print the JSON answer.
     Call(call_cmd::CallArgs),
     /// Print every session record (CDR) of a time window as JSON lines, page by page.
@@ -71,6 +76,7 @@ where
         Command::Usersig(command) => usersig_cmd::run(command, out, err),
         Command::Emulator(args) => emulator_cmd::run(args, out, err),
         Command::Demo => demo_cmd::run(out, err),
+        Command::Api(call) => api_cmd::run(call, out, err),
         Command::Call(args) => call_cmd::run(args, out, err),
         Command::Cdrs(args) => cdrs_cmd::run(args, out, err),
         Command::Conformance(args) => conformance_cmd::run(args, out, err),

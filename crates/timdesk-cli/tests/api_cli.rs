@@ -333,3 +333,134 @@ fn emulator_refuses_a_callback_url_it_cannot_call() {
         "{stderr}"
     );
 }
+
+fn api(emulator: &Emulator, args: &[&str]) -> std::process::Output {
+    timdesk(emulator, "api", args)
+}
+
+#[test]
+fn api_lists_every_modelled_endpoint_with_typed_flags() {
+    let help = Command::new(BIN).args(["api", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&help.stdout);
+    for endpoint in timdesk::model::ENDPOINTS {
+        assert!(
+            text.contains(endpoint.name),
+            "{} missing:\n{text}",
+            endpoint.name
+        );
+    }
+    let help = Command::new(BIN)
+        .args(["api", "transfer_to_human", "--help"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&help.stdout);
+    for flag in [
+        "--session-id",
+        "--agent-id-list",
+        "--agent-group-id",
+        "--disable-queuing",
+        "--priority",
+    ] {
+        assert!(text.contains(flag), "{flag} missing:\n{text}");
+    }
+}
+
+#[test]
+fn api_calls_an_endpoint_from_its_flags_and_checks_the_model_before_sending() {
+    const ALICE: &str = "fd8a2e30-54de-4e40-bcaf-02718409c5cf";
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let out = api(
+        &emulator,
+        &[
+            "transfer_to_human",
+            "--session-id",
+            ALICE,
+            "--agent-id-list",
+            "test_agent@qq.com",
+            "--priority",
+            "1",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["AgentId"], "test_agent@qq.com");
+
+    let out = api(&emulator, &["get_session_state", "--session-id", ALICE]);
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["CurrentState"], "Agent");
+
+    // --text builds the body from the core's element; a user's quotes stay text.
+    let out = api(
+        &emulator,
+        &[
+            "send_stream_msg",
+            "--session-id",
+            ALICE,
+            "--chunk",
+            r#"say "hi""#,
+            "--finish",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = serde_json::from_slice::<Value>(&out.stdout).unwrap()["MsgKey"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = api(
+        &emulator,
+        &[
+            "modify_msg",
+            "--session-id",
+            ALICE,
+            "--msg-key",
+            &key,
+            "--text",
+            r#"say "hello""#,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let messages = emulator.control().messages(ALICE).unwrap();
+    assert!(
+        messages.to_string().contains(r#"say \"hello\""#),
+        "{messages}"
+    );
+
+    // A value the model refuses never leaves: exit 2, the field and its rule on stderr.
+    let before = emulator
+        .control()
+        .request_count("desk_http_svc/describe_chat_messages");
+    let out = api(
+        &emulator,
+        &[
+            "describe_chat_messages",
+            "--session-id",
+            ALICE,
+            "--limit",
+            "1000",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Limit"));
+    assert_eq!(
+        emulator
+            .control()
+            .request_count("desk_http_svc/describe_chat_messages"),
+        before
+    );
+    // A missing required flag is a usage error from the parser.
+    let out = api(&emulator, &["end_queuing"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--session-id"));
+}
