@@ -65,9 +65,10 @@ fn an_axum_handler_verifies_and_answers_the_emulators_callbacks() {
     assert_eq!(control.handle("POST", "callback", set.as_bytes()).0, 200);
     let (_, created) = control.handle("POST", "sessions", br#"{"client_user_id":"user_axum"}"#);
     let session = created["session_id"].as_str().unwrap().to_owned();
-    let mut config =
-        timdesk::Config::new(emulator.app().sdkappid, emulator.app().secret_key.clone());
-    config.target = timdesk::Target::BaseUrl(emulator.base_url().to_owned());
+    let keys = emulator.app();
+    let config = timdesk::Config::new(keys.sdkappid, keys.secret_key.clone())
+        .admin(keys.admin.clone())
+        .base_url(emulator.base_url());
     let client = timdesk::Client::new(config).unwrap();
     let transfer = client
         .transfer_to_human(&timdesk::api::TransferToHuman::new(&session))
