@@ -11,7 +11,7 @@ use timdesk::Client;
 use timdesk::api::MsgElement;
 use timdesk::model::{ENDPOINTS, EndpointModel, FieldKind, FieldModel};
 
-use crate::call_cmd::{Credentials, exit_code};
+use crate::call_cmd::{Credentials, report};
 
 /// One endpoint call read from the command line.
 #[derive(Debug)]
@@ -181,16 +181,7 @@ pub(crate) fn run(call: ApiCall, out: &mut dyn Write, err: &mut dyn Write) -> u8
         let client = Client::new(call.credentials.config()?)?;
         client.call_endpoint(call.endpoint.name, &Value::Object(body))
     });
-    match answer {
-        Ok(answer) => match serde_json::to_string_pretty(&answer) {
-            Ok(text) if writeln!(out, "{text}").is_ok() => 0,
-            _ => 1,
-        },
-        Err(e) => {
-            let _ = writeln!(err, "timdesk: {e}");
-            exit_code(&e)
-        }
-    }
+    report(answer, out, err)
 }
 
 #[cfg(test)]

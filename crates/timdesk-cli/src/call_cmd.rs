@@ -88,7 +88,16 @@ impl Credentials {
 }
 
 pub(crate) fn run(args: CallArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    match call(&args) {
+    report(call(&args), out, err)
+}
+
+/// Prints an answer as pretty JSON (exit 0) or the error on `err` (its [`exit_code`]).
+pub(crate) fn report(
+    answer: timdesk::Result<Value>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    match answer {
         Ok(answer) => match serde_json::to_string_pretty(&answer) {
             Ok(text) if writeln!(out, "{text}").is_ok() => 0,
             _ => 1,

@@ -1,11 +1,9 @@
 //! `bindings/go/endpoints_generated.go`: per endpoint of the C surface (`ffi.rs`), an
 //! options struct, an answer struct and a `Client` method over cgo.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use crate::ffi::{CKind, c_kind, generated, optional, options_struct, required};
 use crate::model::Endpoint;
+use crate::rust::format_with;
 use crate::surface::{pascal, snake};
 
 /// Go's spelling of a wire name: `SessionId` → `SessionID`, `IMAgentUserId` →
@@ -182,28 +180,7 @@ pub fn render(endpoints: &[Endpoint]) -> Result<String, String> {
 
 /// Formats `source` with gofmt, as the test command's gofmt check expects.
 fn gofmt(source: &str) -> Result<String, String> {
-    let mut child = Command::new("gofmt")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run gofmt (install Go): {e}"))?;
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(source.as_bytes())
-        .map_err(|e| format!("gofmt: {e}"))?;
-    let output = child
-        .wait_with_output()
-        .map_err(|e| format!("gofmt: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "gofmt: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    String::from_utf8(output.stdout).map_err(|e| format!("gofmt: {e}"))
+    format_with("gofmt", &[], "install Go", source)
 }
 
 #[cfg(test)]
