@@ -5,16 +5,21 @@
     t = client.transfer_to_human("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
     client.send_msg(session_id=..., body=[timdesk.Text("Hello")])
 
+    async with timdesk.AsyncClient(sdkappid=1400000000, secret_key="...", region="singapore") as client:
+        t = await client.transfer_to_human("fd8a2e30-54de-4e40-bcaf-02718409c5cf")
+
 Offline, against the built-in emulator: see :mod:`timdesk.testing`.
 """
 import logging
 
 from ._native import (
+    AsyncClient,
     CallbackVerifier,
     CdrPage,
     CdrRecord,
     Client,
     SentMsg,
+    Signer,
     Transfer,
     UserSig,
     __version__,
@@ -49,6 +54,8 @@ from .messages import Card, Custom, Face, File, Image, ImageInfo, Location, Soun
 __all__ = [
     "__version__",
     "Client",
+    "AsyncClient",
+    "Signer",
     "Transfer",
     "SentMsg",
     "CdrPage",

@@ -1,13 +1,16 @@
 """Type stubs of timdesk._native, the Rust core (checked with mypy's stubtest)."""
 import datetime
-from typing import Any, Dict, Iterable, Iterator, List, Literal, Optional, Sequence, Tuple, Union
+from typing import (
+    Any, AsyncIterable, AsyncIterator, Awaitable, Coroutine, Dict, Iterable, Iterator, List, Literal, Optional, Sequence,
+    Tuple, Union,
+)
 
 from typing import final
 
 _Timestamp = Union[int, datetime.datetime]
 
 __all__ = [
-    "CdrIterator", "CdrPage", "CdrRecord", "Client", "Emulator", "SentMsg", "Transfer", "UserSig",
+    "AsyncCdrIterator", "AsyncClient", "AsyncMsgStream", "MsgStream", "Signer", "CdrIterator", "CdrPage", "CdrRecord", "Client", "Emulator", "SentMsg", "Transfer", "UserSig",
     "Text", "Custom", "Card", "Face", "Location", "ImageInfo", "Image", "Sound", "File", "Video",
     "CallbackVerifier", "acknowledgement", "assign_human_answer", "interface_invocation_answer",
     "decode_usersig", "gen_usersig", "run_cli", "verify_usersig", "__version__", "ERROR_KINDS", "CLIENT_OPTIONS",
@@ -66,6 +69,25 @@ class CdrPage:
 class CdrIterator:
     def __iter__(self) -> Iterator[CdrRecord]: ...
     def __next__(self) -> CdrRecord: ...
+
+@final
+class AsyncCdrIterator:
+    def __aiter__(self) -> AsyncIterator[CdrRecord]: ...
+    def __anext__(self) -> Awaitable[CdrRecord]: ...
+
+@final
+class MsgStream:
+    def push(self, chunk: str) -> None: ...
+    def finish(self) -> str: ...
+    @property
+    def msg_key(self) -> Optional[str]: ...
+
+@final
+class AsyncMsgStream:
+    def push(self, chunk: str) -> Coroutine[Any, Any, None]: ...
+    def finish(self) -> Coroutine[Any, Any, str]: ...
+    @property
+    def msg_key(self) -> Optional[str]: ...
 
 @final
 class UserSig:
@@ -254,6 +276,7 @@ class SendStreamMsgAnswer:
 
 # END generated answers
 
+# BEGIN Client
 @final
 class Client:
     def __new__(
@@ -284,7 +307,7 @@ class Client:
     def options(self) -> Dict[str, Any]: ...
     @property
     def closed(self) -> bool: ...
-    def close(self) -> Client: ...
+    def close(self) -> None: ...
     def __enter__(self) -> Client: ...
     def __exit__(self, *_exc: object) -> None: ...
     def transfer_to_human(
@@ -313,6 +336,7 @@ class Client:
         cloud_custom_data: Optional[str] = None,
         exclude_from_user_resp_timeout: bool = False,
     ) -> SentMsg: ...
+    def msg_stream(self, session_id: str, *, cloud_custom_data: Optional[str] = None) -> MsgStream: ...
     def stream_msg(
         self, session_id: str, chunks: Iterable[str], *, cloud_custom_data: Optional[str] = None
     ) -> str: ...
@@ -344,6 +368,101 @@ class Client:
     def modify_msg(self, session_id: str, msg_key: str, body: Sequence[_Element_], *, cloud_custom_data: Optional[str] = None) -> None: ...
     def send_stream_msg(self, session_id: str, chunk: str, *, msg_key: Optional[str] = None, finish: bool = False, cloud_custom_data: Optional[str] = None) -> SendStreamMsgAnswer: ...
     # END generated methods
+    def call_endpoint(self, name: str, body: Dict[str, Any]) -> Dict[str, Any]: ...
+# END Client
+
+# BEGIN generated AsyncClient
+@final
+class AsyncClient:
+    def __new__(
+        cls,
+        *,
+        sdkappid: int,
+        secret_key: str,
+        admin: Optional[str] = None,
+        region: Optional[str] = None,
+        endpoint: Optional[str] = None,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        max_attempts: Optional[int] = None,
+        retry_base_delay: Optional[float] = None,
+        retry_max_delay: Optional[float] = None,
+        retry_max_elapsed: Optional[float] = None,
+        usersig_ttl: Optional[int] = None,
+        proxy: Optional[str] = None,
+        ca_bundle: Union[bytes, str, None] = None,
+        max_requests_per_second: Optional[int] = None,
+        send_msg_retry: Optional[Literal["at_most_once", "at_least_once"]] = None,
+    ) -> AsyncClient: ...
+    @staticmethod
+    def from_env() -> AsyncClient: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def options(self) -> Dict[str, Any]: ...
+    @property
+    def closed(self) -> bool: ...
+    def aclose(self) -> Coroutine[Any, Any, None]: ...
+    def __aenter__(self) -> Awaitable[AsyncClient]: ...
+    def __aexit__(self, *_exc: object) -> Coroutine[Any, Any, None]: ...
+    def transfer_to_human(
+        self,
+        session_id: str,
+        *,
+        agent_ids: Sequence[str] = ...,
+        agent_group_id: Optional[int] = None,
+        send_tip_if_no_agent_online: bool = False,
+        check_if_during_working_hours: bool = False,
+        send_prompt_not_during_working_hours: bool = False,
+        end_session_when_no_member_online: bool = False,
+        disable_queuing: bool = False,
+        allow_assign_busy_member: bool = False,
+        priority: Optional[int] = None,
+        queue_timeout: Optional[int] = None,
+    ) -> Coroutine[Any, Any, Transfer]: ...
+    def send_msg(
+        self,
+        *,
+        body: Sequence[_Element_],
+        session_id: Optional[str] = None,
+        from_account: Optional[str] = None,
+        to_account: Optional[str] = None,
+        msg_random: Optional[int] = None,
+        cloud_custom_data: Optional[str] = None,
+        exclude_from_user_resp_timeout: bool = False,
+    ) -> Coroutine[Any, Any, SentMsg]: ...
+    def msg_stream(self, session_id: str, *, cloud_custom_data: Optional[str] = None) -> AsyncMsgStream: ...
+    def stream_msg(
+        self, session_id: str, chunks: Union[Iterable[str], AsyncIterable[str]], *, cloud_custom_data: Optional[str] = None
+    ) -> Coroutine[Any, Any, str]: ...
+    def end_session(self, session_id: str) -> Coroutine[Any, Any, None]: ...
+    def describe_im_cdr_list(
+        self,
+        *,
+        start: _Timestamp,
+        end: _Timestamp,
+        limit: Optional[int] = None,
+        offset: Optional[int] = None,
+        client_user_id: Optional[str] = None,
+    ) -> Coroutine[Any, Any, CdrPage]: ...
+    def iter_cdrs(self, *, start: _Timestamp, end: _Timestamp, client_user_id: Optional[str] = None) -> AsyncCdrIterator: ...
+    def delete_recent_contact(
+        self,
+        *,
+        from_account: str,
+        to_account: Optional[str] = None,
+        to_group: Optional[str] = None,
+        clear_roaming: bool = False,
+    ) -> Coroutine[Any, Any, None]: ...
+    def call(self, path: str, body: Dict[str, Any], *, idempotent: bool = False) -> Coroutine[Any, Any, Dict[str, Any]]: ...
+    def contact_user(self, im_agent_user_id: str, client_user_id: str, *, group_id: Optional[int] = None, member_id: Optional[str] = None) -> Coroutine[Any, Any, ContactUserAnswer]: ...
+    def describe_chat_messages(self, session_id: str, *, limit: Optional[int] = None, offset: Optional[int] = None, order: Optional[int] = None) -> Coroutine[Any, Any, DescribeChatMessagesAnswer]: ...
+    def end_queuing(self, session_id: str) -> Coroutine[Any, Any, None]: ...
+    def get_session_state(self, *, session_id: Optional[str] = None, client_user_id: Optional[str] = None, customer_service_id: Optional[str] = None) -> Coroutine[Any, Any, GetSessionStateAnswer]: ...
+    def modify_msg(self, session_id: str, msg_key: str, body: Sequence[_Element_], *, cloud_custom_data: Optional[str] = None) -> Coroutine[Any, Any, None]: ...
+    def send_stream_msg(self, session_id: str, chunk: str, *, msg_key: Optional[str] = None, finish: bool = False, cloud_custom_data: Optional[str] = None) -> Coroutine[Any, Any, SendStreamMsgAnswer]: ...
+    def call_endpoint(self, name: str, body: Dict[str, Any]) -> Coroutine[Any, Any, Dict[str, Any]]: ...
+# END generated AsyncClient
 
 @final
 class Emulator:
@@ -376,6 +495,21 @@ def verify_usersig(
     usersig: str, *, sdkappid: int, secret_key: str, identifier: str, at: Optional[_Timestamp] = None
 ) -> UserSig: ...
 def decode_usersig(usersig: str) -> UserSig: ...
+
+@final
+class Signer:
+    def __new__(cls, *, sdkappid: int, secret_key: str) -> Signer: ...
+    def gen(
+        self,
+        identifier: str,
+        *,
+        expire: int = 15552000,
+        userbuf: Optional[bytes] = None,
+        time: Optional[_Timestamp] = None,
+    ) -> str: ...
+    def verify(self, usersig: str, identifier: str, *, at: Optional[_Timestamp] = None) -> UserSig: ...
+    @property
+    def sdkappid(self) -> int: ...
 def run_cli(argv: Sequence[str]) -> int: ...
 
 @final

@@ -15,15 +15,22 @@ installed)::
     def test_handover(timdesk_emulator):
         client = timdesk_emulator.client()
         ...
+
+For asyncio tests (with pytest-asyncio installed), ``timdesk_async_client`` is an
+:class:`timdesk.AsyncClient` of a fresh emulator, closed after the test; the emulator is
+its ``emulator`` fixture, ``timdesk_emulator``::
+
+    async def test_handover(timdesk_async_client, timdesk_emulator):
+        t = await timdesk_async_client.transfer_to_human(timdesk_emulator.WAITING_SESSIONS[0])
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Optional, cast
+from typing import Any, AsyncIterator, Dict, Iterator, List, Optional, cast
 
 from . import _native
-from ._native import Client
+from ._native import AsyncClient, Client
 
-__all__ = ["Emulator", "timdesk_emulator"]
+__all__ = ["Emulator", "timdesk_emulator", "timdesk_async_client"]
 
 
 class Emulator:
@@ -76,6 +83,12 @@ class Emulator:
         """A :class:`timdesk.Client` for this emulator; ``options`` go to the constructor."""
         return Client(sdkappid=self.sdkappid, secret_key=self.secret_key, admin=self.admin,
                       endpoint=self.base_url, **options)
+
+    def async_client(self, **options: Any) -> AsyncClient:
+        """A :class:`timdesk.AsyncClient` for this emulator; ``options`` go to the
+        constructor."""
+        return AsyncClient(sdkappid=self.sdkappid, secret_key=self.secret_key, admin=self.admin,
+                           endpoint=self.base_url, **options)
 
     def stop(self) -> None:
         """Stops serving (idempotent)."""
@@ -233,9 +246,21 @@ def _emulator_fixture() -> Iterator[Emulator]:
         yield emulator
 
 
+async def _async_client_fixture(timdesk_emulator: Emulator) -> AsyncIterator[AsyncClient]:
+    """An AsyncClient of the test's emulator, closed after the test."""
+    async with timdesk_emulator.async_client() as client:
+        yield client
+
+
 try:
     import pytest
-except ImportError:  # the fixture is for pytest users only
+except ImportError:  # the fixtures are for pytest users only
     pass
 else:
     timdesk_emulator = pytest.fixture(name="timdesk_emulator")(_emulator_fixture)
+    try:
+        import pytest_asyncio
+    except ImportError:  # async tests need pytest-asyncio
+        pass
+    else:
+        timdesk_async_client = pytest_asyncio.fixture(name="timdesk_async_client")(_async_client_fixture)

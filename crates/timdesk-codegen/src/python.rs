@@ -32,7 +32,8 @@ pub fn render_rust(endpoints: &[Endpoint]) -> Result<String, String> {
          //! The Python surface of every endpoint whose model says `\"surface\": \"generated\"`.\n\n\
          use pyo3::prelude::*;\n\
          use timdesk::api;\n\n\
-         use crate::client::Client;\n\
+         use crate::client::{AsyncClient, Client};\n\
+         use crate::runner::Runs;\n\
          #[allow(unused_imports)]\n\
          use crate::convert::{optional_bounded, to_py};\n\
          #[allow(unused_imports)]\n\
@@ -42,7 +43,11 @@ pub fn render_rust(endpoints: &[Endpoint]) -> Result<String, String> {
         "/// Adds the generated answer classes to the module.\n\
          pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {\n",
     );
-    let mut methods = String::from("#[pymethods]\nimpl Client {\n");
+    let mut methods = String::from(
+        "/// The generated endpoint methods, the same for both clients ([`Runs`] waits or\n\
+         /// returns an awaitable).\n\
+         macro_rules! generated_methods {\n($client:ty) => {\n#[pymethods]\nimpl $client {\n",
+    );
     for e in generated(endpoints) {
         let answer = answer_class(e);
         if !e.response.is_empty() {
@@ -118,13 +123,8 @@ pub fn render_rust(endpoints: &[Endpoint]) -> Result<String, String> {
             };
             args.push(format!("{}: {ty}", param(f)));
         }
-        let returns = if e.response.is_empty() {
-            "()".to_owned()
-        } else {
-            answer.clone()
-        };
         methods += &format!(
-            "/// {}\n#[pyo3(signature = ({}))]\n#[allow(clippy::too_many_arguments)]\nfn {}({}) -> PyResult<{returns}> {{\n",
+            "/// {}\n#[pyo3(signature = ({}))]\n#[allow(clippy::too_many_arguments)]\nfn {}({}) -> PyResult<Py<PyAny>> {{\n",
             e.summary,
             signature.join(", "),
             e.name,
@@ -158,23 +158,25 @@ pub fn render_rust(endpoints: &[Endpoint]) -> Result<String, String> {
                 ),
             };
         }
-        let call = format!(
-            "self.run(py, move |c| async move {{ c.{}(&request).await }})",
-            e.name
-        );
-        if e.response.is_empty() {
-            methods += &format!("{call}\n}}\n\n");
+        let convert = if e.response.is_empty() {
+            "|py, ()| Ok(py.None())".to_owned()
         } else {
-            methods += &format!("let answer = {call}?;\n");
             let fields: Vec<String> = e
                 .response
                 .iter()
                 .map(|f| format!("{0}: answer.{0}", snake(&f.name)))
                 .collect();
-            methods += &format!("Ok({answer} {{ {} }})\n}}\n\n", fields.join(", "));
-        }
+            format!(
+                "|py, answer| Ok(Py::new(py, {answer} {{ {} }})?.into_any())",
+                fields.join(", ")
+            )
+        };
+        methods += &format!(
+            "self.dispatch(py, move |c| async move {{ c.{}(&request).await }}, {convert})\n}}\n\n",
+            e.name
+        );
     }
-    methods += "}\n\n";
+    methods += "}\n};\n}\n\ngenerated_methods!(Client);\ngenerated_methods!(AsyncClient);\n\n";
     register += "Ok(())\n}\n";
     out += &methods;
     out += &register;
@@ -253,11 +255,106 @@ pub fn render_stubs(endpoints: &[Endpoint], current: &str) -> Result<String, Str
         "# END generated answers\n",
         &answers,
     )?;
-    crate::splice(
+    let current = crate::splice(
         "_native.pyi",
         &current,
         "    # BEGIN generated methods\n",
         "    # END generated methods\n",
         &methods,
+    )?;
+    let client = region(&current, "# BEGIN Client\n", "# END Client\n")?;
+    crate::splice(
+        "_native.pyi",
+        &current,
+        "# BEGIN generated AsyncClient\n",
+        "# END generated AsyncClient\n",
+        &async_client_stub(client),
     )
+}
+
+/// The text between two markers of `_native.pyi`.
+fn region<'a>(text: &'a str, begin: &str, end: &str) -> Result<&'a str, String> {
+    let start = text
+        .find(begin)
+        .ok_or_else(|| format!("_native.pyi lacks the marker {begin:?}"))?
+        + begin.len();
+    let stop = text[start..]
+        .find(end)
+        .ok_or_else(|| format!("_native.pyi lacks the marker {end:?}"))?;
+    Ok(&text[start..start + stop])
+}
+
+/// The AsyncClient stub, derived from the Client stub so that both list the same methods
+/// with the same parameters: each method returns a coroutine of Client's result; close
+/// and the context manager become aclose and the async context manager; the CDR iterator
+/// and the message stream are their async kinds; stream_msg also takes async iterables.
+fn async_client_stub(client: &str) -> String {
+    let mut out = String::new();
+    let mut lines = client.lines().peekable();
+    let mut keep_sync = false;
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("# BEGIN") || trimmed.starts_with("# END") {
+            continue;
+        }
+        if line == "class Client:" {
+            out += "class AsyncClient:\n";
+            continue;
+        }
+        if trimmed.starts_with('@') {
+            // @property and @staticmethod: the next def stays as it is.
+            keep_sync = true;
+            out += line;
+            out += "\n";
+            continue;
+        }
+        if !trimmed.starts_with("def ") {
+            out += line;
+            out += "\n";
+            continue;
+        }
+        let mut def = vec![line.to_owned()];
+        while !def.last().is_some_and(|l| l.trim_end().ends_with(": ...")) {
+            match lines.next() {
+                Some(next) => def.push(next.to_owned()),
+                None => break,
+            }
+        }
+        let name = trimmed[4..]
+            .split('(')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let mut text = def.join("\n");
+        match name.as_str() {
+            "close" => text = "    def aclose(self) -> Coroutine[Any, Any, None]: ...".to_owned(),
+            "__enter__" => {
+                text = "    def __aenter__(self) -> Awaitable[AsyncClient]: ...".to_owned()
+            }
+            "__exit__" => {
+                text = "    def __aexit__(self, *_exc: object) -> Coroutine[Any, Any, None]: ..."
+                    .to_owned();
+            }
+            "iter_cdrs" => text = text.replace("-> CdrIterator:", "-> AsyncCdrIterator:"),
+            "msg_stream" => text = text.replace("-> MsgStream:", "-> AsyncMsgStream:"),
+            "__new__" | "from_env" => text = text.replace("-> Client:", "-> AsyncClient:"),
+            _ if keep_sync => {}
+            _ => {
+                if name == "stream_msg" {
+                    text = text.replace(
+                        "chunks: Iterable[str]",
+                        "chunks: Union[Iterable[str], AsyncIterable[str]]",
+                    );
+                }
+                if let Some(at) = text.rfind("-> ") {
+                    let result = text[at + 3..].trim_end_matches(": ...").to_owned();
+                    text = format!("{}-> Coroutine[Any, Any, {result}]: ...", &text[..at]);
+                }
+            }
+        }
+        keep_sync = false;
+        out += &text;
+        out += "\n";
+    }
+    out
 }

@@ -3,68 +3,49 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use timdesk::api::{
     CdrQuery, ContactPeer, DeleteRecentContact, MsgTarget, SendMsg, TransferToHuman,
 };
-use timdesk::{Config, Event, Pending, Target};
+use timdesk::{Config, Event, Target};
 
 use crate::convert::{bounded, from_py, optional_bounded, timestamp, to_py, type_name};
 use crate::elements::element;
 use crate::errors::{client_error, invalid_argument};
+use crate::runner::{Runs, awaitable, coroutine, wait};
+use crate::stream::{AsyncMsgStream, MsgStream};
 use crate::types::{CdrPage, CdrRecord, SentMsg, Transfer};
 
 /// A client of one application's server API. Safe to share between threads: calls release
 /// the GIL, and threads share one connection pool and one cached administrator UserSig.
 #[pyclass(frozen, module = "timdesk._native")]
 pub struct Client {
+    handle: Handle,
+}
+
+/// The same client for asyncio: every method returns an awaitable, resolved from the
+/// client's own I/O thread (no thread per call); cancelling it cancels the request.
+/// Usable from several event loops in several threads.
+#[pyclass(frozen, module = "timdesk._native")]
+pub struct AsyncClient {
+    handle: Handle,
+}
+
+/// What both clients hold: the core client until closed.
+struct Handle {
     /// `None` once closed.
     inner: std::sync::RwLock<Option<timdesk::Client>>,
     base_url: String,
 }
 
-fn seconds(value: f64, field: &str) -> PyResult<Duration> {
-    if value.is_finite() && value > 0.0 && value < 1e9 {
-        Ok(Duration::from_secs_f64(value))
-    } else {
-        Err(invalid_argument(
-            field,
-            "must be a positive number of seconds",
-        ))
-    }
-}
-
-/// How often a waiting call checks for signals (Ctrl-C raises KeyboardInterrupt within
-/// about this long).
-const SIGNAL_CHECK: Duration = Duration::from_millis(50);
-
-/// Waits for a call without the GIL, checking for signals between slices: a signal
-/// handler that raises (KeyboardInterrupt on Ctrl-C) cancels the request and the client
-/// stays usable.
-fn wait<T: Send>(py: Python<'_>, pending: Pending<T>) -> PyResult<T> {
-    loop {
-        if let Some(result) = py.detach(|| pending.wait_for(SIGNAL_CHECK)) {
-            return result.map_err(|e| client_error(&e));
+impl Handle {
+    fn open(inner: timdesk::Client) -> Self {
+        Self {
+            base_url: inner.base_url().to_owned(),
+            inner: std::sync::RwLock::new(Some(inner)),
         }
-        if let Err(raised) = py.check_signals() {
-            pending.cancel();
-            return Err(raised);
-        }
-    }
-}
-
-impl Client {
-    /// Runs `call` on the client's I/O thread and waits for it (see [`wait`]).
-    pub(crate) fn run<T, F, Fut>(&self, py: Python<'_>, call: F) -> PyResult<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(timdesk::AsyncClient) -> Fut,
-        Fut: std::future::Future<Output = timdesk::Result<T>> + Send + 'static,
-    {
-        let pending = self.live()?.start(call).map_err(|e| client_error(&e))?;
-        wait(py, pending)
     }
 
     /// The client, or RuntimeError once closed (as httpx does).
@@ -76,11 +57,45 @@ impl Client {
             .ok_or_else(|| PyRuntimeError::new_err("the client is closed"))
     }
 
-    fn open(inner: timdesk::Client) -> Self {
-        Self {
-            base_url: inner.base_url().to_owned(),
-            inner: std::sync::RwLock::new(Some(inner)),
-        }
+    fn closed(&self) -> bool {
+        self.inner
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
+    }
+
+    /// Lets go of the core client; its connections and I/O thread end once calls in
+    /// flight do.
+    fn close(&self, py: Python<'_>) {
+        let client = self.inner.write().unwrap_or_else(|p| p.into_inner()).take();
+        py.detach(|| drop(client));
+    }
+}
+
+impl Runs for Client {
+    const AWAITS: bool = false;
+
+    fn live(&self) -> PyResult<timdesk::Client> {
+        self.handle.live()
+    }
+}
+
+impl Runs for AsyncClient {
+    const AWAITS: bool = true;
+
+    fn live(&self) -> PyResult<timdesk::Client> {
+        self.handle.live()
+    }
+}
+
+fn seconds(value: f64, field: &str) -> PyResult<Duration> {
+    if value.is_finite() && value > 0.0 && value < 1e9 {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(invalid_argument(
+            field,
+            "must be a positive number of seconds",
+        ))
     }
 }
 
@@ -218,52 +233,24 @@ impl Client {
             }),
         };
         config.on_event = Some(logging_hook(py)?);
-        Ok(Self::open(
-            timdesk::Client::new(config).map_err(|e| client_error(&e))?,
-        ))
+        Ok(Self {
+            handle: Handle::open(timdesk::Client::new(config).map_err(|e| client_error(&e))?),
+        })
     }
 
     /// A client from TIMDESK_SDKAPPID, TIMDESK_SECRET_KEY, TIMDESK_ADMIN, and
     /// TIMDESK_REGION or TIMDESK_ENDPOINT.
     #[staticmethod]
     fn from_env(py: Python<'_>) -> PyResult<Self> {
-        let mut config = Config::from_env().map_err(|e| client_error(&e))?;
-        config.on_event = Some(logging_hook(py)?);
-        Ok(Self::open(
-            timdesk::Client::new(config).map_err(|e| client_error(&e))?,
-        ))
-    }
-
-    /// Where requests go.
-    #[getter]
-    fn base_url(&self) -> String {
-        self.base_url.clone()
-    }
-
-    /// The options the client was made with, as the core uses them (durations in
-    /// seconds; the key redacted).
-    #[getter]
-    fn options(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        to_py(
-            py,
-            &serde_json::Value::Object(self.live()?.as_async().options().clone()),
-        )
-    }
-
-    /// Whether close() was called.
-    #[getter]
-    fn closed(&self) -> bool {
-        self.inner
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_none()
+        Ok(Self {
+            handle: Handle::open(client_from_env(py)?),
+        })
     }
 
     /// Releases the connection pool and the I/O thread once calls in flight end; later
     /// calls raise RuntimeError. Idempotent.
     fn close(&self, py: Python<'_>) {
-        let client = self.inner.write().unwrap_or_else(|p| p.into_inner()).take();
-        py.detach(|| drop(client));
+        self.handle.close(py);
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {
@@ -274,6 +261,235 @@ impl Client {
     fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, pyo3::types::PyTuple>) {
         self.close(py);
     }
+
+    /// A reply streamed with send_stream_msg: `push(chunk)` as chunks are produced, then
+    /// `finish()` for the MsgKey.
+    #[pyo3(signature = (session_id, *, cloud_custom_data=None))]
+    fn msg_stream(
+        &self,
+        session_id: String,
+        cloud_custom_data: Option<String>,
+    ) -> PyResult<MsgStream> {
+        Ok(MsgStream::new(
+            self.handle.live()?,
+            session_id,
+            cloud_custom_data,
+        ))
+    }
+
+    /// Streams `chunks` (any iterable of str, e.g. a generator of an LLM's tokens) as one
+    /// reply with send_stream_msg: each chunk is sent when the next one arrives, the last
+    /// with Finish. Returns the MsgKey. No chunk is refused before sending.
+    #[pyo3(signature = (session_id, chunks, *, cloud_custom_data=None))]
+    fn stream_msg(
+        &self,
+        py: Python<'_>,
+        session_id: String,
+        chunks: &Bound<'_, PyAny>,
+        cloud_custom_data: Option<String>,
+    ) -> PyResult<String> {
+        if chunks.is_instance_of::<pyo3::types::PyString>() {
+            return Err(invalid_argument(
+                "chunks",
+                "must be an iterable of str chunks, not one str",
+            ));
+        }
+        let mut stream = self.handle.live()?.as_async().msg_stream(session_id);
+        if let Some(data) = cloud_custom_data {
+            stream = stream.cloud_custom_data(data);
+        }
+        for (i, item) in chunks.try_iter()?.enumerate() {
+            let chunk: String = item?
+                .extract()
+                .map_err(|_| invalid_argument(&format!("chunks[{i}]"), "must be a str"))?;
+            let pending = self
+                .handle
+                .live()?
+                .start(move |_| async move {
+                    let pushed = stream.push(chunk).await;
+                    Ok((stream, pushed))
+                })
+                .map_err(|e| client_error(&e))?;
+            let (back, pushed) = wait(py, pending)?;
+            stream = back;
+            pushed.map_err(|e| client_error(&e))?;
+        }
+        let pending = self
+            .handle
+            .live()?
+            .start(move |_| async move { stream.finish().await })
+            .map_err(|e| client_error(&e))?;
+        wait(py, pending)
+    }
+
+    /// Every CDR record of a window, fetched lazily in pages of 100.
+    #[pyo3(signature = (*, start, end, client_user_id=None))]
+    fn iter_cdrs(
+        &self,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        client_user_id: Option<String>,
+    ) -> PyResult<CdrIterator> {
+        let (start, end) = (timestamp(start, "start")?, timestamp(end, "end")?);
+        let iter = self
+            .handle
+            .live()?
+            .cdrs(start, end, client_user_id.as_deref())
+            .map_err(|e| client_error(&e))?;
+        Ok(CdrIterator {
+            inner: Mutex::new(iter),
+        })
+    }
+}
+
+#[pymethods]
+impl AsyncClient {
+    /// A client for one application, with the options of Client (all keyword arguments).
+    #[new]
+    #[pyo3(signature = (**options))]
+    fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let client = py.get_type::<Client>().call((), options)?;
+        let client = client.cast::<Client>()?;
+        Ok(Self {
+            handle: Handle::open(client.get().handle.live()?),
+        })
+    }
+
+    /// A client from the TIMDESK_* environment variables, as Client.from_env.
+    #[staticmethod]
+    fn from_env(py: Python<'_>) -> PyResult<Self> {
+        Ok(Self {
+            handle: Handle::open(client_from_env(py)?),
+        })
+    }
+
+    /// Releases the connection pool and the I/O thread once calls in flight end; later
+    /// calls raise RuntimeError. Idempotent.
+    fn aclose<'py>(&self, py: Python<'py>) -> PyResult<Py<PyAny>> {
+        self.handle.close(py);
+        done(py, py.None())
+    }
+
+    fn __aenter__(slf: Py<Self>, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        done(py, slf.into_any())
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __aexit__(
+        &self,
+        py: Python<'_>,
+        _exc: &Bound<'_, pyo3::types::PyTuple>,
+    ) -> PyResult<Py<PyAny>> {
+        self.aclose(py)
+    }
+
+    /// A reply streamed with send_stream_msg: `await push(chunk)` as chunks are produced,
+    /// then `await finish()` for the MsgKey.
+    #[pyo3(signature = (session_id, *, cloud_custom_data=None))]
+    fn msg_stream(
+        &self,
+        session_id: String,
+        cloud_custom_data: Option<String>,
+    ) -> PyResult<AsyncMsgStream> {
+        Ok(AsyncMsgStream::new(
+            self.handle.live()?,
+            session_id,
+            cloud_custom_data,
+        ))
+    }
+
+    /// Streams `chunks` (an iterable or an async iterable of str, e.g. an LLM's tokens) as
+    /// one reply with send_stream_msg, as Client.stream_msg does; returns the MsgKey.
+    #[pyo3(signature = (session_id, chunks, *, cloud_custom_data=None))]
+    fn stream_msg(
+        &self,
+        py: Python<'_>,
+        session_id: String,
+        chunks: &Bound<'_, PyAny>,
+        cloud_custom_data: Option<String>,
+    ) -> PyResult<Py<PyAny>> {
+        if chunks.is_instance_of::<pyo3::types::PyString>() {
+            return Err(invalid_argument(
+                "chunks",
+                "must be an iterable of str chunks, not one str",
+            ));
+        }
+        let stream = Py::new(
+            py,
+            AsyncMsgStream::new(self.handle.live()?, session_id, cloud_custom_data),
+        )?;
+        let feed = py.import("timdesk._aio")?.getattr("feed")?;
+        Ok(feed.call1((stream, chunks))?.unbind())
+    }
+
+    /// Every CDR record of a window, fetched lazily in pages of 100: `async for`.
+    #[pyo3(signature = (*, start, end, client_user_id=None))]
+    fn iter_cdrs(
+        &self,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        client_user_id: Option<String>,
+    ) -> PyResult<AsyncCdrIterator> {
+        let (start, end) = (timestamp(start, "start")?, timestamp(end, "end")?);
+        let pages = self
+            .handle
+            .live()?
+            .as_async()
+            .cdr_pages(start, end, client_user_id.as_deref())
+            .map_err(|e| client_error(&e))?;
+        Ok(AsyncCdrIterator {
+            client: self.handle.live()?,
+            state: Arc::new(Mutex::new(CdrBuffer {
+                pages: Some(pages),
+                records: std::collections::VecDeque::new(),
+            })),
+        })
+    }
+}
+
+/// A finished awaitable holding `value`, for methods with nothing to wait for.
+fn done(py: Python<'_>, value: Py<PyAny>) -> PyResult<Py<PyAny>> {
+    let future = py
+        .import("asyncio")?
+        .call_method0("get_running_loop")?
+        .call_method0("create_future")?;
+    future.call_method1("set_result", (value,))?;
+    coroutine(py, future.unbind())
+}
+
+fn client_from_env(py: Python<'_>) -> PyResult<timdesk::Client> {
+    let mut config = Config::from_env().map_err(|e| client_error(&e))?;
+    config.on_event = Some(logging_hook(py)?);
+    timdesk::Client::new(config).map_err(|e| client_error(&e))
+}
+
+/// The methods both clients share, written once: [`Runs::dispatch`] waits (Client) or
+/// returns an awaitable (AsyncClient).
+macro_rules! client_methods {
+    ($client:ident) => {
+        #[pymethods]
+        impl $client {
+            /// Where requests go.
+            #[getter]
+            fn base_url(&self) -> String {
+                self.handle.base_url.clone()
+            }
+
+            /// The options the client was made with, as the core uses them (durations in
+            /// seconds; the key redacted).
+            #[getter]
+            fn options(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                to_py(
+                    py,
+                    &serde_json::Value::Object(self.handle.live()?.as_async().options().clone()),
+                )
+            }
+
+            /// Whether the client was closed.
+            #[getter]
+            fn closed(&self) -> bool {
+                self.handle.closed()
+            }
 
     /// Hands a session from the chatbot to a human agent. The keyword arguments are the
     /// documented fields in snake_case (`priority` 0, highest, to 9; checked before
@@ -297,7 +513,7 @@ impl Client {
         allow_assign_busy_member: bool,
         priority: Option<&Bound<'_, PyAny>>,
         queue_timeout: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Transfer> {
+    ) -> PyResult<Py<PyAny>> {
         let mut request = TransferToHuman::new(session_id);
         request.agent_ids = agent_ids;
         request.agent_group_id = optional_bounded(agent_group_id, "agent_group_id", 0, u64::MAX)?;
@@ -312,14 +528,17 @@ impl Client {
         request.queue_timeout =
             optional_bounded(queue_timeout, "queue_timeout", 0, u64::from(u32::MAX))?
                 .map(|t| t as u32);
-        let t = self.run(
+        self.dispatch(
             py,
             move |c| async move { c.transfer_to_human(&request).await },
-        )?;
-        Ok(Transfer {
-            agent_id: t.agent_id,
-            in_queue: t.in_queue,
-        })
+            |py, t| {
+                let transfer = Transfer {
+                    agent_id: t.agent_id,
+                    in_queue: t.in_queue,
+                };
+                Ok(Py::new(py, transfer)?.into_any())
+            },
+        )
     }
 
     /// Sends a message within a session (`session_id`), or from a customer-service account
@@ -338,7 +557,7 @@ impl Client {
         msg_random: Option<&Bound<'_, PyAny>>,
         cloud_custom_data: Option<String>,
         exclude_from_user_resp_timeout: bool,
-    ) -> PyResult<SentMsg> {
+    ) -> PyResult<Py<PyAny>> {
         if body.is_instance_of::<pyo3::types::PyString>() || body.is_instance_of::<PyDict>() {
             return Err(PyTypeError::new_err(format!(
                 "body must be a sequence of message elements, not {}",
@@ -366,50 +585,25 @@ impl Client {
             cloud_custom_data,
             exclude_from_user_resp_timeout,
         };
-        let sent = self.run(py, move |c| async move { c.send_msg(&message).await })?;
-        Ok(SentMsg {
-            msg_random: sent.msg_random,
-        })
-    }
-
-    /// Streams `chunks` (any iterable of str, e.g. a generator of an LLM's tokens) as one
-    /// reply with send_stream_msg: each chunk is sent when the next one arrives, the last
-    /// with Finish. Returns the MsgKey. No chunk is refused before sending.
-    #[pyo3(signature = (session_id, chunks, *, cloud_custom_data=None))]
-    fn stream_msg(
-        &self,
-        py: Python<'_>,
-        session_id: String,
-        chunks: &Bound<'_, PyAny>,
-        cloud_custom_data: Option<String>,
-    ) -> PyResult<String> {
-        if chunks.is_instance_of::<pyo3::types::PyString>() {
-            return Err(invalid_argument(
-                "chunks",
-                "must be an iterable of str chunks, not one str",
-            ));
-        }
-        let mut stream = self.live()?.as_async().msg_stream(session_id);
-        if let Some(data) = cloud_custom_data {
-            stream = stream.cloud_custom_data(data);
-        }
-        for (i, item) in chunks.try_iter()?.enumerate() {
-            let chunk: String = item?
-                .extract()
-                .map_err(|_| invalid_argument(&format!("chunks[{i}]"), "must be a str"))?;
-            let (back, pushed) = self.run(py, move |_| async move {
-                let pushed = stream.push(chunk).await;
-                Ok((stream, pushed))
-            })?;
-            stream = back;
-            pushed.map_err(|e| client_error(&e))?;
-        }
-        self.run(py, move |_| async move { stream.finish().await })
+        self.dispatch(
+            py,
+            move |c| async move { c.send_msg(&message).await },
+            |py, sent| {
+                let sent = SentMsg {
+                    msg_random: sent.msg_random,
+                };
+                Ok(Py::new(py, sent)?.into_any())
+            },
+        )
     }
 
     /// Ends a session that was transferred to a human.
-    fn end_session(&self, py: Python<'_>, session_id: String) -> PyResult<()> {
-        self.run(py, move |c| async move { c.end_session(&session_id).await })
+    fn end_session(&self, py: Python<'_>, session_id: String) -> PyResult<Py<PyAny>> {
+        self.dispatch(
+            py,
+            move |c| async move { c.end_session(&session_id).await },
+            |py, ()| Ok(py.None()),
+        )
     }
 
     /// One page of CDR records with a session time in [start, end] (int or datetime).
@@ -422,7 +616,7 @@ impl Client {
         limit: Option<&Bound<'_, PyAny>>,
         offset: Option<&Bound<'_, PyAny>>,
         client_user_id: Option<String>,
-    ) -> PyResult<CdrPage> {
+    ) -> PyResult<Py<PyAny>> {
         let query = CdrQuery {
             start: timestamp(start, "start")?,
             end: timestamp(end, "end")?,
@@ -430,32 +624,17 @@ impl Client {
             offset: optional_bounded(offset, "offset", 0, u64::from(u32::MAX))?.map(|o| o as u32),
             client_user_id,
         };
-        let page = self.run(
+        self.dispatch(
             py,
             move |c| async move { c.describe_im_cdr_list(&query).await },
-        )?;
-        Ok(CdrPage {
-            total_count: page.total_count,
-            records: page.records.into_iter().map(CdrRecord::from).collect(),
-        })
-    }
-
-    /// Every CDR record of a window, fetched lazily in pages of 100.
-    #[pyo3(signature = (*, start, end, client_user_id=None))]
-    fn iter_cdrs(
-        &self,
-        start: &Bound<'_, PyAny>,
-        end: &Bound<'_, PyAny>,
-        client_user_id: Option<String>,
-    ) -> PyResult<CdrIterator> {
-        let (start, end) = (timestamp(start, "start")?, timestamp(end, "end")?);
-        let iter = self
-            .live()?
-            .cdrs(start, end, client_user_id.as_deref())
-            .map_err(|e| client_error(&e))?;
-        Ok(CdrIterator {
-            inner: Mutex::new(iter),
-        })
+            |py, page| {
+                let page = CdrPage {
+                    total_count: page.total_count,
+                    records: page.records.into_iter().map(CdrRecord::from).collect(),
+                };
+                Ok(Py::new(py, page)?.into_any())
+            },
+        )
     }
 
     /// Deletes a conversation from `from_account`'s recent contacts: one-to-one with
@@ -468,16 +647,18 @@ impl Client {
         to_account: Option<String>,
         to_group: Option<String>,
         clear_roaming: bool,
-    ) -> PyResult<()> {
+    ) -> PyResult<Py<PyAny>> {
         let peer = ContactPeer::from_parts(to_account, to_group).map_err(|e| client_error(&e))?;
         let request = DeleteRecentContact {
             from_account,
             peer,
             clear_roaming,
         };
-        self.run(py, move |c| async move {
-            c.delete_recent_contact(&request).await
-        })
+        self.dispatch(
+            py,
+            move |c| async move { c.delete_recent_contact(&request).await },
+            |py, ()| Ok(py.None()),
+        )
     }
 
     /// Any v4 endpoint: `path` is "service/command", `body` a dict; returns the answer.
@@ -497,20 +678,54 @@ impl Client {
             )));
         }
         let body = from_py(body, "body")?;
-        let answer = self.run(py, move |c| async move {
-            if idempotent {
-                c.call_idempotent(&path, &body).await
-            } else {
-                c.call(&path, &body).await
-            }
-        })?;
-        to_py(py, &answer)
+        self.dispatch(
+            py,
+            move |c| async move {
+                if idempotent {
+                    c.call_idempotent(&path, &body).await
+                } else {
+                    c.call(&path, &body).await
+                }
+            },
+            |py, answer| to_py(py, &answer),
+        )
     }
 
-    fn __repr__(&self) -> String {
-        format!("Client(base_url={:?})", self.base_url)
+    /// A modelled endpoint by name (e.g. "get_session_state"; see docs/api.md) with a dict
+    /// body, checked against its model before sending and retried as its model allows.
+    fn call_endpoint(
+        &self,
+        py: Python<'_>,
+        name: String,
+        body: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<PyAny>> {
+        if !body.is_instance_of::<PyDict>() {
+            return Err(PyTypeError::new_err(format!(
+                "body must be a dict, not {}",
+                type_name(body)
+            )));
+        }
+        let body = from_py(body, "body")?;
+        self.dispatch(
+            py,
+            move |c| async move { c.call_endpoint(&name, &body).await },
+            |py, answer| to_py(py, &answer),
+        )
     }
+
+            fn __repr__(&self) -> String {
+                format!(
+                    "{}(base_url={:?})",
+                    stringify!($client),
+                    self.handle.base_url
+                )
+            }
+        }
+    };
 }
+
+client_methods!(Client);
+client_methods!(AsyncClient);
 
 /// Iterates over CDR records, fetching a page of 100 when needed (without the GIL).
 #[pyclass(module = "timdesk._native")]
@@ -531,5 +746,63 @@ impl CdrIterator {
             Some(Ok(record)) => Ok(Some(record.into())),
             Some(Err(e)) => Err(client_error(&e)),
         }
+    }
+}
+
+/// What an [`AsyncCdrIterator`] has fetched and where its walk stands.
+struct CdrBuffer {
+    /// None once a page failed.
+    pages: Option<timdesk::CdrPages>,
+    records: std::collections::VecDeque<timdesk::api::CdrRecord>,
+}
+
+/// Iterates over CDR records with `async for`, fetching a page of 100 when needed.
+#[pyclass(module = "timdesk._native")]
+pub struct AsyncCdrIterator {
+    client: timdesk::Client,
+    state: Arc<Mutex<CdrBuffer>>,
+}
+
+#[pymethods]
+impl AsyncCdrIterator {
+    fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __anext__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let query = {
+            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(record) = state.records.pop_front() {
+                return done(py, Py::new(py, CdrRecord::from(record))?.into_any());
+            }
+            match state.pages.as_ref().and_then(timdesk::CdrPages::next_query) {
+                Some(query) => query,
+                None => return Err(PyStopAsyncIteration::new_err(())),
+            }
+        };
+        let state = Arc::clone(&self.state);
+        awaitable(
+            py,
+            &self.client,
+            move |c| async move { Ok(c.describe_im_cdr_list(&query).await) },
+            move |py, page| {
+                let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
+                let page = match page {
+                    Ok(page) => page,
+                    Err(e) => {
+                        state.pages = None;
+                        return Err(client_error(&e));
+                    }
+                };
+                if let Some(pages) = state.pages.as_mut() {
+                    pages.advance(&page);
+                }
+                state.records.extend(page.records);
+                match state.records.pop_front() {
+                    Some(record) => Ok(Py::new(py, CdrRecord::from(record))?.into_any()),
+                    None => Err(PyStopAsyncIteration::new_err(())),
+                }
+            },
+        )
     }
 }

@@ -8,6 +8,8 @@ mod elements;
 mod emulator;
 mod errors;
 mod generated;
+mod runner;
+mod stream;
 mod types;
 
 use pyo3::prelude::*;
@@ -64,6 +66,71 @@ fn verify_usersig(
     result.map(UserSig::from).map_err(|e| usersig_error(&e))
 }
 
+/// A signer keyed once for one application: `gen` and `verify` without passing the key
+/// again, and without re-deriving its HMAC state per call. The key never shows in repr.
+#[pyclass(name = "Signer", frozen, module = "timdesk._native")]
+struct PySigner {
+    inner: Signer,
+}
+
+#[pymethods]
+impl PySigner {
+    #[new]
+    #[pyo3(signature = (*, sdkappid, secret_key))]
+    fn new(sdkappid: &Bound<'_, PyAny>, secret_key: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: Signer::new(bounded(sdkappid, "sdkappid", 0, u64::MAX)?, secret_key),
+        })
+    }
+
+    /// A UserSig for `identifier`, as gen_usersig.
+    #[pyo3(signature = (identifier, *, expire=15_552_000, userbuf=None, time=None))]
+    fn r#gen(
+        &self,
+        identifier: &str,
+        expire: u64,
+        userbuf: Option<&Bound<'_, PyBytes>>,
+        time: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let userbuf = userbuf.map(|b| b.as_bytes());
+        Ok(match time {
+            Some(t) if !t.is_none() => {
+                self.inner
+                    .generate_at(identifier, expire, userbuf, timestamp(t, "time")?)
+            }
+            _ => self.inner.generate(identifier, expire, userbuf),
+        })
+    }
+
+    /// Verifies `usersig` for `identifier`, as verify_usersig.
+    #[pyo3(signature = (usersig, identifier, *, at=None))]
+    fn verify(
+        &self,
+        usersig: &str,
+        identifier: &str,
+        at: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<UserSig> {
+        let result = match at {
+            Some(t) if !t.is_none() => {
+                self.inner
+                    .verify_at(usersig, identifier, timestamp(t, "at")?)
+            }
+            _ => self.inner.verify(usersig, identifier),
+        };
+        result.map(UserSig::from).map_err(|e| usersig_error(&e))
+    }
+
+    /// The application.
+    #[getter]
+    fn sdkappid(&self) -> u64 {
+        self.inner.sdkappid()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Signer(sdkappid={})", self.inner.sdkappid())
+    }
+}
+
 /// Decodes a UserSig without the key (no signature check).
 #[pyfunction]
 fn decode_usersig(usersig: &str) -> PyResult<UserSig> {
@@ -91,6 +158,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CLIENT_OPTIONS", timdesk::Config::OPTIONS.to_vec())?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::CdrIterator>()?;
+    m.add_class::<client::AsyncClient>()?;
+    m.add_class::<PySigner>()?;
+    m.add_class::<client::AsyncCdrIterator>()?;
+    m.add_class::<stream::MsgStream>()?;
+    m.add_class::<stream::AsyncMsgStream>()?;
     m.add_class::<types::Transfer>()?;
     m.add_class::<types::SentMsg>()?;
     m.add_class::<types::CdrPage>()?;

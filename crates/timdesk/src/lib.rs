@@ -29,7 +29,7 @@ mod region;
 mod transport;
 pub mod usersig;
 
-pub use client::{AsyncClient, BlockingMsgStream, CdrIter, Client, MsgStream};
+pub use client::{AsyncClient, BlockingMsgStream, CdrIter, CdrPages, Client, MsgStream};
 pub use codes::ErrorKind;
 pub use config::{Config, Event, EventHook, RetryPolicy, SendMsgRetry, Target};
 pub use error::{Error, Result};

@@ -331,20 +331,65 @@ impl Client {
     /// fetched lazily in pages of 100. A window whose start is after its end is refused
     /// here, before any request.
     pub fn cdrs(&self, start: u64, end: u64, client_user_id: Option<&str>) -> Result<CdrIter> {
+        Ok(CdrIter {
+            client: self.clone(),
+            pages: self.as_async().cdr_pages(start, end, client_user_id)?,
+            buffered: Vec::new().into_iter(),
+        })
+    }
+}
+
+impl AsyncClient {
+    /// The pages of CDR records of `[start, end]`, a page of [`CdrPages::PAGE`] at a time:
+    /// ask [`CdrPages::next_query`] what to fetch, hand the page to [`CdrPages::advance`].
+    /// The window is checked here, before any request.
+    pub fn cdr_pages(
+        &self,
+        start: u64,
+        end: u64,
+        client_user_id: Option<&str>,
+    ) -> Result<CdrPages> {
         let query = CdrQuery {
             start,
             end,
-            limit: Some(CdrIter::PAGE),
+            limit: Some(CdrPages::PAGE),
             offset: Some(0),
             client_user_id: client_user_id.map(str::to_owned),
         };
         query.check_window()?;
-        Ok(CdrIter {
-            client: self.clone(),
-            query,
-            buffered: Vec::new().into_iter(),
-            done: false,
-        })
+        Ok(CdrPages { query, done: false })
+    }
+}
+
+/// Where a walk over the CDR pages of a window stands: the paging rule, once, for the
+/// blocking iterator and the bindings' async ones.
+#[derive(Debug, Clone)]
+pub struct CdrPages {
+    query: CdrQuery,
+    done: bool,
+}
+
+impl CdrPages {
+    /// Records per page: the server's maximum.
+    pub const PAGE: u32 = 100;
+
+    /// The request for the next page, or None when the window is exhausted.
+    pub fn next_query(&self) -> Option<CdrQuery> {
+        (!self.done).then(|| self.query.clone())
+    }
+
+    /// Moves past `page` (the answer to [`CdrPages::next_query`]).
+    pub fn advance(&mut self, page: &CdrPage) {
+        let offset = self.query.offset.unwrap_or(0);
+        let fetched = u32::try_from(page.records.len()).unwrap_or(u32::MAX);
+        let next_offset = offset.saturating_add(fetched);
+        self.done = fetched == 0 || u64::from(next_offset) >= page.total_count;
+        self.query.offset = Some(next_offset);
+    }
+
+    /// Ends the walk (after a failed page).
+    pub fn stop(&mut self) {
+        self.done = true;
     }
 }
 
@@ -372,14 +417,13 @@ fn normalize_path(path: &str) -> Result<String> {
 #[derive(Debug)]
 pub struct CdrIter {
     client: Client,
-    query: CdrQuery,
+    pages: CdrPages,
     buffered: std::vec::IntoIter<CdrRecord>,
-    done: bool,
 }
 
 impl CdrIter {
     /// Records per page: the server's maximum.
-    pub const PAGE: u32 = 100;
+    pub const PAGE: u32 = CdrPages::PAGE;
 }
 
 impl Iterator for CdrIter {
@@ -389,20 +433,14 @@ impl Iterator for CdrIter {
         if let Some(record) = self.buffered.next() {
             return Some(Ok(record));
         }
-        if self.done {
-            return None;
-        }
-        match self.client.describe_im_cdr_list(&self.query) {
+        let query = self.pages.next_query()?;
+        match self.client.describe_im_cdr_list(&query) {
             Err(e) => {
-                self.done = true;
+                self.pages.stop();
                 Some(Err(e))
             }
             Ok(page) => {
-                let offset = self.query.offset.unwrap_or(0);
-                let fetched = u32::try_from(page.records.len()).unwrap_or(u32::MAX);
-                let next_offset = offset.saturating_add(fetched);
-                self.done = fetched == 0 || u64::from(next_offset) >= page.total_count;
-                self.query.offset = Some(next_offset);
+                self.pages.advance(&page);
                 self.buffered = page.records.into_iter();
                 self.buffered.next().map(Ok)
             }

@@ -1,0 +1,163 @@
+"""timdesk.AsyncClient: the same methods, arguments, results and exceptions as Client,
+as awaitables resolved from the client's own I/O thread."""
+import asyncio
+import inspect
+import threading
+import time
+
+import pytest
+import uvloop
+
+import timdesk
+from timdesk.testing import Emulator
+
+from test_conformance import SHAPES, _cases, _fill
+
+
+def _public(cls):
+    return {name for name in dir(cls) if not name.startswith("_")}
+
+
+def test_the_async_client_has_the_methods_of_the_client():
+    assert _public(timdesk.AsyncClient) - {"aclose"} == _public(timdesk.Client) - {"close"}
+    for name in _public(timdesk.Client) - {"close", "from_env"}:
+        sync, async_ = getattr(timdesk.Client, name), getattr(timdesk.AsyncClient, name)
+        if callable(sync):
+            assert inspect.signature(sync) == inspect.signature(async_), name
+
+
+@pytest.mark.parametrize("suite,case", list(_cases()))
+def test_documented_case(timdesk_emulator, suite, case):
+    expect = case["expect"]["ErrorCode"]
+    codes = expect if isinstance(expect, list) else [expect]
+    body = _fill(case["body"], timdesk_emulator)
+    path = case.get("path", suite["endpoint"])
+
+    async def run():
+        async with timdesk_emulator.async_client(max_attempts=1) as client:
+            if codes == [0]:
+                answer = await client.call(path, body)
+                for field, kind in case["expect"].get("shape", {}).items():
+                    assert isinstance(answer[field], SHAPES[kind]), (field, answer)
+            else:
+                with pytest.raises(timdesk.TimdeskError) as e:
+                    await client.call(path, body)
+                assert e.value.code in codes, f"{case['from']}: got {e.value!r}"
+
+    asyncio.run(run())
+
+
+async def _tokens():
+    for token in ["Your ", "order ", "ships."]:
+        await asyncio.sleep(0)
+        yield token
+
+
+async def _conversation(emu, client):
+    session = emu.create_session("ann")
+    assert (await client.get_session_state(session_id=session)).current_state == "Chatbot"
+    emu.say(session, "I need a human")
+    key = await client.stream_msg(session, _tokens())
+    assert key
+    transfer = await client.transfer_to_human(session, agent_ids=["test_agent@qq.com"])
+    assert transfer.agent_id == "test_agent@qq.com" and not transfer.in_queue
+    sent = await client.send_msg(session_id=session, body=[timdesk.Text("Hello")], msg_random=7)
+    assert sent.msg_random == 7
+    history = await client.describe_chat_messages(session, order=1)
+    texts = [m["MsgBody"][0]["MsgContent"]["Text"] for m in history.messages]
+    assert texts == ["I need a human", "Your order ships.", "Hello"]
+    with pytest.raises(timdesk.NotTransferableError) as e:
+        await client.transfer_to_human(session)
+    assert e.value.code == 141003
+    with pytest.raises(timdesk.InvalidArgumentError, match="Limit"):
+        await client.describe_chat_messages(session, limit=1000)
+    await client.end_session(session)
+    records = [r async for r in client.iter_cdrs(start=0, end=4_000_000_000)]
+    assert session in [r.session_id for r in records]
+
+
+def test_a_conversation_awaited_under_asyncio():
+    with Emulator() as emu:
+        async def main():
+            async with emu.async_client() as client:
+                await _conversation(emu, client)
+            assert client.closed
+            with pytest.raises(RuntimeError, match="closed"):
+                await client.get_session_state(session_id=emu.WAITING_SESSIONS[0])
+        asyncio.run(main())
+
+
+def test_the_same_under_uvloop():
+    with Emulator() as emu:
+        async def main():
+            async with emu.async_client() as client:
+                await _conversation(emu, client)
+        uvloop.run(main())
+
+
+def test_cancelling_a_task_cancels_its_request_and_the_client_stays_usable():
+    with Emulator() as emu:
+        async def main():
+            client = emu.async_client(timeout=10)
+            session = emu.WAITING_SESSIONS[0]
+            emu.inject_fault("delay", path="desk_http_svc/get_session_state", ms=3000)
+            task = asyncio.create_task(client.get_session_state(session_id=session))
+            await asyncio.sleep(0.1)
+            started = time.monotonic()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            assert time.monotonic() - started < 0.5
+            state = await asyncio.wait_for(client.get_session_state(session_id=session), 2)
+            assert state.current_state == "Chatbot"
+            await client.aclose()
+        asyncio.run(main())
+
+
+def test_one_client_serves_event_loops_in_several_threads():
+    with Emulator() as emu:
+        client = emu.async_client()
+        session = emu.WAITING_SESSIONS[1]
+        results, errors = [], []
+
+        async def burst():
+            states = await asyncio.gather(*[client.get_session_state(session_id=session) for _ in range(50)])
+            return {s.current_state for s in states}
+
+        def worker():
+            try:
+                results.append(asyncio.run(burst()))
+            except Exception as e:  # reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert not errors and results == [{"Chatbot"}] * 4
+
+
+@pytest.mark.asyncio
+async def test_the_async_fixture(timdesk_async_client, timdesk_emulator):
+    t = await timdesk_async_client.transfer_to_human(timdesk_emulator.WAITING_SESSIONS[2])
+    assert t.agent_id
+
+
+def test_calling_without_a_running_loop_says_so():
+    with Emulator() as emu:
+        client = emu.async_client()
+        with pytest.raises(RuntimeError, match="no running event loop"):
+            client.get_session_state(session_id=emu.WAITING_SESSIONS[0])
+
+
+def test_a_signer_keyed_once_matches_the_one_shot_functions():
+    signer = timdesk.Signer(sdkappid=1400000000, secret_key="secret-key-xyz")
+    sig = signer.gen("alice", expire=600, userbuf=b"\x01", time=1_700_000_000)
+    assert sig == timdesk.gen_usersig(sdkappid=1400000000, secret_key="secret-key-xyz", identifier="alice",
+                                      expire=600, userbuf=b"\x01", time=1_700_000_000)
+    assert signer.verify(sig, "alice", at=1_700_000_001).identifier == "alice"
+    with pytest.raises(timdesk.UserSigError) as e:
+        signer.verify(sig, "bob", at=1_700_000_001)
+    assert e.value.reason
+    assert "secret" not in repr(signer) and signer.sdkappid == 1400000000
