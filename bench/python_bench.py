@@ -1,15 +1,22 @@
 #!/usr/bin/env python3
 """timdesk from Python against the usual alternatives, side by side in one run.
 
-1. UserSig generation: timdesk.gen_usersig against the reference package tls-sig-api-v2.
+1. UserSig generation: timdesk.gen_usersig and timdesk.Signer.gen (keyed once) against
+   the reference package tls-sig-api-v2.
 2. Signed API calls against an emulator in another process (TIMDESK_ENDPOINT): the timdesk
    Client against a requests.Session client making the same signed calls (the approach of
    the existing Python SDKs: a UserSig from tls-sig-api-v2, reused, a fresh random per
    call, the JSON answer parsed). Calls per second (wall) and CPU per call (this process,
    all threads) for each.
+3. From one asyncio event loop with up to 200 calls in flight: timdesk.AsyncClient against
+   aiohttp and httpx.AsyncClient, each signing with tls-sig-api-v2 (one UserSig, a fresh
+   random per call). Calls per second, CPU per call, and memory per call in flight (the
+   peak RSS over the idle RSS with 2,000 calls in flight).
 
     scripts/bench-python
 """
+import asyncio
+import threading
 import json
 import os
 import random
@@ -19,6 +26,8 @@ import sys
 import time
 import timeit
 
+import aiohttp
+import httpx
 import requests
 import TLSSigAPIv2
 
@@ -47,6 +56,10 @@ def bench_usersig() -> None:
     beside = min(timeit.repeat(lambda: reference.gen_sig("user_000123", 86400), number=2000, repeat=5)) / 2000
     ours = min(timeit.repeat(lambda: timdesk.gen_usersig(sdkappid=SDKAPPID, secret_key=KEY, identifier="user_000123",
                                                          expire=86400), number=20000, repeat=5)) / 20000
+    signer = timdesk.Signer(sdkappid=SDKAPPID, secret_key=KEY)
+    keyed = min(timeit.repeat(lambda: signer.gen("user_000123", expire=86400), number=20000, repeat=5)) / 20000
+    print(f"gen_usersig  timdesk.Signer.gen (keyed once)              {keyed * 1e6:6.2f} us  "
+          f"(reference in this process {beside / keyed:4.0f}x slower, fresh {alone / keyed:4.0f}x)")
     print(f"gen_usersig  timdesk.gen_usersig                          {ours * 1e6:6.2f} us")
     print(f"gen_usersig  tls-sig-api-v2, fresh interpreter            {alone * 1e6:6.2f} us  ({alone / ours:4.0f}x slower)")
     print(f"gen_usersig  tls-sig-api-v2, same process (malloc warmed) {beside * 1e6:6.2f} us  ({beside / ours:4.0f}x slower)")
@@ -87,6 +100,92 @@ def bench_calls(endpoint: str) -> None:
     print(f"timdesk: {t_rate / r_rate:.1f}x the calls per second, {t_cpu / r_cpu:.2f} of the CPU per call")
 
 
+ASYNC_CALLS, IN_FLIGHT = 6000, 200
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+async def drive(call, total: int, in_flight: int) -> None:
+    """`total` calls, at most `in_flight` at once, from this event loop."""
+    left = iter(range(total))
+
+    async def lane():
+        for _ in left:
+            await call()
+    await asyncio.gather(*[lane() for _ in range(in_flight)])
+
+
+async def measure(call) -> tuple:
+    started, cpu = time.perf_counter(), time.process_time()
+    await drive(call, ASYNC_CALLS, IN_FLIGHT)
+    return ASYNC_CALLS / (time.perf_counter() - started), (time.process_time() - cpu) / ASYNC_CALLS
+
+
+async def memory_per_call(call, in_flight: int = 2000) -> float:
+    """Peak RSS over the idle RSS while `in_flight` calls are outstanding, per call."""
+    idle, peak, stop = rss_bytes(), [0], threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], rss_bytes())
+            time.sleep(0.001)
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    await asyncio.gather(*[call() for _ in range(in_flight)])
+    stop.set()
+    sampler.join()
+    return max(0, peak[0] - idle) / in_flight
+
+
+async def bench_async(endpoint: str) -> None:
+    usersig = TLSSigAPIv2.TLSSigAPIv2(SDKAPPID, KEY).gen_sig(ADMIN)
+    url = f"{endpoint}/v4/desk_http_svc/describe_im_cdr_list"
+    body = json.dumps(BODY)
+
+    def params():
+        return {"sdkappid": str(SDKAPPID), "identifier": ADMIN, "usersig": usersig,
+                "random": str(random.randint(0, 2**32 - 1)), "contenttype": "json"}
+
+    client = timdesk.AsyncClient(sdkappid=SDKAPPID, secret_key=KEY, admin=ADMIN, endpoint=endpoint)
+    connector = aiohttp.TCPConnector(limit=IN_FLIGHT)
+    async with aiohttp.ClientSession(connector=connector) as aio, \
+            httpx.AsyncClient(limits=httpx.Limits(max_connections=IN_FLIGHT)) as hx:
+        async def with_aiohttp():
+            async with aio.post(url, params=params(), data=body) as response:
+                answer = json.loads(await response.read())
+            assert answer["ErrorCode"] == 0, answer
+
+        async def with_httpx():
+            answer = (await hx.post(url, params=params(), content=body)).json()
+            assert answer["ErrorCode"] == 0, answer
+
+        async def with_timdesk():
+            await client.describe_im_cdr_list(start=0, end=2000000000, limit=20)
+
+        peers = {"aiohttp": with_aiohttp, "httpx.AsyncClient": with_httpx, "timdesk.AsyncClient": with_timdesk}
+        for call in peers.values():  # warm-up: connections, caches
+            await drive(call, 2 * IN_FLIGHT, IN_FLIGHT)
+        results = {name: [] for name in peers}
+        for _ in range(3):
+            for name, call in peers.items():
+                results[name].append(await measure(call))
+        memory = {name: await memory_per_call(call) for name, call in peers.items()}
+    summary = {name: (statistics.median(r for r, _ in runs), statistics.median(c for _, c in runs))
+               for name, runs in results.items()}
+    for name, (rate, cpu) in summary.items():
+        print(f"asyncio, {IN_FLIGHT} in flight: {name:19} {rate:7.0f} calls/s   {cpu * 1e6:6.0f} us CPU per call"
+              f"   {memory[name] / 1024:6.1f} KiB per call in flight (2,000 at once)")
+    ours = summary["timdesk.AsyncClient"]
+    fastest = max((v for k, v in summary.items() if k != "timdesk.AsyncClient"), key=lambda v: v[0])
+    print(f"timdesk.AsyncClient: {ours[0] / fastest[0]:.1f}x the faster peer's calls per second, "
+          f"{ours[1] / fastest[1]:.2f} of its CPU per call")
+    await client.aclose()
+
+
 if __name__ == "__main__":
     bench_usersig()
     bench_calls(os.environ["TIMDESK_ENDPOINT"])
+    asyncio.run(bench_async(os.environ["TIMDESK_ENDPOINT"]))

@@ -1,9 +1,11 @@
 """The Python side of timdesk.AsyncClient: its methods return coroutines (so that
 ``asyncio.create_task`` takes them, as it takes httpx's) around the asyncio future the
 Rust core resolves; and the feeding of stream_msg (the sequencing is the core's)."""
+import asyncio
+import weakref
 from typing import AsyncIterable, Awaitable, Iterable, TypeVar, Union
 
-from ._native import AsyncMsgStream
+from ._native import AsyncMsgStream, Completions
 
 T = TypeVar("T")
 
@@ -12,6 +14,20 @@ async def result(future: Awaitable[T]) -> T:
     """Awaits the core's future; cancelling the coroutine cancels the future, and so the
     request."""
     return await future
+
+
+_COMPLETIONS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Completions]" = weakref.WeakKeyDictionary()
+
+
+def completions(loop: asyncio.AbstractEventLoop) -> Completions:
+    """The completion queue of ``loop``, made and registered as a reader on first use:
+    the Rust I/O thread queues finished calls there and wakes the loop through it."""
+    queue = _COMPLETIONS.get(loop)
+    if queue is None:
+        queue = Completions()
+        loop.add_reader(queue.fileno(), queue.drain)
+        _COMPLETIONS[loop] = queue
+    return queue
 
 
 async def feed(stream: AsyncMsgStream, chunks: Union[Iterable[str], AsyncIterable[str]]) -> str:
@@ -25,4 +41,4 @@ async def feed(stream: AsyncMsgStream, chunks: Union[Iterable[str], AsyncIterabl
     return await stream.finish()
 
 
-__all__ = ["feed", "result"]
+__all__ = ["completions", "feed", "result"]

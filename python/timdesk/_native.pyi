@@ -10,7 +10,7 @@ from typing import final
 _Timestamp = Union[int, datetime.datetime]
 
 __all__ = [
-    "AsyncCdrIterator", "AsyncClient", "AsyncMsgStream", "MsgStream", "Signer", "CdrIterator", "CdrPage", "CdrRecord", "Client", "Emulator", "SentMsg", "Transfer", "UserSig",
+    "AsyncCdrIterator", "AsyncClient", "AsyncMsgStream", "Completions", "MsgStream", "Signer", "CdrIterator", "CdrPage", "CdrRecord", "Client", "Emulator", "SentMsg", "Transfer", "UserSig",
     "Text", "Custom", "Card", "Face", "Location", "ImageInfo", "Image", "Sound", "File", "Video",
     "CallbackVerifier", "acknowledgement", "assign_human_answer", "interface_invocation_answer",
     "decode_usersig", "gen_usersig", "run_cli", "verify_usersig", "__version__", "ERROR_KINDS", "CLIENT_OPTIONS",
@@ -74,6 +74,12 @@ class CdrIterator:
 class AsyncCdrIterator:
     def __aiter__(self) -> AsyncIterator[CdrRecord]: ...
     def __anext__(self) -> Awaitable[CdrRecord]: ...
+
+@final
+class Completions:
+    def __new__(cls) -> Completions: ...
+    def fileno(self) -> int: ...
+    def drain(self) -> None: ...
 
 @final
 class MsgStream:

@@ -160,6 +160,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::CdrIterator>()?;
     m.add_class::<client::AsyncClient>()?;
     m.add_class::<PySigner>()?;
+    m.add_class::<runner::Completions>()?;
     m.add_class::<client::AsyncCdrIterator>()?;
     m.add_class::<stream::MsgStream>()?;
     m.add_class::<stream::AsyncMsgStream>()?;

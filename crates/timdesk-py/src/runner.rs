@@ -5,7 +5,10 @@
 //! call and no second runtime (which would not survive a fork).
 
 use std::future::Future;
-use std::sync::Mutex;
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::net::UnixStream;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pyo3::prelude::*;
@@ -62,9 +65,14 @@ pub(crate) fn wait<T: Send>(py: Python<'_>, pending: Pending<T>) -> PyResult<T> 
     }
 }
 
-/// Starts `call` and returns an asyncio future of the running loop that it resolves
-/// (through `call_soon_threadsafe`, so any asyncio-compatible loop works, uvloop too).
-/// Cancelling the future cancels the request; the client stays usable.
+/// Starts `call` and returns a coroutine of its outcome on the running event loop.
+///
+/// The I/O thread never calls into Python: it queues the outcome on the loop's
+/// [`Completions`] and writes one byte to wake the loop, which sets the futures from its
+/// own thread (a batch per wake-up). So no completion waits for the GIL, and none can run
+/// into an interpreter that is shutting down (a thread that takes the GIL then is ended
+/// by CPython, which Rust cannot unwind through). Cancelling the coroutine cancels the
+/// request; the client stays usable.
 pub(crate) fn awaitable<T, F, Fut, C>(
     py: Python<'_>,
     client: &timdesk::Client,
@@ -77,18 +85,16 @@ where
     F: FnOnce(timdesk::AsyncClient) -> Fut,
     Fut: Future<Output = timdesk::Result<T>> + Send + 'static,
 {
-    let event_loop = py
-        .import("asyncio")?
-        .call_method0("get_running_loop")?
-        .unbind();
-    let future = event_loop.bind(py).call_method0("create_future")?.unbind();
-    let (on_loop, target) = (event_loop.clone_ref(py), future.clone_ref(py));
+    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
+    let queue = completions(py, &event_loop)?;
+    let future = event_loop.call_method0("create_future")?.unbind();
+    let target = future.clone_ref(py);
     let pending = client
         .start(move |c| {
             let work = call(c);
             async move {
                 let result = work.await;
-                Python::attach(|py| resolve(py, &on_loop, &target, result, convert));
+                queue.push(Box::new(move |py| settle(py, &target, result, convert)));
                 Ok(())
             }
         })
@@ -102,6 +108,118 @@ where
     coroutine(py, future)
 }
 
+/// Sets a future from a call's outcome, unless it is already done (cancelled). Runs on
+/// the loop's thread, from [`Completions::drain`].
+fn settle<T>(
+    py: Python<'_>,
+    future: &Py<PyAny>,
+    result: timdesk::Result<T>,
+    convert: impl FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>>,
+) -> PyResult<()> {
+    let future = future.bind(py);
+    if future.call_method0("done")?.is_truthy()? {
+        return Ok(());
+    }
+    match result
+        .map_err(|e| client_error(&e))
+        .and_then(|value| convert(py, value))
+    {
+        Ok(value) => future.call_method1("set_result", (value,))?,
+        Err(e) => future.call_method1("set_exception", (e.into_value(py),))?,
+    };
+    Ok(())
+}
+
+/// The loop's [`Completions`]: this thread's last one when the loop is the same, else
+/// `timdesk._aio.completions(loop)`, which makes one and registers its reader.
+fn completions(py: Python<'_>, event_loop: &Bound<'_, PyAny>) -> PyResult<Arc<Queue>> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(Py<PyAny>, Arc<Queue>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let cached = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(cached, _)| cached.as_ptr() == event_loop.as_ptr())
+            .map(|(_, queue)| Arc::clone(queue))
+    });
+    if let Some(queue) = cached {
+        return Ok(queue);
+    }
+    let made = py
+        .import("timdesk._aio")?
+        .call_method1("completions", (event_loop,))?;
+    let queue = Arc::clone(&made.cast::<Completions>()?.get().queue);
+    LAST.with_borrow_mut(|last| *last = Some((event_loop.clone().unbind(), Arc::clone(&queue))));
+    Ok(queue)
+}
+
+/// What is left to do on the loop's thread for one finished call.
+type Finish = Box<dyn FnOnce(Python<'_>) -> PyResult<()> + Send>;
+
+/// Finished calls waiting for their loop, and the socket pair that wakes it.
+struct Queue {
+    items: Mutex<Vec<Finish>>,
+    wake: UnixStream,
+    woken: UnixStream,
+}
+
+impl Queue {
+    /// Queues `finish` and wakes the loop unless a wake-up is already pending.
+    fn push(&self, finish: Finish) {
+        let mut items = self.items.lock().unwrap_or_else(|p| p.into_inner());
+        items.push(finish);
+        if items.len() == 1 {
+            // Non-blocking: a full socket buffer already holds a pending wake-up.
+            let _ = (&self.wake).write(&[1]);
+        }
+    }
+}
+
+/// The completion queue of one event loop: `loop.add_reader(c.fileno(), c.drain)`
+/// (done by `timdesk._aio.completions`).
+#[pyclass(frozen, module = "timdesk._native")]
+pub(crate) struct Completions {
+    queue: Arc<Queue>,
+}
+
+#[pymethods]
+impl Completions {
+    #[new]
+    fn new() -> PyResult<Self> {
+        let (wake, woken) = UnixStream::pair()?;
+        wake.set_nonblocking(true)?;
+        woken.set_nonblocking(true)?;
+        Ok(Self {
+            queue: Arc::new(Queue {
+                items: Mutex::new(Vec::new()),
+                wake,
+                woken,
+            }),
+        })
+    }
+
+    /// The descriptor the loop watches.
+    fn fileno(&self) -> i32 {
+        self.queue.woken.as_raw_fd()
+    }
+
+    /// Settles every queued call (the loop's reader callback). The wake-up bytes are read
+    /// before the queue is taken, so a call queued meanwhile wakes the loop again.
+    fn drain(&self, py: Python<'_>) -> PyResult<()> {
+        let mut bytes = [0u8; 64];
+        while matches!((&self.queue.woken).read(&mut bytes), Ok(n) if n > 0) {}
+        let items =
+            std::mem::take(&mut *self.queue.items.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut first_error = None;
+        for finish in items {
+            if let Err(e) = finish(py) {
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
 /// A coroutine awaiting `future` (`timdesk._aio.result`): what `asyncio.create_task`
 /// and `await` both take, as with httpx. Cancelling it cancels the future.
 pub(crate) fn coroutine(py: Python<'_>, future: Py<PyAny>) -> PyResult<Py<PyAny>> {
@@ -112,41 +230,6 @@ pub(crate) fn coroutine(py: Python<'_>, future: Py<PyAny>) -> PyResult<Py<PyAny>
             .map(Bound::unbind)
     })?;
     Ok(result.bind(py).call1((future,))?.unbind())
-}
-
-/// Schedules the outcome onto the future's loop; a loop already closed is left alone.
-fn resolve<T>(
-    py: Python<'_>,
-    event_loop: &Py<PyAny>,
-    future: &Py<PyAny>,
-    result: timdesk::Result<T>,
-    convert: impl FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>>,
-) {
-    let (ok, value) = match result
-        .map_err(|e| client_error(&e))
-        .and_then(|value| convert(py, value))
-    {
-        Ok(value) => (true, value),
-        Err(e) => (false, e.into_value(py).into_any()),
-    };
-    let Ok(setter) = wrap_pyfunction!(set_future, py) else {
-        return;
-    };
-    let _ = event_loop.bind(py).call_method1(
-        "call_soon_threadsafe",
-        (setter, future.clone_ref(py), ok, value),
-    );
-}
-
-/// Sets a future's result or exception unless it is already done (cancelled).
-#[pyfunction]
-fn set_future(future: &Bound<'_, PyAny>, ok: bool, value: Bound<'_, PyAny>) -> PyResult<()> {
-    if future.call_method0("done")?.is_truthy()? {
-        return Ok(());
-    }
-    let method = if ok { "set_result" } else { "set_exception" };
-    future.call_method1(method, (value,))?;
-    Ok(())
 }
 
 /// The done callback of an awaitable: lets go of the request, which cancels it when the
