@@ -4,7 +4,6 @@ import asyncio
 import pathlib
 import re
 
-import timdesk
 from timdesk.testing import Emulator
 
 DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "async.md"
