@@ -464,3 +464,52 @@ fn api_calls_an_endpoint_from_its_flags_and_checks_the_model_before_sending() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--session-id"));
 }
+
+#[test]
+fn emulator_with_a_control_token_guards_its_control_api() {
+    // Test servers stay on 127.0.0.1; a token is given here as --host 0.0.0.0 makes one
+    // (the unit test of control_token covers that choice).
+    let mut child = Command::new(BIN)
+        .args(["emulator", "--host", "127.0.0.1"])
+        .env("TIMDESK_CONTROL_TOKEN", "5f3a9c0e1b2d4f6a8c7e9b1d3f5a7c9e")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines: Vec<String> = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map(Result::unwrap)
+        .take_while(|line| !line.starts_with("stop with"))
+        .collect();
+    let field = |prefix: &str| {
+        lines
+            .iter()
+            .find_map(|line| line.strip_prefix(prefix))
+            .map(|rest| rest.split(' ').next().unwrap().to_owned())
+            .unwrap_or_else(|| panic!("no {prefix} in {lines:?}"))
+    };
+    let url = field("TIMDESK_ENDPOINT=");
+    let token = field("control token: ");
+    assert_eq!(token, "5f3a9c0e1b2d4f6a8c7e9b1d3f5a7c9e");
+    let http = reqwest::blocking::Client::new();
+    let state = format!("{url}/__control/state");
+    assert_eq!(http.get(&state).send().unwrap().status(), 401);
+    let wrong = http.get(&state).bearer_auth("0".repeat(32)).send().unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(
+        http.get(&state)
+            .bearer_auth(&token)
+            .send()
+            .unwrap()
+            .status(),
+        200
+    );
+    // The API itself needs no token: clients sign as the server asks.
+    let config = timdesk::Config::new(1_400_000_000, "timdesk-emulator-secret").base_url(&url);
+    let page = timdesk::Client::new(config)
+        .unwrap()
+        .describe_im_cdr_list(&timdesk::api::CdrQuery::new(0, 1))
+        .unwrap();
+    assert_eq!(page.total_count, 0);
+    let _ = child.kill();
+    let _ = child.wait();
+}

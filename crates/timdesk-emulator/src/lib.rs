@@ -49,15 +49,45 @@ pub use world::{
     OUT_OF_HOURS_PROMPT, WorkingHours, session_id_from,
 };
 
-use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 
 /// How to start an emulator.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone)]
 pub struct EmulatorConfig {
     /// The application it emulates.
     pub app: AppConfig,
-    /// The port on 127.0.0.1; 0 (the default) picks a free one.
+    /// The address to listen on: 127.0.0.1 by default; 0.0.0.0 lets other containers in.
+    pub host: IpAddr,
+    /// The port; 0 (the default) picks a free one.
     pub port: u16,
+    /// When set, the control API over HTTP (`/__control/`) requires
+    /// `Authorization: Bearer <token>`; the in-process control handle does not.
+    pub control_token: Option<String>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            app: AppConfig::default(),
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            control_token: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("app", &self.app)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field(
+                "control_token",
+                &self.control_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
 }
 
 /// A running emulator. It serves from background threads until dropped.
@@ -77,9 +107,9 @@ impl std::fmt::Debug for Emulator {
 }
 
 impl Emulator {
-    /// Binds 127.0.0.1 on the configured port (a free one for 0) and starts serving.
+    /// Binds the configured host and port (a free one for 0) and starts serving.
     pub fn start(config: EmulatorConfig) -> std::io::Result<Self> {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))?;
+        let listener = TcpListener::bind((config.host, config.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -88,13 +118,20 @@ impl Emulator {
             .enable_all()
             .build()?;
         let control = Control::new(config.app);
+        let token = config.control_token;
         let listener = {
             let _guard = runtime.enter();
             tokio::net::TcpListener::from_std(listener)?
         };
-        runtime.spawn(server::serve(listener, control.clone()));
+        runtime.spawn(server::serve(listener, control.clone(), token));
+        // A client in this host reaches an emulator listening on every address locally.
+        let local = if addr.ip().is_unspecified() {
+            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
+        } else {
+            addr
+        };
         Ok(Self {
-            base_url: format!("http://{addr}"),
+            base_url: format!("http://{local}"),
             addr,
             control,
             runtime: Some(runtime),

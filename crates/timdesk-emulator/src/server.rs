@@ -33,11 +33,17 @@ impl Hangup {
     }
 }
 
+/// The token the HTTP control API requires, if any.
+#[derive(Clone)]
+struct ControlToken(Option<Arc<str>>);
+
 /// Accepts connections until the runtime is shut down.
-pub(crate) async fn serve(listener: TcpListener, control: Control) {
+pub(crate) async fn serve(listener: TcpListener, control: Control, token: Option<String>) {
+    let token = ControlToken(token.map(Arc::from));
     let router = Router::new()
         .route("/v4/{*path}", any(v4))
         .route("/__control/{*path}", any(control_api))
+        .layer(axum::Extension(token))
         .with_state(control);
     loop {
         let Ok((stream, _)) = listener.accept().await else {
@@ -65,10 +71,27 @@ pub(crate) async fn serve(listener: TcpListener, control: Control) {
 
 async fn control_api(
     State(control): State<Control>,
+    axum::Extension(token): axum::Extension<ControlToken>,
     method: Method,
+    headers: axum::http::HeaderMap,
     Path(path): Path<String>,
     body: Bytes,
 ) -> Response {
+    if let Some(expected) = &token.0 {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !same_bytes(given.as_bytes(), expected.as_bytes()) {
+            return (
+                StatusCode::UNAUTHORIZED,
+                [(header::CONTENT_TYPE, "application/json")],
+                r#"{"error":"the control API requires Authorization: Bearer <the token printed at start>"}"#,
+            )
+                .into_response();
+        }
+    }
     let (status, value) = control.handle(method.as_str(), &path, &body);
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
@@ -200,6 +223,11 @@ fn route_by_app(control: &Control, body: &[u8]) -> Option<Vec<u8>> {
         }
     }
     serde_json::to_vec(&request).ok()
+}
+
+/// Equality that takes the same time wherever the inputs differ.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn json(value: serde_json::Value) -> Response {

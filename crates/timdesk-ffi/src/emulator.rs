@@ -47,7 +47,12 @@ pub unsafe extern "C" fn timdesk_emulator_start(
                 .map_or(defaults.secret_key, str::to_owned),
             admin: optional_string(admin, "admin")?.map_or(defaults.admin, str::to_owned),
         };
-        let inner = emu::Emulator::start(EmulatorConfig { app, port }).map_err(|e| {
+        let inner = emu::Emulator::start(EmulatorConfig {
+            app,
+            port,
+            ..EmulatorConfig::default()
+        })
+        .map_err(|e| {
             Failure::other(
                 TIMDESK_STATUS_EMULATOR,
                 "emulator",

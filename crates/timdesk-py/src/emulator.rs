@@ -36,10 +36,14 @@ impl Emulator {
             secret_key: secret_key.unwrap_or(defaults.secret_key),
             admin: admin.unwrap_or(defaults.admin),
         };
-        let emulator =
-            timdesk_emulator::Emulator::start(EmulatorConfig { app, port }).map_err(|e| {
-                PyOSError::new_err(format!("cannot start the emulator on port {port}: {e}"))
-            })?;
+        let emulator = timdesk_emulator::Emulator::start(EmulatorConfig {
+            app,
+            port,
+            ..EmulatorConfig::default()
+        })
+        .map_err(|e| {
+            PyOSError::new_err(format!("cannot start the emulator on port {port}: {e}"))
+        })?;
         Ok(Self {
             control: emulator.control().clone(),
             base_url: emulator.base_url().to_owned(),
