@@ -100,9 +100,6 @@ typedef struct timdesk_cdr_iter timdesk_cdr_iter;
 // A client of one application's server API. Safe to share between threads.
 typedef struct timdesk_client timdesk_client;
 
-// A running emulator on 127.0.0.1; timdesk_emulator_free stops it.
-typedef struct timdesk_emulator timdesk_emulator;
-
 // The details of a failure. Owned by the caller; free with timdesk_error_free.
 typedef struct timdesk_error timdesk_error;
 
@@ -522,62 +519,6 @@ enum timdesk_status timdesk_call_endpoint(const struct timdesk_client *client,
                                           const char *body_json,
                                           char **out_answer_json,
                                           struct timdesk_error **err);
-
-// Starts an emulator on 127.0.0.1:`port` (0 picks a free port). `sdkappid` 0 and NULL
-// strings take the built-in app (1400000000, "timdesk-emulator-secret", "administrator").
-//
-// # Safety
-// Pointers must be NULL or valid as described in timdesk.h's conventions.
-enum timdesk_status timdesk_emulator_start(uint64_t sdkappid,
-                                           const char *secret_key,
-                                           const char *admin,
-                                           uint16_t port,
-                                           struct timdesk_emulator **out_emulator,
-                                           struct timdesk_error **err);
-
-// The base URL to give a client (owned by the emulator). "" for NULL.
-//
-// # Safety
-// `emulator` must be NULL or a live emulator.
-const char *timdesk_emulator_base_url(const struct timdesk_emulator *emulator);
-
-// The emulated SDKAppID (0 for NULL).
-//
-// # Safety
-// `emulator` must be NULL or a live emulator.
-uint64_t timdesk_emulator_sdkappid(const struct timdesk_emulator *emulator);
-
-// The emulated app's secret key (owned by the emulator). "" for NULL.
-//
-// # Safety
-// `emulator` must be NULL or a live emulator.
-const char *timdesk_emulator_secret_key(const struct timdesk_emulator *emulator);
-
-// The emulated app's administrator (owned by the emulator). "" for NULL.
-//
-// # Safety
-// `emulator` must be NULL or a live emulator.
-const char *timdesk_emulator_admin(const struct timdesk_emulator *emulator);
-
-// A control API call: `method` ("GET", "POST", "DELETE") and `path` as under
-// /__control over HTTP (e.g. "/faults"), `body_json` or NULL. On success
-// `*out_answer_json` (may be NULL) receives the answer; a refused call gives
-// TIMDESK_STATUS_EMULATOR with the reason in the error message.
-//
-// # Safety
-// Pointers must be NULL or valid as described in timdesk.h's conventions.
-enum timdesk_status timdesk_emulator_control(const struct timdesk_emulator *emulator,
-                                             const char *method,
-                                             const char *path,
-                                             const char *body_json,
-                                             char **out_answer_json,
-                                             struct timdesk_error **err);
-
-// Stops and frees an emulator. NULL is a no-op.
-//
-// # Safety
-// `emulator` must be NULL or an emulator from this library not freed before.
-void timdesk_emulator_free(struct timdesk_emulator *emulator);
 
 // The failure's status (the same value the function returned).
 //

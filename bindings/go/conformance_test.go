@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	timdesk "github.com/timdesk/timdesk/bindings/go"
+	"github.com/timdesk/timdesk/bindings/go/timdesktest"
 )
 
 // conformanceCase is one documented request of tests/conformance and its answer.
@@ -39,7 +40,7 @@ func (c conformanceCase) codes(t *testing.T) []uint32 {
 }
 
 // fill replaces the placeholders of a case body.
-func fill(value any, emu *timdesk.Emulator, t *testing.T, n *int) any {
+func fill(value any, emu *timdesktest.Emulator, t *testing.T, n *int) any {
 	switch v := value.(type) {
 	case map[string]any:
 		out := map[string]any{}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	timdesk "github.com/timdesk/timdesk/bindings/go"
+	"github.com/timdesk/timdesk/bindings/go/timdesktest"
 )
 
 // osThreads is the process's thread count (Linux).
@@ -35,7 +36,7 @@ func osThreads() int64 {
 //
 //	go test -run '^$' -bench GoroutinesShareOneClient
 func BenchmarkGoroutinesShareOneClient(b *testing.B) {
-	emu, err := timdesk.StartEmulator()
+	emu, err := timdesktest.StartEmulator()
 	if err != nil {
 		b.Fatal(err)
 	}

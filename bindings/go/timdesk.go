@@ -107,7 +107,7 @@ var (
 	ErrUserSigInvalid  = &Error{Status: StatusUserSigInvalid, Kind: "usersig"}
 	ErrEmulator        = &Error{Status: StatusEmulator, Kind: "emulator"}
 	ErrPanic           = &Error{Status: StatusPanic, Kind: "panic"}
-	// ErrClosed is returned by calls on a closed Client or Emulator.
+	// ErrClosed is returned by calls on a closed Client (or a closed timdesktest.Emulator).
 	ErrClosed = &Error{Status: StatusInvalidArgument, Kind: kindClosed, Message: "use of a closed handle"}
 )
 
@@ -894,74 +894,4 @@ func CallbackAnswer(variables map[string]any) ([]byte, error) {
 		return nil, err
 	}
 	return []byte(take(out)), nil
-}
-
-// Emulator is the built-in emulator of the server, in-process on 127.0.0.1, for tests.
-type Emulator struct {
-	mu  sync.RWMutex
-	ptr *C.timdesk_emulator
-}
-
-// StartEmulator starts an emulator of the built-in app on a free port.
-func StartEmulator() (*Emulator, error) {
-	var ptr *C.timdesk_emulator
-	var cerr *C.timdesk_error
-	if err := check(C.timdesk_emulator_start(0, nil, nil, 0, &ptr, &cerr), cerr); err != nil {
-		return nil, err
-	}
-	e := &Emulator{ptr: ptr}
-	runtime.SetFinalizer(e, func(e *Emulator) { _ = e.Close() })
-	return e, nil
-}
-
-// Config is a client configuration for this emulator.
-func (e *Emulator) Config() Config {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	if e.ptr == nil {
-		return Config{}
-	}
-	return Config{
-		SDKAppID:  uint64(C.timdesk_emulator_sdkappid(e.ptr)),
-		SecretKey: C.GoString(C.timdesk_emulator_secret_key(e.ptr)),
-		Admin:     C.GoString(C.timdesk_emulator_admin(e.ptr)),
-		Endpoint:  C.GoString(C.timdesk_emulator_base_url(e.ptr)),
-	}
-}
-
-// Control makes a control API call (method and path as under /__control over HTTP) with
-// body marshalled to JSON (nil for none), returning the JSON answer.
-func (e *Emulator) Control(method, path string, body any) (json.RawMessage, error) {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	if e.ptr == nil {
-		return nil, ErrClosed
-	}
-	var cs cstrings
-	defer cs.free()
-	var cbody *C.char
-	if body != nil {
-		text, err := json.Marshal(body)
-		if err != nil {
-			return nil, err
-		}
-		cbody = cs.of(string(text))
-	}
-	var out *C.char
-	var cerr *C.timdesk_error
-	if err := check(C.timdesk_emulator_control(e.ptr, cs.of(method), cs.of(path), cbody, &out, &cerr), cerr); err != nil {
-		return nil, err
-	}
-	return json.RawMessage(take(out)), nil
-}
-
-// Close stops the emulator (idempotent).
-func (e *Emulator) Close() error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.ptr != nil {
-		C.timdesk_emulator_free(e.ptr)
-		e.ptr = nil
-	}
-	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	timdesk "github.com/timdesk/timdesk/bindings/go"
+	"github.com/timdesk/timdesk/bindings/go/timdesktest"
 )
 
 const (
@@ -21,9 +22,9 @@ const (
 	carol = "a97d3e1f-a88b-403b-9b3a-7bc6554ea05d"
 )
 
-func setup(t *testing.T) (*timdesk.Emulator, *timdesk.Client) {
+func setup(t *testing.T) (*timdesktest.Emulator, *timdesk.Client) {
 	t.Helper()
-	emu, err := timdesk.StartEmulator()
+	emu, err := timdesktest.StartEmulator()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +41,7 @@ func setup(t *testing.T) (*timdesk.Emulator, *timdesk.Client) {
 	return emu, client
 }
 
-func control(t *testing.T, emu *timdesk.Emulator, method, path string, body any) json.RawMessage {
+func control(t *testing.T, emu *timdesktest.Emulator, method, path string, body any) json.RawMessage {
 	t.Helper()
 	answer, err := emu.Control(method, path, body)
 	if err != nil {
@@ -130,7 +131,7 @@ func TestErrorsMatchSentinelsAndCarryFields(t *testing.T) {
 	}
 }
 
-func storedRandoms(t *testing.T, emu *timdesk.Emulator, session string) []uint64 {
+func storedRandoms(t *testing.T, emu *timdesktest.Emulator, session string) []uint64 {
 	t.Helper()
 	var state struct {
 		Messages []struct {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "timdesk.h"
+#include "timdesk_testing.h"
 
 int main(void) {
     timdesk_emulator *emu = NULL;

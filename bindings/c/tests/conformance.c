@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <timdesk.h>
+#include <timdesk_testing.h>
 
 static int ran, failed;
 

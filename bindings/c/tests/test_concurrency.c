@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "timdesk.h"
+#include "timdesk_testing.h"
 
 #define SESSION "fd8a2e30-54de-4e40-bcaf-02718409c5cf"
 #define THREADS 16

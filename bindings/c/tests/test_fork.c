@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "timdesk.h"
+#include "timdesk_testing.h"
 #include "check.h"
 
 #define ALICE "fd8a2e30-54de-4e40-bcaf-02718409c5cf"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "timdesk.h"
+#include "timdesk_testing.h"
 #include "check.h"
 
 

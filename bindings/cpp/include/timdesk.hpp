@@ -59,9 +59,6 @@ struct StringDeleter {
 struct ClientDeleter {
     void operator()(timdesk_client *c) const noexcept { timdesk_client_free(c); }
 };
-struct EmulatorDeleter {
-    void operator()(timdesk_emulator *e) const noexcept { timdesk_emulator_free(e); }
-};
 struct CdrIterDeleter {
     void operator()(timdesk_cdr_iter *i) const noexcept { timdesk_cdr_iter_free(i); }
 };
@@ -558,47 +555,6 @@ private:
     }
 
     std::unique_ptr<timdesk_client, detail::ClientDeleter> handle_;
-};
-
-/// The built-in emulator, in-process on 127.0.0.1; stops when destroyed.
-class Emulator {
-public:
-    /// The built-in app on a free port.
-    Emulator() : Emulator(0, "", "", 0) {}
-
-    Emulator(uint64_t sdkappid, const std::string &secret_key, const std::string &admin, uint16_t port) {
-        timdesk_emulator *raw = nullptr;
-        detail::call([&](timdesk_error **err) {
-            return timdesk_emulator_start(sdkappid, detail::or_null(secret_key), detail::or_null(admin), port, &raw, err);
-        });
-        handle_.reset(raw);
-    }
-
-    std::string base_url() const { return timdesk_emulator_base_url(handle_.get()); }
-    uint64_t sdkappid() const { return timdesk_emulator_sdkappid(handle_.get()); }
-    std::string secret_key() const { return timdesk_emulator_secret_key(handle_.get()); }
-    std::string admin() const { return timdesk_emulator_admin(handle_.get()); }
-
-    /// A Config for a client of this emulator.
-    Config config() const {
-        Config c;
-        c.sdkappid = sdkappid();
-        c.secret_key = secret_key();
-        c.admin = admin();
-        c.endpoint = base_url();
-        return c;
-    }
-
-    /// A control API call (method and path as under /__control); returns the JSON answer.
-    std::string control(const std::string &method, const std::string &path, const std::string &body_json = "") const {
-        char *answer = nullptr;
-        detail::call([&](timdesk_error **err) { return timdesk_emulator_control(handle_.get(), method.c_str(), path.c_str(),
-                                               detail::or_null(body_json), &answer, err); });
-        return detail::take(answer);
-    }
-
-private:
-    std::unique_ptr<timdesk_emulator, detail::EmulatorDeleter> handle_;
 };
 
 /// UserSig tools.

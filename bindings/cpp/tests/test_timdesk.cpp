@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "timdesk.hpp"
+#include "timdesk_testing.hpp"
 
 namespace {
 

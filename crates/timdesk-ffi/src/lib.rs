@@ -5,10 +5,9 @@
 #![allow(non_camel_case_types)]
 #![warn(missing_docs)]
 
-mod boundary;
+use timdesk_ffi_base::boundary;
 mod callbacks;
 mod client;
-mod emulator;
 mod error;
 mod generated;
 mod message_body;
@@ -17,7 +16,6 @@ mod usersig;
 
 pub use callbacks::*;
 pub use client::*;
-pub use emulator::*;
 pub use error::*;
 pub use generated::*;
 pub use message_body::*;

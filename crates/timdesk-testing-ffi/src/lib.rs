@@ -1,12 +1,16 @@
-//! The built-in emulator, in-process, so that C, C++ and Go test suites run against it.
+//! `libtimdesk_testing`: the built-in emulator of the server, in-process, for the test
+//! suites of C, C++ and Go programs (`timdesk_testing.h`). Applications link `libtimdesk`
+//! only, which holds no server code; a test links both. Errors are the client library's
+//! `timdesk_error` (freed with `timdesk_error_free`).
+#![allow(non_camel_case_types)]
+#![warn(missing_docs)]
 
 use std::ffi::{CString, c_char};
 
 use ::timdesk_emulator as emu;
 use emu::{AppConfig, EmulatorConfig};
-
-use crate::boundary::{self, Failure, optional_string, put_handle, put_string, string};
-use crate::error::*;
+use timdesk_ffi_base::boundary::{self, Failure, optional_string, put_handle, put_string, string};
+use timdesk_ffi_base::*;
 
 /// A running emulator on 127.0.0.1; timdesk_emulator_free stops it.
 pub struct timdesk_emulator {

@@ -3,16 +3,22 @@
 use std::ffi::{CStr, CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::error::*;
+use crate::*;
 
 /// A failed call, before it becomes a `timdesk_error`.
 #[derive(Debug)]
-pub(crate) struct Failure {
+pub struct Failure {
+    /// The status to return.
     pub status: timdesk_status,
+    /// The kind's name.
     pub kind: String,
+    /// The server's ErrorCode, 0 when none.
     pub code: u32,
+    /// The message.
     pub message: String,
+    /// Whether the same request may succeed later.
     pub retryable: bool,
+    /// Whether the request may have taken effect.
     pub maybe_applied: bool,
 }
 
@@ -51,7 +57,7 @@ impl From<timdesk::Error> for Failure {
 /// Runs a fallible export: `body` checks its arguments, does the work and writes its
 /// outputs last, so that nothing is written on failure. A panic becomes
 /// TIMDESK_STATUS_PANIC. On failure, `*err` (when `err` is not NULL) receives the details.
-pub(crate) fn run(
+pub fn run(
     err: *mut *mut timdesk_error,
     body: impl FnOnce() -> Result<(), Failure>,
 ) -> timdesk_status {
@@ -86,17 +92,17 @@ pub(crate) fn run(
 }
 
 /// Runs an export that cannot fail, returning `fallback` if it panics.
-pub(crate) fn quiet<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+pub fn quiet<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
 }
 
 /// A required string argument.
-pub(crate) fn string<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, Failure> {
+pub fn string<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, Failure> {
     optional_string(ptr, name)?.ok_or_else(|| Failure::invalid(name, "is NULL"))
 }
 
 /// An optional string argument (NULL is None).
-pub(crate) fn optional_string<'a>(
+pub fn optional_string<'a>(
     ptr: *const c_char,
     name: &str,
 ) -> Result<Option<&'a str>, Failure> {
@@ -112,13 +118,13 @@ pub(crate) fn optional_string<'a>(
 }
 
 /// A JSON argument.
-pub(crate) fn json(ptr: *const c_char, name: &str) -> Result<serde_json::Value, Failure> {
+pub fn json(ptr: *const c_char, name: &str) -> Result<serde_json::Value, Failure> {
     let text = string(ptr, name)?;
     serde_json::from_str(text).map_err(|e| Failure::invalid(name, format!("is not JSON: {e}")))
 }
 
 /// A list of strings given as pointer + count (NULL with a count of 0 is empty).
-pub(crate) fn string_list(
+pub fn string_list(
     items: *const *const c_char,
     len: usize,
     name: &str,
@@ -147,7 +153,7 @@ pub(crate) fn string_list(
 ///
 /// `T` must be a `#[repr(C)]` struct starting with a `usize` for which all-zero bytes are
 /// a valid value (integers, bools, nullable pointers).
-pub(crate) fn sized<T>(ptr: *const T, name: &str, init: &str) -> Result<Option<T>, Failure> {
+pub fn sized<T>(ptr: *const T, name: &str, init: &str) -> Result<Option<T>, Failure> {
     if ptr.is_null() {
         return Ok(None);
     }
@@ -170,7 +176,7 @@ pub(crate) fn sized<T>(ptr: *const T, name: &str, init: &str) -> Result<Option<T
 }
 
 /// Writes an optional out parameter.
-pub(crate) fn put<T>(ptr: *mut T, value: T) {
+pub fn put<T>(ptr: *mut T, value: T) {
     if !ptr.is_null() {
         // SAFETY: the caller passes NULL (skipped) or a pointer writable for the call.
         unsafe { *ptr = value };
@@ -178,7 +184,7 @@ pub(crate) fn put<T>(ptr: *mut T, value: T) {
 }
 
 /// Writes a string result to an out parameter; NULL discards it (nothing is allocated).
-pub(crate) fn put_string(ptr: *mut *mut c_char, text: String, what: &str) -> Result<(), Failure> {
+pub fn put_string(ptr: *mut *mut c_char, text: String, what: &str) -> Result<(), Failure> {
     if !ptr.is_null() {
         let owned = c_string(text, what)?;
         // SAFETY: checked non-NULL; the caller passes a pointer writable for the call.
@@ -188,7 +194,7 @@ pub(crate) fn put_string(ptr: *mut *mut c_char, text: String, what: &str) -> Res
 }
 
 /// Hands a new handle to an out parameter; NULL discards it (it is freed at once).
-pub(crate) fn put_handle<T>(ptr: *mut *mut T, value: T) {
+pub fn put_handle<T>(ptr: *mut *mut T, value: T) {
     if !ptr.is_null() {
         // SAFETY: checked non-NULL; the caller passes a pointer writable for the call.
         unsafe { *ptr = Box::into_raw(Box::new(value)) };
@@ -196,7 +202,7 @@ pub(crate) fn put_handle<T>(ptr: *mut *mut T, value: T) {
 }
 
 /// A string for C, owned by the caller (timdesk_string_free).
-pub(crate) fn c_string(text: String, what: &str) -> Result<*mut c_char, Failure> {
+pub fn c_string(text: String, what: &str) -> Result<*mut c_char, Failure> {
     CString::new(text).map(CString::into_raw).map_err(|_| {
         Failure::other(
             TIMDESK_STATUS_BAD_RESPONSE,
