@@ -102,10 +102,7 @@ pub fn string<'a>(ptr: *const c_char, name: &str) -> Result<&'a str, Failure> {
 }
 
 /// An optional string argument (NULL is None).
-pub fn optional_string<'a>(
-    ptr: *const c_char,
-    name: &str,
-) -> Result<Option<&'a str>, Failure> {
+pub fn optional_string<'a>(ptr: *const c_char, name: &str) -> Result<Option<&'a str>, Failure> {
     if ptr.is_null() {
         return Ok(None);
     }

@@ -95,4 +95,3 @@ pub fn status_of(kind: timdesk::ErrorKind) -> timdesk_status {
         _ => TIMDESK_STATUS_UNKNOWN,
     }
 }
-
