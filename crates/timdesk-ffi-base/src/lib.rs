@@ -4,6 +4,10 @@
 //! it, so an error made by either is freed by `timdesk_error_free`. No `#[no_mangle]` item
 //! lives here: each library exports only its own functions.
 #![allow(non_camel_case_types)]
+// The argument helpers take the raw pointers of an export's arguments: the export's own
+// `# Safety` contract (timdesk.h's conventions) is what makes them valid, as it was when
+// these helpers lived inside libtimdesk's crate.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
 #![warn(missing_docs)]
 
 pub mod boundary;
