@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The release archive's consumer test: unpack ARCHIVE in a fresh directory, build
+# consumer.c with nothing but `pkg-config --cflags --libs` from the archive (static and
+# shared), and run both.
+#   consumer.sh ARCHIVE
+set -euo pipefail
+archive=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+tar -xzf "$archive"
+root=$(echo "$work"/timdesk-*)
+export PKG_CONFIG_PATH="$root/lib/pkgconfig"
+unset PKG_CONFIG_LIBDIR
+cc -std=c11 -Wall -Wextra -Werror "$here/consumer.c" $(pkg-config --cflags --libs timdesk-static) -o consumer-static
+./consumer-static
+cc -std=c11 -Wall -Wextra -Werror "$here/consumer.c" $(pkg-config --cflags --libs timdesk) \
+    -Wl,-rpath,"$(pkg-config --variable=libdir timdesk)" -o consumer-shared
+./consumer-shared
+ldd consumer-shared | grep -q "libtimdesk.so.0.1 => $root/lib/" || { echo "consumer-shared did not load the archive's library" >&2; ldd consumer-shared >&2; exit 1; }
+echo "the archive builds and runs a consumer from $work"
