@@ -4,7 +4,6 @@
 //!
 //! Exit codes: 0 success, 1 the operation failed (an invalid UserSig, an API error),
 //! 2 a usage error (message on stderr).
-#![warn(missing_docs)]
 
 mod api_cmd;
 mod call_cmd;

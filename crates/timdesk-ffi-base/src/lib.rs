@@ -8,7 +8,6 @@
 // `# Safety` contract (timdesk.h's conventions) is what makes them valid, as it was when
 // these helpers lived inside libtimdesk's crate.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
-#![warn(missing_docs)]
 
 pub mod boundary;
 

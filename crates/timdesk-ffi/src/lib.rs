@@ -3,7 +3,6 @@
 //! Every export runs inside `boundary::run` (or `boundary::quiet` for functions that
 //! cannot fail): a panic becomes `TIMDESK_STATUS_PANIC`, never an unwind into C.
 #![allow(non_camel_case_types)]
-#![warn(missing_docs)]
 
 use timdesk_ffi_base::boundary;
 mod callbacks;

@@ -3,7 +3,6 @@
 //! only, which holds no server code; a test links both. Errors are the client library's
 //! `timdesk_error` (freed with `timdesk_error_free`).
 #![allow(non_camel_case_types)]
-#![warn(missing_docs)]
 
 use std::ffi::{CString, c_char};
 

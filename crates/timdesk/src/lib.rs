@@ -15,7 +15,6 @@
 //! client.send_msg(&SendMsg::in_session("fd8a2e30-54de-4e40-bcaf-02718409c5cf", vec![MsgElement::text("Hello")]))?;
 //! # Ok::<(), timdesk::Error>(())
 //! ```
-#![warn(missing_docs)]
 
 pub mod api;
 pub mod callbacks;
