@@ -5,7 +5,8 @@
 //!   recentcontact/delete) and a generic signed call for any other v4 endpoint, with
 //!   error mapping and retries that never duplicate an effect. Both survive `fork()`.
 //! - [`Config`]: credentials, region or base URL, timeouts, retries, proxy, extra CAs.
-//! - [`usersig`]: UserSig (TLSSigAPIv2) generation, decoding and verification.
+//! - [`usersig`]: UserSig (TLSSigAPIv2) generation, decoding and verification (the
+//!   `timdesk-usersig` crate, for servers that need nothing else).
 //! - [`codes`]: the server error codes, their kinds and whether they are retryable.
 //! - [`callbacks`]: the Desk callbacks (webhooks), parsed and verified.
 //!
@@ -26,7 +27,7 @@ pub mod model;
 mod pending;
 mod region;
 mod transport;
-pub mod usersig;
+pub use timdesk_usersig as usersig;
 
 pub use client::{AsyncClient, BlockingMsgStream, CdrIter, CdrPages, Client, MsgStream};
 pub use codes::ErrorKind;

@@ -1,4 +1,6 @@
-//! UserSig (TLSSigAPIv2): generation, decoding and verification.
+//! UserSig (TLSSigAPIv2): generation, decoding and verification, with no network stack:
+//! the crate a login server that only issues UserSigs depends on. `timdesk` re-exports it
+//! as `timdesk::usersig`.
 //!
 //! A UserSig is the zlib-compressed JSON document
 //! `{"TLS.ver":"2.0","TLS.identifier":…,"TLS.sdkappid":…,"TLS.expire":…,"TLS.time":…,["TLS.userbuf":…,]"TLS.sig":…}`
@@ -11,7 +13,7 @@
 //! what [`Signer`] produces, and [`Signer::verify`] accepts what they produce.
 //!
 //! ```
-//! use timdesk::usersig::Signer;
+//! use timdesk_usersig::Signer;
 //! let signer = Signer::new(1400000000, "my-secret-key");
 //! let sig = signer.generate("administrator", 86400, None);
 //! let doc = signer.verify(&sig, "administrator").unwrap();
@@ -168,8 +170,8 @@ fn required_u64(map: &Map<String, Value>, field: &'static str) -> Result<u64, Us
     }
 }
 
-/// The current Unix time in seconds.
-pub(crate) fn unix_now() -> u64 {
+/// The current Unix time in seconds (0 before 1970).
+pub fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
