@@ -15,7 +15,7 @@ use crate::convert::{bounded, from_py, optional_bounded, timestamp, to_py, type_
 use crate::elements::element;
 use crate::errors::{client_error, invalid_argument};
 use crate::runner::{Runs, awaitable, coroutine, wait};
-use crate::stream::{AsyncMsgStream, MsgStream};
+use crate::stream::{AsyncMsgStream, MsgStream, chunks_not_one_str};
 use crate::types::{CdrPage, CdrRecord, SentMsg, Transfer};
 
 /// A client of one application's server API. Safe to share between threads: calls release
@@ -288,12 +288,7 @@ impl Client {
         chunks: &Bound<'_, PyAny>,
         cloud_custom_data: Option<String>,
     ) -> PyResult<String> {
-        if chunks.is_instance_of::<pyo3::types::PyString>() {
-            return Err(invalid_argument(
-                "chunks",
-                "must be an iterable of str chunks, not one str",
-            ));
-        }
+        chunks_not_one_str(chunks)?;
         let mut stream = self.handle.live()?.as_async().msg_stream(session_id);
         if let Some(data) = cloud_custom_data {
             stream = stream.cloud_custom_data(data);
@@ -408,12 +403,7 @@ impl AsyncClient {
         chunks: &Bound<'_, PyAny>,
         cloud_custom_data: Option<String>,
     ) -> PyResult<Py<PyAny>> {
-        if chunks.is_instance_of::<pyo3::types::PyString>() {
-            return Err(invalid_argument(
-                "chunks",
-                "must be an iterable of str chunks, not one str",
-            ));
-        }
+        chunks_not_one_str(chunks)?;
         let stream = Py::new(
             py,
             AsyncMsgStream::new(self.handle.live()?, session_id, cloud_custom_data),

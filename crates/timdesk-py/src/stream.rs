@@ -71,6 +71,17 @@ impl Runs for AsyncMsgStream {
     }
 }
 
+/// Refuses a lone str as `chunks` (iterating it would stream one character at a time).
+pub(crate) fn chunks_not_one_str(chunks: &Bound<'_, PyAny>) -> PyResult<()> {
+    if chunks.is_instance_of::<pyo3::types::PyString>() {
+        return Err(invalid_argument(
+            "chunks",
+            "must be an iterable of str chunks, not one str",
+        ));
+    }
+    Ok(())
+}
+
 /// The core stream, taken from its slot for one call.
 fn take(slot: &Slot) -> PyResult<timdesk::MsgStream> {
     slot.lock()
