@@ -100,6 +100,11 @@ typedef struct timdesk_cdr_iter timdesk_cdr_iter;
 // A client of one application's server API. Safe to share between threads.
 typedef struct timdesk_client timdesk_client;
 
+// A queue of finished calls. Its descriptor (timdesk_completions_fd) becomes readable when
+// a call finishes; drain it with timdesk_completions_next. Safe to share between threads;
+// free with timdesk_completions_free (calls still in flight then finish unseen).
+typedef struct timdesk_completions timdesk_completions;
+
 // The details of a failure. Owned by the caller; free with timdesk_error_free.
 typedef struct timdesk_error timdesk_error;
 
@@ -519,6 +524,66 @@ enum timdesk_status timdesk_call_endpoint(const struct timdesk_client *client,
                                           const char *body_json,
                                           char **out_answer_json,
                                           struct timdesk_error **err);
+
+// A new completion queue in `*out_completions`.
+//
+// # Safety
+// `out_completions` and `err` must be NULL or writable.
+enum timdesk_status timdesk_completions_new(struct timdesk_completions **out_completions,
+                                            struct timdesk_error **err);
+
+// The descriptor that becomes readable when calls finish (non-blocking; owned by the
+// queue: do not close it). -1 for NULL.
+//
+// # Safety
+// `completions` must be NULL or a live queue.
+int32_t timdesk_completions_fd(const struct timdesk_completions *completions);
+
+// Takes the next finished call: true with `*out_tag` (the tag given when it started), its
+// status, and on success `*out_answer_json` (free with timdesk_string_free) or on failure
+// `*out_error` (free with timdesk_error_free); false when none is waiting. Every out
+// parameter may be NULL (that result is discarded). Reads the descriptor's pending
+// wake-ups first, so a call finishing meanwhile makes it readable again.
+//
+// # Safety
+// `completions` must be NULL or a live queue; out parameters NULL or writable.
+bool timdesk_completions_next(const struct timdesk_completions *completions,
+                              uint64_t *out_tag,
+                              enum timdesk_status *out_status,
+                              char **out_answer_json,
+                              struct timdesk_error **out_error);
+
+// Frees a queue. NULL is a no-op.
+//
+// # Safety
+// `completions` must be NULL or a queue from this library not freed before.
+void timdesk_completions_free(struct timdesk_completions *completions);
+
+// timdesk_call, returning at once: the outcome (the answer JSON or the error) is queued
+// on `completions` with `tag`. Arguments are checked here, before anything is sent.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_call_start(const struct timdesk_client *client,
+                                       const char *path,
+                                       const char *body_json,
+                                       bool idempotent,
+                                       const struct timdesk_completions *completions,
+                                       uint64_t tag,
+                                       struct timdesk_error **err);
+
+// timdesk_call_endpoint, returning at once: the outcome is queued on `completions` with
+// `tag`. The name and the JSON are checked here; the body is checked against the model
+// before anything is sent, and a refusal arrives as the call's outcome.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_call_endpoint_start(const struct timdesk_client *client,
+                                                const char *name,
+                                                const char *body_json,
+                                                const struct timdesk_completions *completions,
+                                                uint64_t tag,
+                                                struct timdesk_error **err);
 
 // The failure's status (the same value the function returned).
 //

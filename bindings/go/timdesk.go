@@ -226,6 +226,10 @@ type Config struct {
 type Client struct {
 	mu  sync.RWMutex
 	ptr *C.timdesk_client
+	// calls delivers the outcomes of Call and CallEndpoint (made on first use).
+	calls     *dispatcher
+	callsOnce sync.Once
+	callsErr  error
 }
 
 func millis(d time.Duration) C.uint32_t {
@@ -292,10 +296,21 @@ func (c *Client) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.ptr != nil {
+		// Calls hold the read lock until their outcome arrives: none is in flight here.
+		if c.calls != nil {
+			c.calls.close()
+			c.calls = nil
+		}
 		C.timdesk_client_free(c.ptr)
 		c.ptr = nil
 	}
 	return nil
+}
+
+// dispatcher is the client's completion dispatcher, made on first use.
+func (c *Client) dispatcher() (*dispatcher, error) {
+	c.callsOnce.Do(func() { c.calls, c.callsErr = newDispatcher() })
+	return c.calls, c.callsErr
 }
 
 // Options are the options the client was made with, as the core uses them (durations in
@@ -638,20 +653,26 @@ func (c *Client) DeleteRecentContact(fromAccount, toAccount, toGroup string, cle
 // Call sends a request to any v4 endpoint ("service/command") with body marshalled to a
 // JSON object, and returns the answer. With idempotent, lost answers are retried too.
 func (c *Client) Call(path string, body any, idempotent bool) (map[string]any, error) {
+	text, err := json.Marshal(body)
+	if err != nil {
+		return nil, &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: body: " + err.Error()}
+	}
 	var answer map[string]any
-	err := c.with(func(ptr *C.timdesk_client) error {
-		text, err := json.Marshal(body)
+	err = c.with(func(ptr *C.timdesk_client) error {
+		calls, err := c.dispatcher()
 		if err != nil {
-			return &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: body: " + err.Error()}
-		}
-		var cs cstrings
-		defer cs.free()
-		var out *C.char
-		var cerr *C.timdesk_error
-		if err := check(C.timdesk_call(ptr, cs.of(path), cs.of(string(text)), C.bool(idempotent), &out, &cerr), cerr); err != nil {
 			return err
 		}
-		return json.Unmarshal([]byte(take(out)), &answer)
+		cpath, cbody := C.CString(path), C.CString(string(text))
+		defer C.free(unsafe.Pointer(cpath))
+		defer C.free(unsafe.Pointer(cbody))
+		out, err := calls.await(func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+			return C.timdesk_call_start(ptr, cpath, cbody, C.bool(idempotent), queue, tag, cerr)
+		})
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal([]byte(out), &answer)
 	})
 	return answer, err
 }
@@ -667,14 +688,20 @@ func (c *Client) CallEndpoint(name string, body any) (map[string]any, error) {
 	}
 	var answer map[string]any
 	err = c.with(func(ptr *C.timdesk_client) error {
-		var cs cstrings
-		defer cs.free()
-		var out *C.char
-		var cerr *C.timdesk_error
-		if err := check(C.timdesk_call_endpoint(ptr, cs.of(name), cs.of(string(text)), &out, &cerr), cerr); err != nil {
+		calls, err := c.dispatcher()
+		if err != nil {
 			return err
 		}
-		return json.Unmarshal([]byte(take(out)), &answer)
+		cname, cbody := C.CString(name), C.CString(string(text))
+		defer C.free(unsafe.Pointer(cname))
+		defer C.free(unsafe.Pointer(cbody))
+		out, err := calls.await(func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+			return C.timdesk_call_endpoint_start(ptr, cname, cbody, queue, tag, cerr)
+		})
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal([]byte(out), &answer)
 	})
 	return answer, err
 }

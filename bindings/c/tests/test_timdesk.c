@@ -2,6 +2,7 @@
  * input. Built with -std=c11 -Wall -Wextra -Werror -pedantic; run plain, under
  * ASan+UBSan and under valgrind by ctest. Prints "N passed, M failed". */
 #define _POSIX_C_SOURCE 200809L
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -555,6 +556,56 @@ static void test_generated_endpoints(timdesk_emulator *emu, timdesk_client *clie
     timdesk_error_free(err);
 }
 
+/* Calls that return at once: outcomes arrive on a completion queue whose descriptor
+ * becomes readable, each with the tag given at the start. */
+static void test_completion_queue(timdesk_client *client) {
+    timdesk_completions *queue = NULL;
+    timdesk_error *err = NULL;
+    EXPECT(timdesk_completions_new(&queue, &err), TIMDESK_STATUS_OK, "completions_new");
+    int fd = timdesk_completions_fd(queue);
+    CHECK(fd >= 0);
+    CHECK(timdesk_completions_fd(NULL) == -1);
+    CHECK(!timdesk_completions_next(queue, NULL, NULL, NULL, NULL)); /* nothing yet */
+    EXPECT(timdesk_call_endpoint_start(client, "get_session_state", "{\"SessionId\":\"" BOB "\"}", queue, 41, &err),
+           TIMDESK_STATUS_OK, "start get_session_state");
+    EXPECT(timdesk_call_start(client, "desk_http_svc/end_session", "{\"SessionId\":\"00000000-0000-4000-a000-000000000042\"}",
+                              false, queue, 42, &err),
+           TIMDESK_STATUS_OK, "start end_session");
+    /* Refused before anything starts: bad JSON, a NULL queue. */
+    EXPECT(timdesk_call_start(client, "a/b", "[1,", false, queue, 43, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "bad JSON");
+    timdesk_error_free(err);
+    err = NULL;
+    EXPECT(timdesk_call_endpoint_start(client, "get_session_state", "{}", NULL, 44, &err), TIMDESK_STATUS_INVALID_ARGUMENT,
+           "NULL queue");
+    timdesk_error_free(err);
+    err = NULL;
+    int seen = 0, ok = 0, failed_with_code = 0;
+    for (int round = 0; round < 100 && seen < 2; round++) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        CHECK(poll(&p, 1, 5000) == 1);
+        uint64_t tag = 0;
+        timdesk_status status = TIMDESK_STATUS_PANIC;
+        char *answer = NULL;
+        timdesk_error *outcome = NULL;
+        while (timdesk_completions_next(queue, &tag, &status, &answer, &outcome)) {
+            seen++;
+            if (tag == 41 && status == TIMDESK_STATUS_OK && answer != NULL && strstr(answer, "\"CurrentState\"") != NULL) {
+                ok++;
+            }
+            if (tag == 42 && status == TIMDESK_STATUS_NOT_FOUND && outcome != NULL && timdesk_error_code(outcome) == 141005) {
+                failed_with_code++;
+            }
+            timdesk_string_free(answer);
+            timdesk_error_free(outcome);
+            answer = NULL;
+            outcome = NULL;
+        }
+    }
+    CHECK(seen == 2 && ok == 1 && failed_with_code == 1);
+    timdesk_completions_free(queue);
+    timdesk_completions_free(NULL);
+}
+
 static void test_every_option_takes_effect(void) {
     static const char *fields[] = {
         "sdkappid",        "secret_key",        "admin",       "region",    "endpoint",
@@ -938,6 +989,7 @@ int main(void) {
     test_callbacks();
     test_message_body_builder(emu, client);
     test_generated_endpoints(emu, client);
+    test_completion_queue(client);
     test_error_kinds();
     test_every_option_takes_effect();
     test_hostile_input(client);

@@ -77,18 +77,22 @@ pub fn run(
     };
     let status = failure.status;
     if !err.is_null() {
-        let error = timdesk_error {
-            status,
-            kind: c_string_lossy(failure.kind),
-            code: failure.code,
-            message: c_string_lossy(failure.message),
-            retryable: failure.retryable,
-            maybe_applied: failure.maybe_applied,
-        };
         // SAFETY: the caller passes NULL (checked above) or a writable pointer.
-        unsafe { *err = Box::into_raw(Box::new(error)) };
+        unsafe { *err = Box::into_raw(Box::new(error_object(failure))) };
     }
     status
+}
+
+/// The error object of a failure (for timdesk_error_free once boxed).
+pub fn error_object(failure: Failure) -> timdesk_error {
+    timdesk_error {
+        status: failure.status,
+        kind: c_string_lossy(failure.kind),
+        code: failure.code,
+        message: c_string_lossy(failure.message),
+        retryable: failure.retryable,
+        maybe_applied: failure.maybe_applied,
+    }
 }
 
 /// Runs an export that cannot fail, returning `fallback` if it panics.

@@ -7,6 +7,7 @@
 use timdesk_ffi_base::boundary;
 mod callbacks;
 mod client;
+mod completions;
 mod error;
 mod generated;
 mod message_body;
@@ -15,6 +16,7 @@ mod usersig;
 
 pub use callbacks::*;
 pub use client::*;
+pub use completions::*;
 pub use error::*;
 pub use generated::*;
 pub use message_body::*;

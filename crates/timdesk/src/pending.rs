@@ -56,6 +56,8 @@ pub struct Pending<T> {
     slot: Arc<Slot<T>>,
     abort: tokio::task::AbortHandle,
     deadline: Instant,
+    /// False once detached: dropping it then leaves the request running.
+    cancel_on_drop: bool,
 }
 
 impl<T> std::fmt::Debug for Pending<T> {
@@ -76,7 +78,14 @@ impl<T> Pending<T> {
             slot,
             abort,
             deadline,
+            cancel_on_drop: true,
         }
+    }
+
+    /// Lets the request run to its end with nobody waiting (for calls that deliver their
+    /// outcome themselves, e.g. to a completion queue).
+    pub fn detach(mut self) {
+        self.cancel_on_drop = false;
     }
 
     /// Blocks until the request ends.
@@ -131,7 +140,9 @@ impl<T> Pending<T> {
 
 impl<T> Drop for Pending<T> {
     fn drop(&mut self) {
-        self.abort.abort();
+        if self.cancel_on_drop {
+            self.abort.abort();
+        }
     }
 }
 

@@ -1,0 +1,252 @@
+//! Calls that return at once and complete later: `timdesk_call_start` and
+//! `timdesk_call_endpoint_start` queue their outcome, with the caller's tag, on a
+//! `timdesk_completions` queue whose descriptor becomes readable. A runtime with its own
+//! poller (Go's netpoller, an event loop) waits on the descriptor instead of blocking a
+//! thread per call in flight.
+
+use std::collections::VecDeque;
+use std::ffi::{CString, c_char};
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::net::UnixStream;
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use timdesk_ffi_base::boundary::error_object;
+
+use crate::boundary::{self, Failure, json, put, put_handle, string};
+use crate::client::{client_ref, timdesk_client};
+use crate::error::*;
+
+/// A queue of finished calls. Its descriptor (timdesk_completions_fd) becomes readable when
+/// a call finishes; drain it with timdesk_completions_next. Safe to share between threads;
+/// free with timdesk_completions_free (calls still in flight then finish unseen).
+pub struct timdesk_completions {
+    queue: Arc<Queue>,
+}
+
+struct Queue {
+    done: Mutex<VecDeque<Done>>,
+    wake: UnixStream,
+    woken: UnixStream,
+}
+
+/// One finished call.
+struct Done {
+    tag: u64,
+    outcome: Result<CString, timdesk_error>,
+}
+
+impl Queue {
+    fn push(&self, done: Done) {
+        let mut queue = self.done.lock().unwrap_or_else(|p| p.into_inner());
+        queue.push_back(done);
+        if queue.len() == 1 {
+            // Non-blocking: a full buffer already holds a pending wake-up.
+            let _ = (&self.wake).write(&[1]);
+        }
+    }
+}
+
+fn queue_ref(queue: *const timdesk_completions) -> Result<Arc<Queue>, Failure> {
+    // SAFETY: the caller passes NULL (refused) or a live queue.
+    unsafe { queue.as_ref() }
+        .map(|q| Arc::clone(&q.queue))
+        .ok_or_else(|| Failure::invalid("completions", "is NULL"))
+}
+
+/// A new completion queue in `*out_completions`.
+///
+/// # Safety
+/// `out_completions` and `err` must be NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_completions_new(
+    out_completions: *mut *mut timdesk_completions,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let (wake, woken) = UnixStream::pair()
+            .map_err(|e| Failure::other(TIMDESK_STATUS_NETWORK, "network", e.to_string()))?;
+        for end in [&wake, &woken] {
+            end.set_nonblocking(true)
+                .map_err(|e| Failure::other(TIMDESK_STATUS_NETWORK, "network", e.to_string()))?;
+        }
+        let queue = Queue {
+            done: Mutex::new(VecDeque::new()),
+            wake,
+            woken,
+        };
+        put_handle(
+            out_completions,
+            timdesk_completions {
+                queue: Arc::new(queue),
+            },
+        );
+        Ok(())
+    })
+}
+
+/// The descriptor that becomes readable when calls finish (non-blocking; owned by the
+/// queue: do not close it). -1 for NULL.
+///
+/// # Safety
+/// `completions` must be NULL or a live queue.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_completions_fd(completions: *const timdesk_completions) -> i32 {
+    boundary::quiet(-1, || {
+        queue_ref(completions).map_or(-1, |q| q.woken.as_raw_fd())
+    })
+}
+
+/// Takes the next finished call: true with `*out_tag` (the tag given when it started), its
+/// status, and on success `*out_answer_json` (free with timdesk_string_free) or on failure
+/// `*out_error` (free with timdesk_error_free); false when none is waiting. Every out
+/// parameter may be NULL (that result is discarded). Reads the descriptor's pending
+/// wake-ups first, so a call finishing meanwhile makes it readable again.
+///
+/// # Safety
+/// `completions` must be NULL or a live queue; out parameters NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_completions_next(
+    completions: *const timdesk_completions,
+    out_tag: *mut u64,
+    out_status: *mut timdesk_status,
+    out_answer_json: *mut *mut c_char,
+    out_error: *mut *mut timdesk_error,
+) -> bool {
+    boundary::quiet(false, || {
+        let Ok(queue) = queue_ref(completions) else {
+            return false;
+        };
+        let mut bytes = [0u8; 64];
+        while matches!((&queue.woken).read(&mut bytes), Ok(n) if n > 0) {}
+        let Some(done) = queue
+            .done
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop_front()
+        else {
+            return false;
+        };
+        put(out_tag, done.tag);
+        match done.outcome {
+            Ok(answer) => {
+                put(out_status, TIMDESK_STATUS_OK);
+                if !out_answer_json.is_null() {
+                    // SAFETY: checked non-NULL; the caller passes a writable pointer.
+                    unsafe { *out_answer_json = answer.into_raw() };
+                }
+            }
+            Err(error) => {
+                put(out_status, error.status);
+                if !out_error.is_null() {
+                    // SAFETY: checked non-NULL; the caller passes a writable pointer.
+                    unsafe { *out_error = Box::into_raw(Box::new(error)) };
+                }
+            }
+        }
+        true
+    })
+}
+
+/// Frees a queue. NULL is a no-op.
+///
+/// # Safety
+/// `completions` must be NULL or a queue from this library not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_completions_free(completions: *mut timdesk_completions) {
+    boundary::quiet((), || {
+        if !completions.is_null() {
+            // SAFETY: made by Box::into_raw in timdesk_completions_new.
+            drop(unsafe { Box::from_raw(completions) });
+        }
+    })
+}
+
+/// Starts a call on the client's I/O thread and queues its outcome with `tag`.
+fn start<F, Fut>(
+    client: &timdesk::Client,
+    queue: Arc<Queue>,
+    tag: u64,
+    call: F,
+) -> Result<(), Failure>
+where
+    F: FnOnce(timdesk::AsyncClient) -> Fut,
+    Fut: Future<Output = timdesk::Result<Value>> + Send + 'static,
+{
+    let pending = client.start(move |c| {
+        let work = call(c);
+        async move {
+            let outcome = match work.await {
+                Ok(answer) => CString::new(answer.to_string()).map_err(|_| {
+                    error_object(Failure::other(
+                        TIMDESK_STATUS_BAD_RESPONSE,
+                        "bad_response",
+                        "the answer holds a NUL byte",
+                    ))
+                }),
+                Err(e) => Err(error_object(Failure::from(e))),
+            };
+            queue.push(Done { tag, outcome });
+            Ok(())
+        }
+    })?;
+    pending.detach();
+    Ok(())
+}
+
+/// timdesk_call, returning at once: the outcome (the answer JSON or the error) is queued
+/// on `completions` with `tag`. Arguments are checked here, before anything is sent.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_call_start(
+    client: *const timdesk_client,
+    path: *const c_char,
+    body_json: *const c_char,
+    idempotent: bool,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let path = string(path, "path")?.to_owned();
+        let body = json(body_json, "body_json")?;
+        let queue = queue_ref(completions)?;
+        start(client, queue, tag, move |c| async move {
+            if idempotent {
+                c.call_idempotent(&path, &body).await
+            } else {
+                c.call(&path, &body).await
+            }
+        })
+    })
+}
+
+/// timdesk_call_endpoint, returning at once: the outcome is queued on `completions` with
+/// `tag`. The name and the JSON are checked here; the body is checked against the model
+/// before anything is sent, and a refusal arrives as the call's outcome.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_call_endpoint_start(
+    client: *const timdesk_client,
+    name: *const c_char,
+    body_json: *const c_char,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let name = string(name, "name")?.to_owned();
+        let body = json(body_json, "body_json")?;
+        let queue = queue_ref(completions)?;
+        start(client, queue, tag, move |c| async move {
+            c.call_endpoint(&name, &body).await
+        })
+    })
+}
