@@ -653,6 +653,16 @@ func (c *Client) DeleteRecentContact(fromAccount, toAccount, toGroup string, cle
 // Call sends a request to any v4 endpoint ("service/command") with body marshalled to a
 // JSON object, and returns the answer. With idempotent, lost answers are retried too.
 func (c *Client) Call(path string, body any, idempotent bool) (map[string]any, error) {
+	cpath := C.CString(path)
+	defer C.free(unsafe.Pointer(cpath))
+	return c.callJSON(body, func(ptr *C.timdesk_client, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_call_start(ptr, cpath, cbody, C.bool(idempotent), queue, tag, cerr)
+	})
+}
+
+// callJSON marshals body, starts the call with `start` on the completion queue and
+// unmarshals the answer; no OS thread waits meanwhile.
+func (c *Client) callJSON(body any, start func(ptr *C.timdesk_client, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus) (map[string]any, error) {
 	text, err := json.Marshal(body)
 	if err != nil {
 		return nil, &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: body: " + err.Error()}
@@ -663,11 +673,10 @@ func (c *Client) Call(path string, body any, idempotent bool) (map[string]any, e
 		if err != nil {
 			return err
 		}
-		cpath, cbody := C.CString(path), C.CString(string(text))
-		defer C.free(unsafe.Pointer(cpath))
+		cbody := C.CString(string(text))
 		defer C.free(unsafe.Pointer(cbody))
 		out, err := calls.await(func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-			return C.timdesk_call_start(ptr, cpath, cbody, C.bool(idempotent), queue, tag, cerr)
+			return start(ptr, cbody, queue, tag, cerr)
 		})
 		if err != nil {
 			return err
@@ -682,28 +691,11 @@ func (c *Client) Call(path string, body any, idempotent bool) (map[string]any, e
 // is checked against the model before sending (an *Error matching ErrInvalidArgument names
 // the field and the rule) and the model's retry rule applies.
 func (c *Client) CallEndpoint(name string, body any) (map[string]any, error) {
-	text, err := json.Marshal(body)
-	if err != nil {
-		return nil, &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: body: " + err.Error()}
-	}
-	var answer map[string]any
-	err = c.with(func(ptr *C.timdesk_client) error {
-		calls, err := c.dispatcher()
-		if err != nil {
-			return err
-		}
-		cname, cbody := C.CString(name), C.CString(string(text))
-		defer C.free(unsafe.Pointer(cname))
-		defer C.free(unsafe.Pointer(cbody))
-		out, err := calls.await(func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-			return C.timdesk_call_endpoint_start(ptr, cname, cbody, queue, tag, cerr)
-		})
-		if err != nil {
-			return err
-		}
-		return json.Unmarshal([]byte(out), &answer)
+	cname := C.CString(name)
+	defer C.free(unsafe.Pointer(cname))
+	return c.callJSON(body, func(ptr *C.timdesk_client, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_call_endpoint_start(ptr, cname, cbody, queue, tag, cerr)
 	})
-	return answer, err
 }
 
 // StreamMsgOptions holds the optional fields of StreamMsg.
