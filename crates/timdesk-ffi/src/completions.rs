@@ -6,12 +6,10 @@
 
 use std::collections::VecDeque;
 use std::ffi::{CString, c_char};
-use std::io::{Read, Write};
-use std::os::fd::AsRawFd;
-use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
+use timdesk::completion::CompletionQueue;
 use timdesk_ffi_base::boundary::error_object;
 
 use crate::boundary::{self, Failure, json, put, put_handle, string};
@@ -19,17 +17,16 @@ use crate::client::{client_ref, timdesk_client};
 use crate::error::*;
 
 /// A queue of finished calls. Its descriptor (timdesk_completions_fd) becomes readable when
-/// a call finishes; drain it with timdesk_completions_next. Safe to share between threads;
-/// free with timdesk_completions_free (calls still in flight then finish unseen).
+/// a call finishes; then call timdesk_completions_next until it returns false. Safe to
+/// share between threads; free with timdesk_completions_free (calls still in flight then
+/// finish unseen).
 pub struct timdesk_completions {
     queue: Arc<Queue>,
+    /// Taken from the queue, not yet handed out by timdesk_completions_next.
+    taken: Mutex<VecDeque<Done>>,
 }
 
-struct Queue {
-    done: Mutex<VecDeque<Done>>,
-    wake: UnixStream,
-    woken: UnixStream,
-}
+type Queue = CompletionQueue<Done>;
 
 /// One finished call.
 struct Done {
@@ -37,22 +34,11 @@ struct Done {
     outcome: Result<CString, timdesk_error>,
 }
 
-impl Queue {
-    fn push(&self, done: Done) {
-        let mut queue = self.done.lock().unwrap_or_else(|p| p.into_inner());
-        queue.push_back(done);
-        if queue.len() == 1 {
-            // Non-blocking: a full buffer already holds a pending wake-up.
-            let _ = (&self.wake).write(&[1]);
-        }
-    }
-}
-
-fn queue_ref(queue: *const timdesk_completions) -> Result<Arc<Queue>, Failure> {
+fn completions_ref<'a>(
+    completions: *const timdesk_completions,
+) -> Result<&'a timdesk_completions, Failure> {
     // SAFETY: the caller passes NULL (refused) or a live queue.
-    unsafe { queue.as_ref() }
-        .map(|q| Arc::clone(&q.queue))
-        .ok_or_else(|| Failure::invalid("completions", "is NULL"))
+    unsafe { completions.as_ref() }.ok_or_else(|| Failure::invalid("completions", "is NULL"))
 }
 
 /// A new completion queue in `*out_completions`.
@@ -65,21 +51,11 @@ pub unsafe extern "C" fn timdesk_completions_new(
     err: *mut *mut timdesk_error,
 ) -> timdesk_status {
     boundary::run(err, || {
-        let (wake, woken) = UnixStream::pair()
-            .map_err(|e| Failure::other(TIMDESK_STATUS_NETWORK, "network", e.to_string()))?;
-        for end in [&wake, &woken] {
-            end.set_nonblocking(true)
-                .map_err(|e| Failure::other(TIMDESK_STATUS_NETWORK, "network", e.to_string()))?;
-        }
-        let queue = Queue {
-            done: Mutex::new(VecDeque::new()),
-            wake,
-            woken,
-        };
         put_handle(
             out_completions,
             timdesk_completions {
-                queue: Arc::new(queue),
+                queue: Arc::new(Queue::new()?),
+                taken: Mutex::new(VecDeque::new()),
             },
         );
         Ok(())
@@ -94,15 +70,16 @@ pub unsafe extern "C" fn timdesk_completions_new(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn timdesk_completions_fd(completions: *const timdesk_completions) -> i32 {
     boundary::quiet(-1, || {
-        queue_ref(completions).map_or(-1, |q| q.woken.as_raw_fd())
+        completions_ref(completions).map_or(-1, |c| c.queue.fd())
     })
 }
 
 /// Takes the next finished call: true with `*out_tag` (the tag given when it started), its
 /// status, and on success `*out_answer_json` (free with timdesk_string_free) or on failure
 /// `*out_error` (free with timdesk_error_free); false when none is waiting. Every out
-/// parameter may be NULL (that result is discarded). Reads the descriptor's pending
-/// wake-ups first, so a call finishing meanwhile makes it readable again.
+/// parameter may be NULL (that result is discarded). Once the descriptor is readable, call
+/// it until it returns false: it consumes the wake-up, and a call finishing meanwhile
+/// makes the descriptor readable again.
 ///
 /// # Safety
 /// `completions` must be NULL or a live queue; out parameters NULL or writable.
@@ -115,19 +92,17 @@ pub unsafe extern "C" fn timdesk_completions_next(
     out_error: *mut *mut timdesk_error,
 ) -> bool {
     boundary::quiet(false, || {
-        let Ok(queue) = queue_ref(completions) else {
+        let Ok(completions) = completions_ref(completions) else {
             return false;
         };
-        let mut bytes = [0u8; 64];
-        while matches!((&queue.woken).read(&mut bytes), Ok(n) if n > 0) {}
-        let Some(done) = queue
-            .done
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .pop_front()
-        else {
+        let mut taken = completions.taken.lock().unwrap_or_else(|p| p.into_inner());
+        if taken.is_empty() {
+            taken.extend(completions.queue.take_all());
+        }
+        let Some(done) = taken.pop_front() else {
             return false;
         };
+        drop(taken);
         put(out_tag, done.tag);
         match done.outcome {
             Ok(answer) => {
@@ -214,7 +189,7 @@ pub unsafe extern "C" fn timdesk_call_start(
         let client = client_ref(client)?;
         let path = string(path, "path")?.to_owned();
         let body = json(body_json, "body_json")?;
-        let queue = queue_ref(completions)?;
+        let queue = Arc::clone(&completions_ref(completions)?.queue);
         start(client, queue, tag, move |c| async move {
             if idempotent {
                 c.call_idempotent(&path, &body).await
@@ -244,7 +219,7 @@ pub unsafe extern "C" fn timdesk_call_endpoint_start(
         let client = client_ref(client)?;
         let name = string(name, "name")?.to_owned();
         let body = json(body_json, "body_json")?;
-        let queue = queue_ref(completions)?;
+        let queue = Arc::clone(&completions_ref(completions)?.queue);
         start(client, queue, tag, move |c| async move {
             c.call_endpoint(&name, &body).await
         })

@@ -5,15 +5,13 @@
 //! call and no second runtime (which would not survive a fork).
 
 use std::future::Future;
-use std::io::{Read, Write};
-use std::os::fd::AsRawFd;
-use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use timdesk::Pending;
+use timdesk::completion::CompletionQueue;
 
 use crate::errors::client_error;
 
@@ -156,24 +154,8 @@ fn completions(py: Python<'_>, event_loop: &Bound<'_, PyAny>) -> PyResult<Arc<Qu
 /// What is left to do on the loop's thread for one finished call.
 type Finish = Box<dyn FnOnce(Python<'_>) -> PyResult<()> + Send>;
 
-/// Finished calls waiting for their loop, and the socket pair that wakes it.
-struct Queue {
-    items: Mutex<Vec<Finish>>,
-    wake: UnixStream,
-    woken: UnixStream,
-}
-
-impl Queue {
-    /// Queues `finish` and wakes the loop unless a wake-up is already pending.
-    fn push(&self, finish: Finish) {
-        let mut items = self.items.lock().unwrap_or_else(|p| p.into_inner());
-        items.push(finish);
-        if items.len() == 1 {
-            // Non-blocking: a full socket buffer already holds a pending wake-up.
-            let _ = (&self.wake).write(&[1]);
-        }
-    }
-}
+/// Finished calls waiting for their loop (the core's queue and its wake-up descriptor).
+type Queue = CompletionQueue<Finish>;
 
 /// The completion queue of one event loop: `loop.add_reader(c.fileno(), c.drain)`
 /// (done by `timdesk._aio.completions`).
@@ -186,32 +168,20 @@ pub(crate) struct Completions {
 impl Completions {
     #[new]
     fn new() -> PyResult<Self> {
-        let (wake, woken) = UnixStream::pair()?;
-        wake.set_nonblocking(true)?;
-        woken.set_nonblocking(true)?;
         Ok(Self {
-            queue: Arc::new(Queue {
-                items: Mutex::new(Vec::new()),
-                wake,
-                woken,
-            }),
+            queue: Arc::new(Queue::new().map_err(|e| client_error(&e))?),
         })
     }
 
     /// The descriptor the loop watches.
     fn fileno(&self) -> i32 {
-        self.queue.woken.as_raw_fd()
+        self.queue.fd()
     }
 
-    /// Settles every queued call (the loop's reader callback). The wake-up bytes are read
-    /// before the queue is taken, so a call queued meanwhile wakes the loop again.
+    /// Settles every queued call (the loop's reader callback).
     fn drain(&self, py: Python<'_>) -> PyResult<()> {
-        let mut bytes = [0u8; 64];
-        while matches!((&self.queue.woken).read(&mut bytes), Ok(n) if n > 0) {}
-        let items =
-            std::mem::take(&mut *self.queue.items.lock().unwrap_or_else(|p| p.into_inner()));
         let mut first_error = None;
-        for finish in items {
+        for finish in self.queue.take_all() {
             if let Err(e) = finish(py) {
                 first_error.get_or_insert(e);
             }

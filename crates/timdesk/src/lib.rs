@@ -21,6 +21,7 @@ pub mod api;
 pub mod callbacks;
 mod client;
 pub mod codes;
+pub mod completion;
 mod config;
 mod error;
 pub mod model;
