@@ -21,30 +21,14 @@ pub(crate) struct ApiCall {
     credentials: Credentials,
 }
 
-/// `SessionId` → `session-id`, the flag of a wire name.
-fn flag_name(wire: &str) -> String {
-    let mut out = String::new();
-    let chars: Vec<char> = wire.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
-            if prev.is_ascii_lowercase() || (prev.is_ascii_uppercase() && next_lower) {
-                out.push('-');
-            }
-        }
-        if *c == '_' {
-            out.push('-');
-        } else {
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
+/// `SessionId` → `session-id`: the field's snake_case name from the model, with dashes.
+fn flag_name(field: &FieldModel) -> String {
+    field.snake.replace('_', "-")
 }
 
 /// The flag of one request field; its help names the wire field, its type and meaning.
 fn arg_for(field: &FieldModel) -> Arg {
-    let id = flag_name(field.name);
+    let id = flag_name(field);
     let help = format!(
         "{} ({}{}): {}",
         field.name,
@@ -102,7 +86,7 @@ fn body_from(
 ) -> Result<Map<String, Value>, timdesk::Error> {
     let mut body = Map::new();
     for field in endpoint.request {
-        let id = flag_name(field.name);
+        let id = flag_name(field);
         let value = match field.kind {
             FieldKind::Flag => matches.get_flag(&id).then_some(Value::from(1)),
             FieldKind::Integer | FieldKind::Timestamp => {
@@ -187,17 +171,25 @@ pub(crate) fn run(call: ApiCall, out: &mut dyn Write, err: &mut dyn Write) -> u8
 #[cfg(test)]
 mod tests {
     use super::flag_name;
+    use timdesk::model::ENDPOINTS;
 
     #[test]
     fn wire_names_become_flags() {
-        for (wire, flag) in [
-            ("SessionId", "session-id"),
-            ("SessionID", "session-id"),
-            ("IMAgentUserId", "im-agent-user-id"),
-            ("From_Account", "from-account"),
-            ("MsgBody", "msg-body"),
+        let field = |endpoint: &str, wire: &str| {
+            ENDPOINTS
+                .iter()
+                .find(|e| e.name == endpoint)
+                .and_then(|e| e.field(wire))
+                .unwrap()
+        };
+        for (endpoint, wire, flag) in [
+            ("get_session_state", "SessionId", "session-id"),
+            ("end_queuing", "SessionID", "session-id"),
+            ("contact_user", "IMAgentUserId", "im-agent-user-id"),
+            ("recentcontact_delete", "From_Account", "from-account"),
+            ("modify_msg", "MsgBody", "msg-body"),
         ] {
-            assert_eq!(flag_name(wire), flag, "{wire}");
+            assert_eq!(flag_name(field(endpoint, wire)), flag, "{wire}");
         }
     }
 }

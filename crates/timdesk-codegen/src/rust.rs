@@ -58,9 +58,10 @@ fn fields(fields: &[Field]) -> String {
                 _ => "Array",
             };
             format!(
-                "FieldModel {{ name: {:?}, kind: FieldKind::{kind}, required: {}, min: {}, max: {}, \
-                 allowed: &{:?}, default: {}, invalid_code: {}, missing_code: {}, doc: {:?}, gap: {} }}",
+                "FieldModel {{ name: {:?}, snake: {:?}, kind: FieldKind::{kind}, required: {}, min: {}, \
+                 max: {}, allowed: &{:?}, default: {}, invalid_code: {}, missing_code: {}, doc: {:?}, gap: {} }}",
                 f.name,
+                crate::surface::snake(&f.name),
                 f.required,
                 option(f.min),
                 option(f.max),

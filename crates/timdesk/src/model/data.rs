@@ -25,6 +25,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         request: &[
             FieldModel {
                 name: "IMAgentUserId",
+                snake: "im_agent_user_id",
                 kind: FieldKind::String,
                 required: true,
                 min: None,
@@ -38,6 +39,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "ClientUserId",
+                snake: "client_user_id",
                 kind: FieldKind::String,
                 required: true,
                 min: None,
@@ -51,6 +53,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "GroupId",
+                snake: "group_id",
                 kind: FieldKind::Integer,
                 required: false,
                 min: Some(0),
@@ -64,6 +67,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "MemberId",
+                snake: "member_id",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -78,6 +82,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         ],
         response: &[FieldModel {
             name: "MemberId",
+            snake: "member_id",
             kind: FieldKind::String,
             required: false,
             min: None,
@@ -108,6 +113,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         request: &[
             FieldModel {
                 name: "SessionId",
+                snake: "session_id",
                 kind: FieldKind::String,
                 required: true,
                 min: None,
@@ -121,6 +127,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "Limit",
+                snake: "limit",
                 kind: FieldKind::Integer,
                 required: false,
                 min: Some(1),
@@ -134,6 +141,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "Offset",
+                snake: "offset",
                 kind: FieldKind::Integer,
                 required: false,
                 min: Some(0),
@@ -147,6 +155,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "Order",
+                snake: "order",
                 kind: FieldKind::Integer,
                 required: false,
                 min: None,
@@ -162,6 +171,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         response: &[
             FieldModel {
                 name: "TotalCount",
+                snake: "total_count",
                 kind: FieldKind::Integer,
                 required: false,
                 min: None,
@@ -175,6 +185,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "Messages",
+                snake: "messages",
                 kind: FieldKind::Array,
                 required: false,
                 min: None,
@@ -206,6 +217,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         request: &[
             FieldModel {
                 name: "StartTimestamp",
+                snake: "start_timestamp",
                 kind: FieldKind::Timestamp,
                 required: true,
                 min: None,
@@ -219,6 +231,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "EndTimestamp",
+                snake: "end_timestamp",
                 kind: FieldKind::Timestamp,
                 required: true,
                 min: None,
@@ -232,6 +245,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "Limit",
+                snake: "limit",
                 kind: FieldKind::Integer,
                 required: false,
                 min: Some(1),
@@ -245,6 +259,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "Offset",
+                snake: "offset",
                 kind: FieldKind::Integer,
                 required: false,
                 min: Some(0),
@@ -258,6 +273,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "ClientUserId",
+                snake: "client_user_id",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -273,6 +289,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         response: &[
             FieldModel {
                 name: "TotalCount",
+                snake: "total_count",
                 kind: FieldKind::Integer,
                 required: false,
                 min: None,
@@ -286,6 +303,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "IMCdrList",
+                snake: "im_cdr_list",
                 kind: FieldKind::Array,
                 required: false,
                 min: None,
@@ -316,6 +334,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         errors: &[141000, 141002, 141004, 141005, 141009, 141027],
         request: &[FieldModel {
             name: "SessionID",
+            snake: "session_id",
             kind: FieldKind::String,
             required: true,
             min: None,
@@ -346,6 +365,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         errors: &[141002, 141004, 141005],
         request: &[FieldModel {
             name: "SessionId",
+            snake: "session_id",
             kind: FieldKind::String,
             required: true,
             min: None,
@@ -379,6 +399,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         request: &[
             FieldModel {
                 name: "SessionId",
+                snake: "session_id",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -392,6 +413,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "ClientUserId",
+                snake: "client_user_id",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -405,6 +427,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "CustomerServiceId",
+                snake: "customer_service_id",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -420,6 +443,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         response: &[
             FieldModel {
                 name: "SessionId",
+                snake: "session_id",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -433,6 +457,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "CurrentState",
+                snake: "current_state",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -446,6 +471,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "AgentId",
+                snake: "agent_id",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -477,6 +503,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         request: &[
             FieldModel {
                 name: "SessionId",
+                snake: "session_id",
                 kind: FieldKind::String,
                 required: true,
                 min: None,
@@ -490,6 +517,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "MsgKey",
+                snake: "msg_key",
                 kind: FieldKind::String,
                 required: true,
                 min: None,
@@ -503,6 +531,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "MsgBody",
+                snake: "msg_body",
                 kind: FieldKind::Array,
                 required: true,
                 min: None,
@@ -516,6 +545,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "CloudCustomData",
+                snake: "cloud_custom_data",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -548,6 +578,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         request: &[
             FieldModel {
                 name: "From_Account",
+                snake: "from_account",
                 kind: FieldKind::String,
                 required: true,
                 min: None,
@@ -561,6 +592,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "Type",
+                snake: "type",
                 kind: FieldKind::Integer,
                 required: true,
                 min: None,
@@ -574,6 +606,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "To_Account",
+                snake: "to_account",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -587,6 +620,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "ToGroupid",
+                snake: "to_groupid",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -600,6 +634,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "ClearRamble",
+                snake: "clear_ramble",
                 kind: FieldKind::Flag,
                 required: false,
                 min: None,
@@ -634,6 +669,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         request: &[
             FieldModel {
                 name: "SessionId",
+                snake: "session_id",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -647,6 +683,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "FromAccount",
+                snake: "from_account",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -660,6 +697,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "ToAccount",
+                snake: "to_account",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -673,6 +711,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "MsgRandom",
+                snake: "msg_random",
                 kind: FieldKind::Integer,
                 required: true,
                 min: Some(0),
@@ -686,6 +725,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "MsgBody",
+                snake: "msg_body",
                 kind: FieldKind::Array,
                 required: true,
                 min: None,
@@ -699,6 +739,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "CloudCustomData",
+                snake: "cloud_custom_data",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -712,6 +753,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "ExcludeFromUserRespTimeout",
+                snake: "exclude_from_user_resp_timeout",
                 kind: FieldKind::Flag,
                 required: false,
                 min: None,
@@ -744,6 +786,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         request: &[
             FieldModel {
                 name: "SessionId",
+                snake: "session_id",
                 kind: FieldKind::String,
                 required: true,
                 min: None,
@@ -757,6 +800,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "Chunk",
+                snake: "chunk",
                 kind: FieldKind::String,
                 required: true,
                 min: None,
@@ -770,6 +814,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "MsgKey",
+                snake: "msg_key",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -783,6 +828,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "Finish",
+                snake: "finish",
                 kind: FieldKind::Flag,
                 required: false,
                 min: None,
@@ -796,6 +842,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "CloudCustomData",
+                snake: "cloud_custom_data",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -810,6 +857,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         ],
         response: &[FieldModel {
             name: "MsgKey",
+            snake: "msg_key",
             kind: FieldKind::String,
             required: false,
             min: None,
@@ -843,6 +891,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         request: &[
             FieldModel {
                 name: "SessionId",
+                snake: "session_id",
                 kind: FieldKind::String,
                 required: true,
                 min: None,
@@ -856,6 +905,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "AgentIdList",
+                snake: "agent_id_list",
                 kind: FieldKind::StringList,
                 required: false,
                 min: None,
@@ -869,6 +919,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "AgentGroupId",
+                snake: "agent_group_id",
                 kind: FieldKind::Integer,
                 required: false,
                 min: Some(0),
@@ -882,6 +933,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "SendTipIfNoAgentOnline",
+                snake: "send_tip_if_no_agent_online",
                 kind: FieldKind::Flag,
                 required: false,
                 min: None,
@@ -895,6 +947,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "CheckIfDuringWorkingHours",
+                snake: "check_if_during_working_hours",
                 kind: FieldKind::Flag,
                 required: false,
                 min: None,
@@ -908,6 +961,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "SendPromptNotDuringWorkingHours",
+                snake: "send_prompt_not_during_working_hours",
                 kind: FieldKind::Flag,
                 required: false,
                 min: None,
@@ -921,6 +975,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "EndSessionWhenNoMemberOnline",
+                snake: "end_session_when_no_member_online",
                 kind: FieldKind::Flag,
                 required: false,
                 min: None,
@@ -934,6 +989,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "DisableQueuing",
+                snake: "disable_queuing",
                 kind: FieldKind::Flag,
                 required: false,
                 min: None,
@@ -947,6 +1003,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "AllowAssignBusyMember",
+                snake: "allow_assign_busy_member",
                 kind: FieldKind::Flag,
                 required: false,
                 min: None,
@@ -960,6 +1017,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "Priority",
+                snake: "priority",
                 kind: FieldKind::Integer,
                 required: false,
                 min: Some(0),
@@ -973,6 +1031,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "QueueTimeout",
+                snake: "queue_timeout",
                 kind: FieldKind::Integer,
                 required: false,
                 min: Some(0),
@@ -990,6 +1049,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
         response: &[
             FieldModel {
                 name: "AgentId",
+                snake: "agent_id",
                 kind: FieldKind::String,
                 required: false,
                 min: None,
@@ -1003,6 +1063,7 @@ pub static ENDPOINTS: &[EndpointModel] = &[
             },
             FieldModel {
                 name: "IsInQueue",
+                snake: "is_in_queue",
                 kind: FieldKind::Flag,
                 required: false,
                 min: None,

@@ -94,6 +94,9 @@ impl FieldKind {
 pub struct FieldModel {
     /// The wire name, exactly as the server spells it.
     pub name: &'static str,
+    /// The name the bindings give it: snake_case (`SessionID` → `session_id`), from the
+    /// generator's one rule; the command's flag is it with dashes.
+    pub snake: &'static str,
     /// Its type.
     pub kind: FieldKind,
     /// Whether a request must carry it.
