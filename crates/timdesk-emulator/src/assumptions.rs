@@ -193,7 +193,7 @@ pub const ASSUMPTIONS: &[Assumption] = &[
     },
     Assumption {
         id: "assign_human",
-        behaviour: "With `assign_human: true` in `POST /__control/callback` (the console's business-server allocation), each transfer_to_human first POSTs ChatBot.OnAssignHuman (`SessionId`, `ClientUserId`, `EventTime` in ms) to the callback URL and waits for the answer (5 s at most). An acknowledged answer's `AgentIdList` and `AgentGroupId` replace the request's own, then the transfer runs as documented; a FAIL answer, another status or no answer leaves the request as it came. Asked once, never retried.",
+        behaviour: "With `assign_human: true` in `POST /__control/callback` (the console's business-server allocation), each transfer_to_human that passes the rate limit and its model first POSTs ChatBot.OnAssignHuman (`SessionId`, `ClientUserId`, `EventTime` in ms) to the callback URL and waits for the answer (5 s at most). An acknowledged answer's `AgentIdList` and `AgentGroupId` replace the request's own, then the transfer runs as documented; a FAIL answer, another status or no answer leaves the request as it came. Asked once, never retried.",
         docs: "ChatBot.OnAssignHuman documents its request and an answer of ActionStatus, ErrorCode, AgentGroupId and AgentIdList; the page's tail (ErrorInfo, behaviour on timeout or failure) was not retrieved.",
         why: "Falling back to the request's own routing is the least surprising reading; a transfer should not fail because the app's router did.",
     },

@@ -178,12 +178,7 @@ fn handle_v4(control: &Control, method: &Method, path: &str, query: &str, body: 
             false,
         ));
     };
-    let routed = (endpoint == Endpoint::TransferToHuman)
-        .then(|| route_by_app(control, body))
-        .flatten();
-    let body = routed.as_deref().unwrap_or(body);
-    let mut inner = control.lock();
-    if Control::over_rate_limit(&mut inner, endpoint) {
+    if Control::over_rate_limit(&mut control.lock(), endpoint) {
         let e = ApiError::new(
             endpoint.rate_limited_code(),
             format!(
@@ -193,6 +188,12 @@ fn handle_v4(control: &Control, method: &Method, path: &str, query: &str, body: 
         );
         return json(answer::body(Err(e), display));
     }
+    // Only a transfer that passed the rate limit and its model asks the app.
+    let routed = (endpoint == Endpoint::TransferToHuman)
+        .then(|| route_by_app(control, body))
+        .flatten();
+    let body = routed.as_deref().unwrap_or(body);
+    let mut inner = control.lock();
     let now = inner.now();
     let (world, mut fresh_id) = inner.world_and_ids();
     let result = endpoint.apply(world, body, now, &mut fresh_id);
@@ -202,12 +203,17 @@ fn handle_v4(control: &Control, method: &Method, path: &str, query: &str, body: 
 /// With business-server allocation chosen (`assign_human` in `POST /callback`), a
 /// transfer first asks the app with ChatBot.OnAssignHuman; the AgentIdList and
 /// AgentGroupId of its acknowledged answer replace the request's own. None (the request
-/// as it came) when the choice is off, the session unknown, or the app did not answer OK
+/// as it came) when the choice is off, the request breaks its model, the session is
+/// unknown, or the app did not answer OK
 /// (see the assumption `assign_human`). The app is asked with no lock held, so its
 /// handler may call the emulator.
 fn route_by_app(control: &Control, body: &[u8]) -> Option<Vec<u8>> {
     let mut request: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(body).ok()?;
+    Endpoint::TransferToHuman
+        .model()
+        .check_body(&request)
+        .ok()?;
     let session_id = request.get("SessionId")?.as_str()?.to_owned();
     let (notifier, user, now) = {
         let inner = control.lock();

@@ -1009,6 +1009,15 @@ fn assumption_assign_human() {
         "milliseconds"
     );
 
+    // A transfer its model refuses never reaches the app's router.
+    let invalid = transfer(&h, &routed, json!({"Priority": 99}));
+    assert_ne!(invalid["ErrorCode"], 0, "{invalid}");
+    assert!(
+        std::iter::from_fn(|| received.recv_timeout(Duration::from_millis(300)).ok())
+            .all(|(query, _)| !query.contains("ChatBot.OnAssignHuman")),
+        "no OnAssignHuman for a refused request"
+    );
+
     let refused = new_session(&h, "user_fail");
     let answer = transfer(&h, &refused, json!({"AgentIdList": ["shannon@qq.com"]}));
     assert_ok(&answer);
