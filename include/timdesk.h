@@ -101,8 +101,9 @@ typedef struct timdesk_cdr_iter timdesk_cdr_iter;
 typedef struct timdesk_client timdesk_client;
 
 // A queue of finished calls. Its descriptor (timdesk_completions_fd) becomes readable when
-// a call finishes; drain it with timdesk_completions_next. Safe to share between threads;
-// free with timdesk_completions_free (calls still in flight then finish unseen).
+// a call finishes; then call timdesk_completions_next until it returns false. Safe to
+// share between threads; free with timdesk_completions_free (calls still in flight then
+// finish unseen).
 typedef struct timdesk_completions timdesk_completions;
 
 // The details of a failure. Owned by the caller; free with timdesk_error_free.
@@ -542,8 +543,9 @@ int32_t timdesk_completions_fd(const struct timdesk_completions *completions);
 // Takes the next finished call: true with `*out_tag` (the tag given when it started), its
 // status, and on success `*out_answer_json` (free with timdesk_string_free) or on failure
 // `*out_error` (free with timdesk_error_free); false when none is waiting. Every out
-// parameter may be NULL (that result is discarded). Reads the descriptor's pending
-// wake-ups first, so a call finishing meanwhile makes it readable again.
+// parameter may be NULL (that result is discarded). Once the descriptor is readable, call
+// it until it returns false: it consumes the wake-up, and a call finishing meanwhile
+// makes the descriptor readable again.
 //
 // # Safety
 // `completions` must be NULL or a live queue; out parameters NULL or writable.
