@@ -23,6 +23,7 @@
 mod codec;
 mod deflate;
 mod error;
+mod hmac;
 mod sign;
 
 pub use error::UserSigError;

@@ -4,36 +4,35 @@ use std::cell::RefCell;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use hmac::{Hmac, KeyInit as _, Mac as _};
-use sha2::Sha256;
 
-use super::{UserSig, UserSigError, codec, decode, deflate, unix_now};
-
-type HmacSha256 = Hmac<Sha256>;
+use super::deflate::{self, Hint};
+use super::hmac::KeyedHmac;
+use super::{UserSig, UserSigError, codec, decode, unix_now};
 
 /// Generates and verifies the UserSigs of one application.
 ///
-/// It holds the HMAC state already keyed with the secret key, so each UserSig costs one
-/// clone of that state rather than a new key schedule. It is `Send + Sync`: share one per
+/// It holds the HMAC state already keyed with the secret key, so each UserSig costs the
+/// three SHA-256 compressions of its content and nothing for the key. It is `Send + Sync`: share one per
 /// application. `Debug` shows the sdkappid only, never the key.
 #[derive(Clone)]
 pub struct Signer {
     sdkappid: u64,
-    keyed: HmacSha256,
+    keyed: KeyedHmac,
 }
 
 thread_local! {
-    /// The JSON document and the compressed bytes of the UserSig under construction,
-    /// reused so that generating allocates only the returned string.
-    static SCRATCH: RefCell<(Vec<u8>, Vec<u8>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    /// The signed content, the JSON document and the compressed bytes of the UserSig
+    /// under construction, reused so that generating allocates only the returned string.
+    static SCRATCH: RefCell<[Vec<u8>; 3]> = const { RefCell::new([Vec::new(), Vec::new(), Vec::new()]) };
 }
 
 impl Signer {
     /// A signer for `sdkappid` with the application's secret key (any length).
     pub fn new(sdkappid: u64, secret_key: &str) -> Self {
-        let keyed = HmacSha256::new_from_slice(secret_key.as_bytes())
-            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-        Self { sdkappid, keyed }
+        Self {
+            sdkappid,
+            keyed: KeyedHmac::new(secret_key.as_bytes()),
+        }
     }
 
     /// The application this signer belongs to.
@@ -56,37 +55,42 @@ impl Signer {
         time: u64,
     ) -> String {
         let userbuf_text = userbuf.map(|bytes| STANDARD.encode(bytes));
-        let sig = self.hmac(identifier, time, expire, userbuf_text.as_deref());
-        let mut sig_text = [0u8; 44];
-        let sig_len = STANDARD
-            .encode_slice(sig, &mut sig_text)
-            .unwrap_or_else(|_| unreachable!("32 bytes encode to 44"));
-
         SCRATCH.with(|cell| {
-            let (document, compressed) = &mut *cell.borrow_mut();
-            document.clear();
-            document.extend_from_slice(br#"{"TLS.ver":"2.0","TLS.identifier":"#);
-            push_json_string(document, identifier);
-            document.extend_from_slice(br#","TLS.sdkappid":"#);
-            document.extend_from_slice(Decimal::new(self.sdkappid).as_bytes());
-            document.extend_from_slice(br#","TLS.expire":"#);
-            document.extend_from_slice(Decimal::new(expire).as_bytes());
-            document.extend_from_slice(br#","TLS.time":"#);
-            document.extend_from_slice(Decimal::new(time).as_bytes());
+            let [content, document, compressed] = &mut *cell.borrow_mut();
+            write_content(
+                content,
+                identifier,
+                self.sdkappid,
+                time,
+                expire,
+                userbuf_text.as_deref(),
+            );
+            let mut sig_text = [0u8; 44];
+            let sig_len = STANDARD
+                .encode_slice(self.keyed.mac(content), &mut sig_text)
+                .unwrap_or_else(|_| unreachable!("32 bytes encode to 44"));
+
+            let mut doc = Document::start(document);
+            doc.key(b"identifier");
+            push_json_string(doc.bytes, identifier);
+            doc.key(b"sdkappid");
+            doc.bytes
+                .extend_from_slice(Decimal::new(self.sdkappid).as_bytes());
+            doc.key(b"expire");
+            doc.bytes.extend_from_slice(Decimal::new(expire).as_bytes());
+            doc.key(b"time");
+            doc.bytes.extend_from_slice(Decimal::new(time).as_bytes());
             if let Some(text) = &userbuf_text {
-                document.extend_from_slice(br#","TLS.userbuf":""#);
-                document.extend_from_slice(text.as_bytes());
-                document.push(b'"');
+                doc.key(b"userbuf");
+                doc.string(text.as_bytes());
             }
-            document.extend_from_slice(br#","TLS.sig":""#);
-            document.extend_from_slice(&sig_text[..sig_len]);
-            document.extend_from_slice(br#""}"#);
+            doc.key(b"sig");
+            doc.string(&sig_text[..sig_len]);
+            doc.bytes.push(b'}');
 
             compressed.clear();
-            deflate::zlib_compress(document, compressed);
-            let mut usersig = String::with_capacity(compressed.len().div_ceil(3) * 4);
-            codec::encode_base64_variant(compressed, &mut usersig);
-            usersig
+            deflate::zlib_compress(doc.bytes, doc.hints(), compressed);
+            codec::encode_base64_variant(compressed)
         })
     }
 
@@ -122,17 +126,21 @@ impl Signer {
         let claimed = STANDARD
             .decode(doc.sig())
             .map_err(|_| UserSigError::BadSignature)?;
-        let mut mac = self.keyed.clone();
-        feed_content(
-            &mut mac,
-            &doc.identifier,
-            self.sdkappid,
-            doc.time,
-            doc.expire,
-            doc.userbuf_text.as_deref(),
-        );
-        mac.verify_slice(&claimed)
-            .map_err(|_| UserSigError::BadSignature)?;
+        let authentic = SCRATCH.with(|cell| {
+            let [content, ..] = &mut *cell.borrow_mut();
+            write_content(
+                content,
+                &doc.identifier,
+                self.sdkappid,
+                doc.time,
+                doc.expire,
+                doc.userbuf_text.as_deref(),
+            );
+            self.keyed.verify(content, &claimed)
+        });
+        if !authentic {
+            return Err(UserSigError::BadSignature);
+        }
         if doc.is_expired_at(now) {
             return Err(UserSigError::Expired {
                 expired_at: doc.expires_at(),
@@ -140,25 +148,6 @@ impl Signer {
             });
         }
         Ok(doc)
-    }
-
-    fn hmac(
-        &self,
-        identifier: &str,
-        time: u64,
-        expire: u64,
-        userbuf_text: Option<&str>,
-    ) -> [u8; 32] {
-        let mut mac = self.keyed.clone();
-        feed_content(
-            &mut mac,
-            identifier,
-            self.sdkappid,
-            time,
-            expire,
-            userbuf_text,
-        );
-        mac.finalize().into_bytes().into()
     }
 }
 
@@ -171,28 +160,81 @@ impl std::fmt::Debug for Signer {
     }
 }
 
-/// Feeds the signed content of TLSSigAPIv2 to `mac`, piece by piece, without building it.
-fn feed_content(
-    mac: &mut HmacSha256,
+/// Writes the signed content of TLSSigAPIv2 into `out`, replacing what it held.
+fn write_content(
+    out: &mut Vec<u8>,
     identifier: &str,
     sdkappid: u64,
     time: u64,
     expire: u64,
     userbuf_text: Option<&str>,
 ) {
-    mac.update(b"TLS.identifier:");
-    mac.update(identifier.as_bytes());
-    mac.update(b"\nTLS.sdkappid:");
-    mac.update(Decimal::new(sdkappid).as_bytes());
-    mac.update(b"\nTLS.time:");
-    mac.update(Decimal::new(time).as_bytes());
-    mac.update(b"\nTLS.expire:");
-    mac.update(Decimal::new(expire).as_bytes());
-    mac.update(b"\n");
+    out.clear();
+    out.extend_from_slice(b"TLS.identifier:");
+    out.extend_from_slice(identifier.as_bytes());
+    out.extend_from_slice(b"\nTLS.sdkappid:");
+    out.extend_from_slice(Decimal::new(sdkappid).as_bytes());
+    out.extend_from_slice(b"\nTLS.time:");
+    out.extend_from_slice(Decimal::new(time).as_bytes());
+    out.extend_from_slice(b"\nTLS.expire:");
+    out.extend_from_slice(Decimal::new(expire).as_bytes());
+    out.push(b'\n');
     if let Some(text) = userbuf_text {
-        mac.update(b"TLS.userbuf:");
-        mac.update(text.as_bytes());
-        mac.update(b"\n");
+        out.extend_from_slice(b"TLS.userbuf:");
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'\n');
+    }
+}
+
+/// The JSON document of a UserSig being written, with where it repeats itself: each
+/// key's `"TLS.` (with what precedes it, when that agrees too) repeats the previous key's.
+struct Document<'a> {
+    bytes: &'a mut Vec<u8>,
+    hints: [Hint; 6],
+    hinted: usize,
+    last_key: usize,
+}
+
+impl<'a> Document<'a> {
+    /// Starts the document in `bytes` with its version.
+    fn start(bytes: &'a mut Vec<u8>) -> Self {
+        bytes.clear();
+        bytes.extend_from_slice(br#"{"TLS.ver":"2.0""#);
+        Self {
+            bytes,
+            hints: [Hint { at: 0, earlier: 0 }; 6],
+            hinted: 0,
+            // The quote that opens "TLS.ver".
+            last_key: 1,
+        }
+    }
+
+    /// Appends `,"TLS.<name>":`.
+    fn key(&mut self, name: &[u8]) {
+        let at = self.bytes.len() + 1;
+        self.bytes.extend_from_slice(br#","TLS."#);
+        self.bytes.extend_from_slice(name);
+        self.bytes.extend_from_slice(br#"":"#);
+        if let Some(hint) = self.hints.get_mut(self.hinted) {
+            *hint = Hint {
+                at,
+                earlier: self.last_key,
+            };
+            self.hinted += 1;
+        }
+        self.last_key = at;
+    }
+
+    /// Appends `text`, which needs no escaping (base64), as a JSON string.
+    fn string(&mut self, text: &[u8]) {
+        self.bytes.push(b'"');
+        self.bytes.extend_from_slice(text);
+        self.bytes.push(b'"');
+    }
+
+    /// Where the document repeats itself, in order.
+    fn hints(&self) -> &[Hint] {
+        &self.hints[..self.hinted]
     }
 }
 

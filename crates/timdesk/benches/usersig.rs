@@ -17,6 +17,14 @@ fn generate(bencher: divan::Bencher) {
     bencher.bench(|| signer.generate_at(black_box("user_000123"), 180 * 86_400, None, T0));
 }
 
+/// One `Signer` shared by every thread (the login server's shape): each thread's
+/// figure is per UserSig, so equal figures at 1 and 2 threads mean throughput doubles.
+#[divan::bench(threads = [1, 2])]
+fn generate_shared_signer(bencher: divan::Bencher) {
+    let signer = Signer::new(1_400_000_000, KEY);
+    bencher.bench(|| signer.generate_at(black_box("user_000123"), 180 * 86_400, None, T0));
+}
+
 #[divan::bench]
 fn generate_with_userbuf(bencher: divan::Bencher) {
     let signer = Signer::new(1_400_000_000, KEY);
