@@ -26,7 +26,7 @@ type ContactUserAnswer struct {
 // ContactUser calls desk_http_svc/contact_user: An agent proactively starts a session with a user (SDK integration).
 func (c *Client) ContactUser(imAgentUserID string, clientUserID string, opts ContactUserOptions) (ContactUserAnswer, error) {
 	var out ContactUserAnswer
-	err := c.with(func(ptr *C.timdesk_client) error {
+	err := c.blocking(func(ptr *C.timdesk_client) error {
 		var cs cstrings
 		defer cs.free()
 		options := C.timdesk_contact_user_options{size: C.size_t(unsafe.Sizeof(C.timdesk_contact_user_options{}))}
@@ -64,7 +64,7 @@ type DescribeChatMessagesAnswer struct {
 // DescribeChatMessages calls desk_http_svc/describe_chat_messages: Reads a session's message history, a page at a time, oldest or newest first.
 func (c *Client) DescribeChatMessages(sessionID string, opts DescribeChatMessagesOptions) (DescribeChatMessagesAnswer, error) {
 	var out DescribeChatMessagesAnswer
-	err := c.with(func(ptr *C.timdesk_client) error {
+	err := c.blocking(func(ptr *C.timdesk_client) error {
 		var cs cstrings
 		defer cs.free()
 		options := C.timdesk_describe_chat_messages_options{size: C.size_t(unsafe.Sizeof(C.timdesk_describe_chat_messages_options{}))}
@@ -97,7 +97,7 @@ func (c *Client) DescribeChatMessages(sessionID string, opts DescribeChatMessage
 
 // EndQueuing calls desk_http_svc/end_queuing: Takes a queueing session out of the queue.
 func (c *Client) EndQueuing(sessionID string) error {
-	return c.with(func(ptr *C.timdesk_client) error {
+	return c.blocking(func(ptr *C.timdesk_client) error {
 		var cs cstrings
 		defer cs.free()
 		var cerr *C.timdesk_error
@@ -125,7 +125,7 @@ type GetSessionStateAnswer struct {
 // GetSessionState calls desk_http_svc/get_session_state: Reads where a session is: by SessionId, or a user's session with an IM agent (SDK integration).
 func (c *Client) GetSessionState(opts GetSessionStateOptions) (GetSessionStateAnswer, error) {
 	var out GetSessionStateAnswer
-	err := c.with(func(ptr *C.timdesk_client) error {
+	err := c.blocking(func(ptr *C.timdesk_client) error {
 		var cs cstrings
 		defer cs.free()
 		options := C.timdesk_get_session_state_options{size: C.size_t(unsafe.Sizeof(C.timdesk_get_session_state_options{}))}
@@ -160,7 +160,7 @@ type ModifyMsgOptions struct {
 
 // ModifyMsg calls desk_http_svc/modify_msg: Edits a message already in a session's history.
 func (c *Client) ModifyMsg(sessionID string, msgKey string, msgBody []Element, opts ModifyMsgOptions) error {
-	return c.with(func(ptr *C.timdesk_client) error {
+	return c.blocking(func(ptr *C.timdesk_client) error {
 		var cs cstrings
 		defer cs.free()
 		msgBodyC, err := buildBody(msgBody, &cs)
@@ -195,7 +195,7 @@ type SendStreamMsgAnswer struct {
 // SendStreamMsg calls desk_http_svc/send_stream_msg: Streams a reply in chunks (as an LLM-backed bot does): the first call starts the message, later ones append to it.
 func (c *Client) SendStreamMsg(sessionID string, chunk string, opts SendStreamMsgOptions) (SendStreamMsgAnswer, error) {
 	var out SendStreamMsgAnswer
-	err := c.with(func(ptr *C.timdesk_client) error {
+	err := c.blocking(func(ptr *C.timdesk_client) error {
 		var cs cstrings
 		defer cs.free()
 		options := C.timdesk_send_stream_msg_options{size: C.size_t(unsafe.Sizeof(C.timdesk_send_stream_msg_options{}))}

@@ -85,3 +85,86 @@ func BenchmarkGoroutinesShareOneClient(b *testing.B) {
 		})
 	}
 }
+
+// peakThreads runs calls goroutines × rounds of call at once and returns the most OS
+// threads the process had meanwhile.
+func peakThreads(t *testing.T, goroutines, rounds int, call func() error) int64 {
+	t.Helper()
+	var peak atomic.Int64
+	peak.Store(osThreads())
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(500 * time.Microsecond):
+				if n := osThreads(); n > peak.Load() {
+					peak.Store(n)
+				}
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := 0; r < rounds; r++ {
+				if err := call(); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	<-sampled
+	return peak.Load()
+}
+
+// Typed calls wait in C, each holding an OS thread; SetMaxBlockingCalls bounds how many
+// do at once, and the rest wait in Go without a thread. Measured both ways in one run:
+// the bound must be what keeps the threads down.
+func TestTypedCallsHoldNoMoreThreadsThanTheBlockingBound(t *testing.T) {
+	emu, err := timdesktest.StartEmulator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emu.Close()
+	client, err := timdesk.NewClient(emu.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	defer timdesk.SetMaxBlockingCalls(timdesk.DefaultMaxBlockingCalls)
+	// Slow answers keep every goroutine's call in C at once.
+	control(t, emu, "POST", "/faults", map[string]any{"kind": "delay", "ms": 20, "count": -1, "path": "desk_http_svc/describe_im_cdr_list"})
+	call := func() error {
+		_, err := client.DescribeIMCdrList(timdesk.CdrQuery{Start: 0, End: 1})
+		return err
+	}
+	const bound, goroutines = 4, 64
+	before := osThreads()
+	timdesk.SetMaxBlockingCalls(bound)
+	start := time.Now()
+	bounded := peakThreads(t, goroutines, 2, call)
+	elapsed := time.Since(start)
+	timdesk.SetMaxBlockingCalls(1000)
+	unbounded := peakThreads(t, goroutines, 2, call)
+	t.Logf("threads before %d; peak with %d slots %d (%v for %d calls), with 1000 slots %d", before, bound, bounded, elapsed, 2*goroutines, unbounded)
+	// The Go runtime may start a few threads of its own (GC, sysmon, the netpoller).
+	if bounded > before+bound+6 {
+		t.Errorf("with %d slots the process reached %d threads from %d", bound, bounded, before)
+	}
+	if unbounded <= before+bound+6 {
+		t.Errorf("without a bound the process stayed at %d threads: this test measures nothing", unbounded)
+	}
+	// 128 calls of 20 ms through 4 slots take at least 32 rounds of 20 ms.
+	if elapsed < 600*time.Millisecond {
+		t.Errorf("128 calls through %d slots took %v: the slots did not bound them", bound, elapsed)
+	}
+}

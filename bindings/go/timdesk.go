@@ -9,7 +9,10 @@
 //	t, err := client.TransferToHuman(sessionID, timdesk.TransferOptions{})
 //	if errors.Is(err, timdesk.ErrNoAgentOnline) { ... }
 //
-// Calls block with the client's own timeouts; one Client is safe for concurrent use.
+// Calls block with the client's own timeouts; one Client is safe for concurrent use, from
+// any number of goroutines. Call and CallEndpoint wait on a completion queue and hold no
+// OS thread while the server answers; the typed methods wait in C, a thread each, at most
+// SetMaxBlockingCalls of them at once per process (the rest wait in Go without a thread).
 package timdesk
 
 /*
@@ -339,6 +342,45 @@ func optionNames() []string {
 }
 
 // with runs f with the live handle, holding Close off until it returns.
+// DefaultMaxBlockingCalls is how many typed calls may wait in C for the server at once
+// in a process, until SetMaxBlockingCalls says otherwise.
+const DefaultMaxBlockingCalls = 256
+
+// blockingSlots bounds the typed calls in C, process-wide: threads are the process's.
+var blockingSlots = struct {
+	sync.Mutex
+	slots chan struct{}
+}{slots: make(chan struct{}, DefaultMaxBlockingCalls)}
+
+// SetMaxBlockingCalls sets how many typed calls (every method that answers from the
+// server except Call and CallEndpoint) may wait in C at once in this process; n < 1
+// counts as 1. A goroutine blocked in a cgo call holds an OS thread, and Go ends the
+// program past 10,000 threads, so without a bound 10,000 goroutines calling at once
+// would crash it. Calls over the bound wait in Go, holding no thread, as the net
+// package does for its cgo DNS lookups. Call and CallEndpoint need no slot: they wait
+// on the completion queue. Calls already waiting keep the bound they started under.
+func SetMaxBlockingCalls(n int) {
+	blockingSlots.Lock()
+	defer blockingSlots.Unlock()
+	blockingSlots.slots = make(chan struct{}, max(n, 1))
+}
+
+// blockingSlot takes a slot for a typed call and returns its release.
+func blockingSlot() func() {
+	blockingSlots.Lock()
+	slots := blockingSlots.slots
+	blockingSlots.Unlock()
+	slots <- struct{}{}
+	return func() { <-slots }
+}
+
+// blocking runs f, which waits in C for the server, under the client's lock and one of
+// the process's blocking slots (see SetMaxBlockingCalls).
+func (c *Client) blocking(f func(*C.timdesk_client) error) error {
+	defer blockingSlot()()
+	return c.with(f)
+}
+
 func (c *Client) with(f func(*C.timdesk_client) error) error {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -373,7 +415,7 @@ type Transfer struct {
 // TransferToHuman hands a session from the chatbot to a human agent.
 func (c *Client) TransferToHuman(sessionID string, opts TransferOptions) (Transfer, error) {
 	var out Transfer
-	err := c.with(func(ptr *C.timdesk_client) error {
+	err := c.blocking(func(ptr *C.timdesk_client) error {
 		var cs cstrings
 		defer cs.free()
 		options := C.timdesk_transfer_options{
@@ -490,7 +532,7 @@ type Message struct {
 // for AtLeastOnce: an error with MaybeApplied names the MsgRandom used.
 func (c *Client) SendMsg(m Message) (uint32, error) {
 	var random uint32
-	err := c.with(func(ptr *C.timdesk_client) error {
+	err := c.blocking(func(ptr *C.timdesk_client) error {
 		var cs cstrings
 		defer cs.free()
 		body, err := buildBody(m.Body, &cs)
@@ -524,7 +566,7 @@ func (c *Client) SendMsg(m Message) (uint32, error) {
 
 // EndSession ends a session that was transferred to a human.
 func (c *Client) EndSession(sessionID string) error {
-	return c.with(func(ptr *C.timdesk_client) error {
+	return c.blocking(func(ptr *C.timdesk_client) error {
 		var cs cstrings
 		defer cs.free()
 		var cerr *C.timdesk_error
@@ -564,7 +606,7 @@ type CdrQuery struct {
 // DescribeIMCdrList returns one page of CDR records.
 func (c *Client) DescribeIMCdrList(q CdrQuery) (CdrPage, error) {
 	var page CdrPage
-	err := c.with(func(ptr *C.timdesk_client) error {
+	err := c.blocking(func(ptr *C.timdesk_client) error {
 		var cs cstrings
 		defer cs.free()
 		var text *C.char
@@ -610,7 +652,9 @@ func (it *CdrIterator) Next() bool {
 	}
 	var text *C.char
 	var cerr *C.timdesk_error
+	release := blockingSlot()
 	status := C.timdesk_cdr_iter_next(it.ptr, &text, &cerr)
+	release()
 	runtime.KeepAlive(it)
 	if Status(status) == statusDone {
 		C.timdesk_error_free(cerr)
@@ -642,7 +686,7 @@ func (it *CdrIterator) Close() {
 // DeleteRecentContact removes fromAccount's conversation with toAccount (one-to-one), or
 // with the group toGroup when toAccount is "": exactly one of them set.
 func (c *Client) DeleteRecentContact(fromAccount, toAccount, toGroup string, clearRoaming bool) error {
-	return c.with(func(ptr *C.timdesk_client) error {
+	return c.blocking(func(ptr *C.timdesk_client) error {
 		var cs cstrings
 		defer cs.free()
 		var cerr *C.timdesk_error
@@ -726,7 +770,9 @@ func (c *Client) StreamMsg(sessionID string, chunks iter.Seq[string], opts Strea
 	for chunk := range chunks {
 		text := C.CString(chunk)
 		var cerr *C.timdesk_error
+		release := blockingSlot()
 		status := C.timdesk_msg_stream_push(stream, text, &cerr)
+		release()
 		C.free(unsafe.Pointer(text))
 		if err := check(status, cerr); err != nil {
 			return "", err
@@ -734,7 +780,10 @@ func (c *Client) StreamMsg(sessionID string, chunks iter.Seq[string], opts Strea
 	}
 	var key *C.char
 	var cerr *C.timdesk_error
-	if err := check(C.timdesk_msg_stream_finish(stream, &key, &cerr), cerr); err != nil {
+	release := blockingSlot()
+	status := C.timdesk_msg_stream_finish(stream, &key, &cerr)
+	release()
+	if err := check(status, cerr); err != nil {
 		return "", err
 	}
 	return take(key), nil

@@ -144,12 +144,12 @@ fn method(e: &Endpoint) -> Result<String, String> {
     let doc = format!("// {ty} calls {}: {}", e.path, e.summary);
     Ok(if e.response.is_empty() {
         format!(
-            "{doc}\nfunc (c *Client) {ty}({}) error {{\n\treturn c.with(func(ptr *C.timdesk_client) error {{\n{body}\t}})\n}}\n\n",
+            "{doc}\nfunc (c *Client) {ty}({}) error {{\n\treturn c.blocking(func(ptr *C.timdesk_client) error {{\n{body}\t}})\n}}\n\n",
             params.join(", ")
         )
     } else {
         format!(
-            "{doc}\nfunc (c *Client) {ty}({}) ({ty}Answer, error) {{\n\tvar out {ty}Answer\n\terr := c.with(func(ptr *C.timdesk_client) error {{\n{body}\t}})\n\treturn out, err\n}}\n\n",
+            "{doc}\nfunc (c *Client) {ty}({}) ({ty}Answer, error) {{\n\tvar out {ty}Answer\n\terr := c.blocking(func(ptr *C.timdesk_client) error {{\n{body}\t}})\n\treturn out, err\n}}\n\n",
             params.join(", ")
         )
     })
