@@ -55,11 +55,17 @@ impl<T> CompletionQueue<T> {
         }
     }
 
-    /// Everything queued, oldest first. The pending wake-ups are read before the items
-    /// are taken, so an item queued meanwhile makes the descriptor readable again.
+    /// Everything queued, oldest first.
+    ///
+    /// A wake-up byte is written as the queue goes from empty to not, after the item is
+    /// in; one read takes one, then the items are taken. So every item queued after that
+    /// read brings a byte of its own or joins a queue whose byte is still coming, and no
+    /// wake-up is lost; at worst a byte outlives its items and wakes the taker to an empty
+    /// queue. (Reading until the socket was empty cost a second, failing `recv` per
+    /// wake-up; holding the lock across the read made the I/O thread wait on it.)
     pub fn take_all(&self) -> Vec<T> {
-        let mut bytes = [0u8; 64];
-        while matches!((&self.woken).read(&mut bytes), Ok(n) if n > 0) {}
+        let mut byte = [0u8; 1];
+        let _ = (&self.woken).read(&mut byte);
         std::mem::take(&mut *self.items.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
