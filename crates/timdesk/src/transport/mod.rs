@@ -9,6 +9,7 @@ mod pacer;
 mod process;
 pub(crate) mod retry;
 
+use std::cell::Cell;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -156,7 +157,7 @@ impl Transport {
                 )
             })?;
         Ok(PerProcess {
-            pid: std::process::id(),
+            generation: process::generation(),
             runtime: Some(runtime),
             http: http.build()?,
             admin_sig,
@@ -357,18 +358,97 @@ pub fn parse_answer_for_fuzzing(status: u16, content_type: &str, bytes: &[u8]) -
     })
 }
 
-/// A fresh random u32 from the operating system.
+/// A random u32 (a request's `random`, a MsgRandom): wyrand over a per-thread state seeded
+/// from the operating system. A forked child's copy of the forking thread's state is its
+/// parent's, so a new fork generation seeds it again: parent and child must not draw the
+/// same MsgRandoms. (Asking the OS every time was a `getrandom` system call per request.)
 pub(crate) fn random_u32() -> u32 {
-    getrandom::u32().unwrap_or_else(|_| {
-        // No OS randomness: a hash of the time and a counter still differs per request.
+    thread_local! {
+        /// The fork generation the state was seeded in, and the state.
+        static STATE: Cell<Option<(u64, u64)>> = const { Cell::new(None) };
+    }
+    STATE.with(|cell| {
+        let generation = process::generation();
+        let state = match cell.get() {
+            Some((seeded_in, state)) if seeded_in == generation => state,
+            _ => os_seed(),
+        }
+        .wrapping_add(0xa076_1d64_78bd_642f);
+        cell.set(Some((generation, state)));
+        let product = u128::from(state) * u128::from(state ^ 0xe703_7ed1_a0b4_28db);
+        ((product >> 64) as u64 ^ product as u64) as u32
+    })
+}
+
+/// 64 random bits from the operating system; without OS randomness, a hash of a counter
+/// under std's randomly keyed hasher.
+fn os_seed() -> u64 {
+    getrandom::u64().unwrap_or_else(|_| {
         use std::hash::{BuildHasher, Hasher};
         static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
         h.write_u64(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
-        h.finish() as u32
+        h.finish()
     })
 }
 
 fn jitter() -> f64 {
     f64::from(random_u32()) / (f64::from(u32::MAX) + 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::random_u32;
+
+    #[test]
+    fn draws_differ_between_threads_and_calls() {
+        let here: Vec<u32> = (0..64).map(|_| random_u32()).collect();
+        let there = std::thread::spawn(|| (0..64).map(|_| random_u32()).collect::<Vec<_>>())
+            .join()
+            .unwrap();
+        let mut all = [here, there].concat();
+        all.sort_unstable();
+        all.dedup();
+        // 128 draws of 32 bits: a repeat has a chance of about 2e-6.
+        assert!(all.len() >= 127, "{} distinct of 128", all.len());
+    }
+
+    /// The child's copy of this thread's generator is the parent's: without reseeding,
+    /// both would draw the same MsgRandoms (checked: this fails without it).
+    #[cfg(unix)]
+    #[test]
+    fn a_forked_child_draws_other_randoms_than_its_parent() {
+        let _ = random_u32();
+        let mut fds = [0; 2];
+        // SAFETY: a two-descriptor array for pipe(2).
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        // SAFETY: the child only draws numbers (no lock, no allocation), writes them to the
+        // pipe and leaves with _exit.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0);
+        if pid == 0 {
+            let mut bytes = [0u8; 16];
+            for chunk in bytes.chunks_exact_mut(4) {
+                chunk.copy_from_slice(&random_u32().to_le_bytes());
+            }
+            // SAFETY: writes the local buffer, then ends the child without unwinding.
+            unsafe {
+                libc::write(fds[1], bytes.as_ptr().cast(), bytes.len());
+                libc::_exit(0);
+            }
+        }
+        let mut parent = [0u8; 16];
+        for chunk in parent.chunks_exact_mut(4) {
+            chunk.copy_from_slice(&random_u32().to_le_bytes());
+        }
+        let mut child = [0u8; 16];
+        // SAFETY: reads into the local buffer; waits for the child it forked.
+        unsafe {
+            assert_eq!(libc::read(fds[0], child.as_mut_ptr().cast(), 16), 16);
+            libc::waitpid(pid, std::ptr::null_mut(), 0);
+            libc::close(fds[0]);
+            libc::close(fds[1]);
+        }
+        assert_ne!(parent, child);
+    }
 }
