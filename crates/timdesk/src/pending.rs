@@ -19,6 +19,9 @@ pub(crate) struct Slot<T> {
 struct SlotState<T> {
     value: Option<Result<T>>,
     waker: Option<Waker>,
+    /// How many threads wait on the condition variable: notifying it is a system call
+    /// even with nobody waiting, so awaited and detached calls skip it.
+    blocked: usize,
 }
 
 impl<T> Slot<T> {
@@ -27,6 +30,7 @@ impl<T> Slot<T> {
             state: Mutex::new(SlotState {
                 value: None,
                 waker: None,
+                blocked: 0,
             }),
             ready: Condvar::new(),
         })
@@ -34,12 +38,14 @@ impl<T> Slot<T> {
 
     /// Leaves the result and wakes whoever waits.
     pub(crate) fn fill(&self, value: Result<T>) {
-        let waker = {
+        let (waker, blocked) = {
             let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
             state.value = Some(value);
-            state.waker.take()
+            (state.waker.take(), state.blocked)
         };
-        self.ready.notify_all();
+        if blocked > 0 {
+            self.ready.notify_all();
+        }
         if let Some(waker) = waker {
             waker.wake();
         }
@@ -111,12 +117,14 @@ impl<T> Pending<T> {
             if now >= until {
                 break;
             }
+            state.blocked += 1;
             state = self
                 .slot
                 .ready
                 .wait_timeout(state, until - now)
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
+            state.blocked -= 1;
         }
         drop(state);
         (Instant::now() >= self.deadline).then(|| {
