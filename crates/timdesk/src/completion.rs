@@ -2,11 +2,17 @@
 //! that has its own poller (an asyncio loop, Go's netpoller, a C event loop). The I/O
 //! thread never calls into that runtime: it queues the outcome and makes a descriptor
 //! readable, and the runtime takes the outcomes from its own thread.
+//!
+//! On the I/O thread the wake-ups wait until the thread runs out of work and is about to
+//! park ([`flush_deferred_wakes`]), so one wake-up carries every call that round finished.
+//! Waking at each push made the taker's thread run once per call: on a shared core, a
+//! context switch there and back for every completion.
 
+use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::codes::ErrorKind;
 use crate::error::{Error, Result};
@@ -16,8 +22,39 @@ use crate::error::{Error, Result};
 #[derive(Debug)]
 pub struct CompletionQueue<T> {
     items: Mutex<Vec<T>>,
+    sockets: Arc<WakeSockets>,
+}
+
+/// Both ends of a queue's wake-up socket pair, kept together so that a deferred wake-up
+/// never writes to a socket whose reader is gone (SIGPIPE ends a C program).
+#[derive(Debug)]
+struct WakeSockets {
     wake: UnixStream,
     woken: UnixStream,
+}
+
+impl WakeSockets {
+    fn wake(&self) {
+        // Non-blocking: a full socket buffer already holds a pending wake-up.
+        let _ = (&self.wake).write(&[1]);
+    }
+}
+
+thread_local! {
+    /// On a thread that has parked once (a client's I/O thread): the wake-ups of the
+    /// queues that went from empty to not since it last parked. `None` elsewhere.
+    static DEFERRED: RefCell<Option<Vec<Arc<WakeSockets>>>> = const { RefCell::new(None) };
+}
+
+/// Writes the wake-ups deferred on this thread, and defers the wake-ups of this thread
+/// from now on. The I/O runtime calls it as its worker is about to park: a thread that
+/// never parks (a resolver's blocking thread, a caller's) wakes at once.
+pub(crate) fn flush_deferred_wakes() {
+    DEFERRED.with_borrow_mut(|deferred| {
+        for sockets in deferred.get_or_insert_with(Vec::new).drain(..) {
+            sockets.wake();
+        }
+    });
 }
 
 impl<T> CompletionQueue<T> {
@@ -35,23 +72,25 @@ impl<T> CompletionQueue<T> {
         woken.set_nonblocking(true).map_err(failed)?;
         Ok(Self {
             items: Mutex::new(Vec::new()),
-            wake,
-            woken,
+            sockets: Arc::new(WakeSockets { wake, woken }),
         })
     }
 
     /// The descriptor that becomes readable when an item is queued (owned by the queue).
     pub fn fd(&self) -> RawFd {
-        self.woken.as_raw_fd()
+        self.sockets.woken.as_raw_fd()
     }
 
-    /// Queues `item`, waking the taker unless a wake-up is already pending.
+    /// Queues `item`, waking the taker unless a wake-up is already pending; on the I/O
+    /// thread the wake-up waits until it parks (see [`flush_deferred_wakes`]).
     pub fn push(&self, item: T) {
         let mut items = self.items.lock().unwrap_or_else(|p| p.into_inner());
         items.push(item);
         if items.len() == 1 {
-            // Non-blocking: a full socket buffer already holds a pending wake-up.
-            let _ = (&self.wake).write(&[1]);
+            DEFERRED.with_borrow_mut(|deferred| match deferred {
+                Some(waiting) => waiting.push(Arc::clone(&self.sockets)),
+                None => self.sockets.wake(),
+            });
         }
     }
 
@@ -65,14 +104,14 @@ impl<T> CompletionQueue<T> {
     /// wake-up; holding the lock across the read made the I/O thread wait on it.)
     pub fn take_all(&self) -> Vec<T> {
         let mut byte = [0u8; 1];
-        let _ = (&self.woken).read(&mut byte);
+        let _ = (&self.sockets.woken).read(&mut byte);
         std::mem::take(&mut *self.items.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::CompletionQueue;
+    use super::{CompletionQueue, flush_deferred_wakes};
 
     fn readable(fd: i32) -> bool {
         let mut byte = [0u8; 1];
@@ -94,5 +133,21 @@ mod tests {
         queue.push(3);
         assert!(readable(queue.fd()), "the next push wakes again");
         assert_eq!(queue.take_all(), [3]);
+    }
+
+    #[test]
+    fn on_a_parking_thread_the_wake_up_waits_for_the_park() {
+        std::thread::spawn(|| {
+            let queue = CompletionQueue::new().unwrap();
+            flush_deferred_wakes(); // this thread parks, as the I/O thread does
+            queue.push(1);
+            queue.push(2);
+            assert!(!readable(queue.fd()), "woken before the park");
+            flush_deferred_wakes();
+            assert!(readable(queue.fd()), "the park wakes the taker");
+            assert_eq!(queue.take_all(), [1, 2]);
+        })
+        .join()
+        .unwrap();
     }
 }

@@ -147,6 +147,7 @@ impl Transport {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("timdesk-io")
+            .on_thread_park(crate::completion::flush_deferred_wakes)
             .enable_all()
             .build()
             .map_err(|e| {
