@@ -4,7 +4,7 @@
 //! readable, and the runtime takes the outcomes from its own thread.
 //!
 //! On the I/O thread the wake-ups wait until the thread runs out of work and is about to
-//! park ([`flush_deferred_wakes`]), so one wake-up carries every call that round finished.
+//! park, so one wake-up carries every call that round finished.
 //! Waking at each push made the taker's thread run once per call: on a shared core, a
 //! context switch there and back for every completion.
 
@@ -82,7 +82,7 @@ impl<T> CompletionQueue<T> {
     }
 
     /// Queues `item`, waking the taker unless a wake-up is already pending; on the I/O
-    /// thread the wake-up waits until it parks (see [`flush_deferred_wakes`]).
+    /// thread the wake-up waits until that thread is about to park.
     pub fn push(&self, item: T) {
         let mut items = self.items.lock().unwrap_or_else(|p| p.into_inner());
         items.push(item);
