@@ -31,8 +31,8 @@ func osThreads() int64 {
 
 // BenchmarkGoroutinesShareOneClient measures one client under N goroutines: calls per
 // second and the peak OS threads of the process. The library's own threads stay constant
-// (one I/O thread serves every call); a goroutine blocked in a cgo call holds a thread of
-// the Go runtime, so the process's threads follow the calls in flight.
+// (one I/O thread serves every call), and Call waits on the completion queue rather than
+// in a cgo call, so the process's threads stay flat whatever the calls in flight.
 //
 //	go test -run '^$' -bench GoroutinesShareOneClient
 func BenchmarkGoroutinesShareOneClient(b *testing.B) {
@@ -49,20 +49,7 @@ func BenchmarkGoroutinesShareOneClient(b *testing.B) {
 	body := map[string]any{"StartTimestamp": 0, "EndTimestamp": 2000000000, "Limit": 1}
 	for _, goroutines := range []int{1, 8, 64, 256} {
 		b.Run(fmt.Sprintf("goroutines=%d", goroutines), func(b *testing.B) {
-			var peak atomic.Int64
-			stop := make(chan struct{})
-			go func() {
-				for {
-					select {
-					case <-stop:
-						return
-					case <-time.After(2 * time.Millisecond):
-						if n := osThreads(); n > peak.Load() {
-							peak.Store(n)
-						}
-					}
-				}
-			}()
+			stop := watchThreads(2 * time.Millisecond)
 			var next atomic.Int64
 			var wg sync.WaitGroup
 			b.ResetTimer()
@@ -80,33 +67,43 @@ func BenchmarkGoroutinesShareOneClient(b *testing.B) {
 			}
 			wg.Wait()
 			b.StopTimer()
-			close(stop)
-			b.ReportMetric(float64(peak.Load()), "peak-threads")
+			b.ReportMetric(float64(stop()), "peak-threads")
 		})
 	}
 }
 
-// peakThreads runs calls goroutines × rounds of call at once and returns the most OS
-// threads the process had meanwhile.
-func peakThreads(t *testing.T, goroutines, rounds int, call func() error) int64 {
-	t.Helper()
+// watchThreads samples the process's OS threads every interval until the returned stop
+// is called, which returns the most it saw.
+func watchThreads(interval time.Duration) (stop func() int64) {
 	var peak atomic.Int64
 	peak.Store(osThreads())
-	stop := make(chan struct{})
+	done := make(chan struct{})
 	sampled := make(chan struct{})
 	go func() {
 		defer close(sampled)
 		for {
 			select {
-			case <-stop:
+			case <-done:
 				return
-			case <-time.After(500 * time.Microsecond):
+			case <-time.After(interval):
 				if n := osThreads(); n > peak.Load() {
 					peak.Store(n)
 				}
 			}
 		}
 	}()
+	return func() int64 {
+		close(done)
+		<-sampled
+		return peak.Load()
+	}
+}
+
+// peakThreads runs goroutines × rounds of call at once and returns the most OS threads
+// the process had meanwhile.
+func peakThreads(t *testing.T, goroutines, rounds int, call func() error) int64 {
+	t.Helper()
+	stop := watchThreads(500 * time.Microsecond)
 	var wg sync.WaitGroup
 	for g := 0; g < goroutines; g++ {
 		wg.Add(1)
@@ -121,9 +118,7 @@ func peakThreads(t *testing.T, goroutines, rounds int, call func() error) int64 
 		}()
 	}
 	wg.Wait()
-	close(stop)
-	<-sampled
-	return peak.Load()
+	return stop()
 }
 
 // Typed calls wait in C, each holding an OS thread; SetMaxBlockingCalls bounds how many
