@@ -401,6 +401,12 @@ impl Config {
                         format!("{url:?} must start with http:// or https://"),
                     ));
                 }
+                if let Err(e) = reqwest::Url::parse(url) {
+                    return Err(Error::invalid_argument(
+                        field,
+                        format!("{url:?} is not a URL: {e}"),
+                    ));
+                }
             }
         }
         if self.retry.max_attempts == 0 {

@@ -97,9 +97,11 @@ impl HttpSettings {
 /// Sends signed requests for one application.
 pub(crate) struct Transport {
     base_urls: Vec<String>,
-    sdkappid: u64,
+    /// Per host, `{base}/v4/?sdkappid=…&identifier=…&contenttype=json`, parsed once: a
+    /// request clones it and appends its path, UserSig and random without parsing the
+    /// URL again (parsing the ~300-character URL was 9% of a call's CPU).
+    request_urls: Vec<reqwest::Url>,
     admin: String,
-    admin_query: String,
     signer: Signer,
     usersig_ttl: u64,
     retry: RetryPolicy,
@@ -122,11 +124,15 @@ impl Transport {
             AdminSig::new(signer.clone(), &config.admin, usersig_ttl, None),
             config.max_requests_per_second,
         )?;
+        let base_urls = config.base_urls();
+        let request_urls = base_urls
+            .iter()
+            .map(|base| request_url(base, config.sdkappid, &config.admin))
+            .collect::<Result<_>>()?;
         Ok(Arc::new(Self {
-            base_urls: config.base_urls(),
-            sdkappid: config.sdkappid,
+            base_urls,
+            request_urls,
             admin: config.admin.clone(),
-            admin_query: form_urlencoded::byte_serialize(config.admin.as_bytes()).collect(),
             signer,
             usersig_ttl,
             retry: config.retry,
@@ -294,11 +300,7 @@ impl Transport {
         body: Vec<u8>,
         sig: &str,
     ) -> Result<Value, Failure> {
-        let random = random_u32();
-        let url = format!(
-            "{}/v4/{path}?sdkappid={}&identifier={}&usersig={sig}&random={random}&contenttype=json",
-            self.base_urls[host], self.sdkappid, self.admin_query
-        );
+        let url = request_for(&self.request_urls[host], path, sig, random_u32());
         let response = here
             .http
             .post(url)
@@ -317,6 +319,32 @@ impl Transport {
         let bytes = read_capped(response, sig).await?;
         answer::parse(status, &content_type, &bytes)
     }
+}
+
+/// The parsed `{base}/v4/?sdkappid=…&identifier=…&contenttype=json` of one host.
+fn request_url(base: &str, sdkappid: u64, admin: &str) -> Result<reqwest::Url> {
+    // Config::validate has parsed every base URL already.
+    let mut url = reqwest::Url::parse(&format!("{base}/v4/"))
+        .map_err(|e| Error::invalid_argument("endpoint", format!("{base:?} is not a URL: {e}")))?;
+    url.query_pairs_mut()
+        .append_pair("sdkappid", &sdkappid.to_string())
+        .append_pair("identifier", admin)
+        .append_pair("contenttype", "json");
+    Ok(url)
+}
+
+/// The URL of one request: `base` (from [`request_url`]) with `/v4/{path}`, the UserSig
+/// and the random appended, encoded as they go and nothing parsed again.
+fn request_for(base: &reqwest::Url, path: &str, sig: &str, random: u32) -> reqwest::Url {
+    let mut url = base.clone();
+    url.path_segments_mut()
+        .unwrap_or_else(|()| unreachable!("an http(s) URL has path segments"))
+        .pop_if_empty()
+        .extend(path.split('/'));
+    url.query_pairs_mut()
+        .append_pair("usersig", sig)
+        .append_pair("random", &random.to_string());
+    url
 }
 
 /// Reads the answer, refusing more than [`answer::MAX_RESPONSE_BYTES`].
@@ -399,7 +427,25 @@ fn jitter() -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::random_u32;
+    use super::{random_u32, request_for, request_url};
+
+    #[test]
+    fn a_request_url_keeps_the_base_path_and_encodes_what_it_appends() {
+        let base = request_url("https://example.com/prefix", 1_400_000_000, "admin user").unwrap();
+        let url = request_for(&base, "desk_http_svc/send_msg", "eJw*-_AB", 42);
+        assert_eq!(
+            url.as_str(),
+            "https://example.com/prefix/v4/desk_http_svc/send_msg?sdkappid=1400000000\
+             &identifier=admin+user&contenttype=json&usersig=eJw*-_AB&random=42"
+        );
+        // Parsing it again gives the same URL: what was appended was encoded properly.
+        assert_eq!(reqwest::Url::parse(url.as_str()).unwrap(), url);
+        let root = request_url("http://127.0.0.1:9", 1, "a").unwrap();
+        assert_eq!(
+            request_for(&root, "recentcontact/delete", "s", 7).as_str(),
+            "http://127.0.0.1:9/v4/recentcontact/delete?sdkappid=1&identifier=a&contenttype=json&usersig=s&random=7"
+        );
+    }
 
     #[test]
     fn draws_differ_between_threads_and_calls() {
