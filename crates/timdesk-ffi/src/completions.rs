@@ -79,7 +79,8 @@ pub unsafe extern "C" fn timdesk_completions_fd(completions: *const timdesk_comp
 /// `*out_error` (free with timdesk_error_free); false when none is waiting. Every out
 /// parameter may be NULL (that result is discarded). Once the descriptor is readable, call
 /// it until it returns false: it consumes the wake-up, and a call finishing meanwhile
-/// makes the descriptor readable again.
+/// makes the descriptor readable again. It may also be readable with nothing waiting (a
+/// wake-up that outlived its calls): then the first call returns false.
 ///
 /// # Safety
 /// `completions` must be NULL or a live queue; out parameters NULL or writable.
