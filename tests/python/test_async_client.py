@@ -114,6 +114,22 @@ def test_cancelling_a_task_cancels_its_request_and_the_client_stays_usable():
         asyncio.run(main())
 
 
+def test_a_call_in_flight_when_the_client_closes_still_ends():
+    """Closing lets calls in flight finish with their answers: the I/O thread lives until
+    its last call ends, and writes its pending wake-ups as it stops."""
+    with Emulator() as emu:
+        async def main():
+            client = emu.async_client(timeout=10)
+            session = emu.WAITING_SESSIONS[0]
+            emu.inject_fault("delay", path="desk_http_svc/get_session_state", ms=200)
+            task = asyncio.create_task(client.get_session_state(session_id=session))
+            await asyncio.sleep(0.05)
+            await client.aclose()
+            state = await asyncio.wait_for(task, 5)
+            assert state.current_state == "Chatbot"
+        asyncio.run(main())
+
+
 def test_one_client_serves_event_loops_in_several_threads():
     with Emulator() as emu:
         client = emu.async_client()

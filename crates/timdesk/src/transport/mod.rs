@@ -153,7 +153,10 @@ impl Transport {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("timdesk-io")
+            // Completions wake their takers as the worker parks, and as it stops: a
+            // client dropped right after a round of work still delivers that round.
             .on_thread_park(crate::completion::flush_deferred_wakes)
+            .on_thread_stop(crate::completion::flush_deferred_wakes)
             .enable_all()
             .build()
             .map_err(|e| {
