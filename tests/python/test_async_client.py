@@ -114,6 +114,32 @@ def test_cancelling_a_task_cancels_its_request_and_the_client_stays_usable():
         asyncio.run(main())
 
 
+def test_a_session_history_walks_page_by_page_with_async_for():
+    with Emulator() as emu:
+        session = emu.WAITING_SESSIONS[0]
+        for i in range(150):
+            emu.say(session, f"message {i}")
+
+        async def main():
+            client = emu.async_client()
+            oldest = [m async for m in client.iter_chat_messages(session, order=1)]
+            newest = [m async for m in client.iter_chat_messages(session, order=2)]
+            await client.aclose()
+            return oldest, newest
+        oldest, newest = asyncio.run(main())
+        texts = [m["MsgBody"][0]["MsgContent"]["Text"] for m in oldest]
+        assert len(texts) == len(emu.messages(session)) >= 150
+        assert texts[-1] == "message 149"
+        assert newest == oldest[::-1]
+        sync = [m["MsgBody"][0]["MsgContent"]["Text"] for m in emu.client().iter_chat_messages(session, order=1)]
+        assert sync == texts
+
+        async def refused():
+            with pytest.raises(timdesk.InvalidArgumentError, match="Order"):
+                emu.async_client().iter_chat_messages(session, order=3)
+        asyncio.run(refused())
+
+
 def test_a_call_in_flight_when_the_client_closes_still_ends():
     """Closing lets calls in flight finish with their answers: the I/O thread lives until
     its last call ends, and writes its pending wake-ups as it stops."""

@@ -336,6 +336,9 @@ fn async_client_stub(client: &str) -> String {
                     .to_owned();
             }
             "iter_cdrs" => text = text.replace("-> CdrIterator:", "-> AsyncCdrIterator:"),
+            "iter_chat_messages" => {
+                text = text.replace("-> ChatMessageIterator:", "-> AsyncChatMessageIterator:")
+            }
             "msg_stream" => text = text.replace("-> MsgStream:", "-> AsyncMsgStream:"),
             "__new__" | "from_env" => text = text.replace("-> Client:", "-> AsyncClient:"),
             _ if keep_sync => {}

@@ -1,9 +1,9 @@
 //! `timdesk.Client`: the Rust client for Python, releasing the GIL during every call.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration, PyTypeError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use timdesk::api::{
@@ -14,7 +14,8 @@ use timdesk::{Config, Event, Target};
 use crate::convert::{bounded, from_py, optional_bounded, timestamp, to_py, type_name};
 use crate::elements::element;
 use crate::errors::{client_error, invalid_argument};
-use crate::runner::{Runs, awaitable, coroutine, wait};
+use crate::pages::{AsyncCdrIterator, AsyncChatMessageIterator, CdrIterator, ChatMessageIterator};
+use crate::runner::{Runs, done, wait};
 use crate::stream::{AsyncMsgStream, MsgStream, chunks_not_one_str};
 use crate::types::{CdrPage, CdrRecord, SentMsg, Transfer};
 
@@ -331,9 +332,25 @@ impl Client {
             .live()?
             .cdrs(start, end, client_user_id.as_deref())
             .map_err(|e| client_error(&e))?;
-        Ok(CdrIterator {
-            inner: Mutex::new(iter),
-        })
+        Ok(CdrIterator::new(iter))
+    }
+
+    /// Every message of a session (dicts as the server sends them: FromAccount,
+    /// FromAccountRole, MsgBody, Timestamp), fetched lazily in pages of 100; `order` 1
+    /// oldest first, 2 newest first (the server's default when None).
+    #[pyo3(signature = (session_id, *, order=None))]
+    fn iter_chat_messages(
+        &self,
+        session_id: &str,
+        order: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<ChatMessageIterator> {
+        let order = optional_bounded(order, "order", 0, u64::MAX)?;
+        let iter = self
+            .handle
+            .live()?
+            .chat_messages(session_id, order)
+            .map_err(|e| client_error(&e))?;
+        Ok(ChatMessageIterator::new(iter))
     }
 }
 
@@ -427,24 +444,25 @@ impl AsyncClient {
             .as_async()
             .cdr_pages(start, end, client_user_id.as_deref())
             .map_err(|e| client_error(&e))?;
-        Ok(AsyncCdrIterator {
-            client: self.handle.live()?,
-            state: Arc::new(Mutex::new(CdrBuffer {
-                pages: Some(pages),
-                records: std::collections::VecDeque::new(),
-            })),
-        })
+        Ok(AsyncCdrIterator::new(self.handle.live()?, pages))
     }
-}
 
-/// A finished awaitable holding `value`, for methods with nothing to wait for.
-fn done(py: Python<'_>, value: Py<PyAny>) -> PyResult<Py<PyAny>> {
-    let future = py
-        .import("asyncio")?
-        .call_method0("get_running_loop")?
-        .call_method0("create_future")?;
-    future.call_method1("set_result", (value,))?;
-    coroutine(py, future.unbind())
+    /// Every message of a session, fetched lazily in pages of 100: `async for`; as
+    /// Client.iter_chat_messages.
+    #[pyo3(signature = (session_id, *, order=None))]
+    fn iter_chat_messages(
+        &self,
+        session_id: &str,
+        order: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<AsyncChatMessageIterator> {
+        let order = optional_bounded(order, "order", 0, u64::MAX)?;
+        let client = self.handle.live()?;
+        let pages = client
+            .as_async()
+            .history_pages(session_id, order)
+            .map_err(|e| client_error(&e))?;
+        Ok(AsyncChatMessageIterator::new(client, pages))
+    }
 }
 
 fn client_from_env(py: Python<'_>) -> PyResult<timdesk::Client> {
@@ -716,83 +734,3 @@ macro_rules! client_methods {
 
 client_methods!(Client);
 client_methods!(AsyncClient);
-
-/// Iterates over CDR records, fetching a page of 100 when needed (without the GIL).
-#[pyclass(module = "timdesk._native")]
-pub struct CdrIterator {
-    inner: Mutex<timdesk::CdrIter>,
-}
-
-#[pymethods]
-impl CdrIterator {
-    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
-        slf
-    }
-
-    fn __next__(&self, py: Python<'_>) -> PyResult<Option<CdrRecord>> {
-        let next = py.detach(|| self.inner.lock().unwrap_or_else(|p| p.into_inner()).next());
-        match next {
-            None => Ok(None),
-            Some(Ok(record)) => Ok(Some(record.into())),
-            Some(Err(e)) => Err(client_error(&e)),
-        }
-    }
-}
-
-/// What an [`AsyncCdrIterator`] has fetched and where its walk stands.
-struct CdrBuffer {
-    /// None once a page failed.
-    pages: Option<timdesk::CdrPages>,
-    records: std::collections::VecDeque<timdesk::api::CdrRecord>,
-}
-
-/// Iterates over CDR records with `async for`, fetching a page of 100 when needed.
-#[pyclass(module = "timdesk._native")]
-pub struct AsyncCdrIterator {
-    client: timdesk::Client,
-    state: Arc<Mutex<CdrBuffer>>,
-}
-
-#[pymethods]
-impl AsyncCdrIterator {
-    fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
-        slf
-    }
-
-    fn __anext__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let query = {
-            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(record) = state.records.pop_front() {
-                return done(py, Py::new(py, CdrRecord::from(record))?.into_any());
-            }
-            match state.pages.as_ref().and_then(timdesk::CdrPages::next_query) {
-                Some(query) => query,
-                None => return Err(PyStopAsyncIteration::new_err(())),
-            }
-        };
-        let state = Arc::clone(&self.state);
-        awaitable(
-            py,
-            &self.client,
-            move |c| async move { Ok(c.describe_im_cdr_list(&query).await) },
-            move |py, page| {
-                let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
-                let page = match page {
-                    Ok(page) => page,
-                    Err(e) => {
-                        state.pages = None;
-                        return Err(client_error(&e));
-                    }
-                };
-                if let Some(pages) = state.pages.as_mut() {
-                    pages.advance(&page);
-                }
-                state.records.extend(page.records);
-                match state.records.pop_front() {
-                    Some(record) => Ok(Py::new(py, CdrRecord::from(record))?.into_any()),
-                    None => Err(PyStopAsyncIteration::new_err(())),
-                }
-            },
-        )
-    }
-}

@@ -8,6 +8,7 @@ mod elements;
 mod emulator;
 mod errors;
 mod generated;
+mod pages;
 mod runner;
 mod stream;
 mod types;
@@ -157,11 +158,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The core's client options: Client's keyword arguments are exactly these (tested).
     m.add("CLIENT_OPTIONS", timdesk::Config::OPTIONS.to_vec())?;
     m.add_class::<client::Client>()?;
-    m.add_class::<client::CdrIterator>()?;
+    m.add_class::<pages::CdrIterator>()?;
+    m.add_class::<pages::ChatMessageIterator>()?;
     m.add_class::<client::AsyncClient>()?;
     m.add_class::<PySigner>()?;
     m.add_class::<runner::Completions>()?;
-    m.add_class::<client::AsyncCdrIterator>()?;
+    m.add_class::<pages::AsyncCdrIterator>()?;
+    m.add_class::<pages::AsyncChatMessageIterator>()?;
     m.add_class::<stream::MsgStream>()?;
     m.add_class::<stream::AsyncMsgStream>()?;
     m.add_class::<types::Transfer>()?;

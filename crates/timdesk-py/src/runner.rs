@@ -220,3 +220,13 @@ impl Canceller {
         );
     }
 }
+
+/// A finished awaitable holding `value`, for methods with nothing to wait for.
+pub(crate) fn done(py: Python<'_>, value: Py<PyAny>) -> PyResult<Py<PyAny>> {
+    let future = py
+        .import("asyncio")?
+        .call_method0("get_running_loop")?
+        .call_method0("create_future")?;
+    future.call_method1("set_result", (value,))?;
+    coroutine(py, future.unbind())
+}

@@ -30,7 +30,9 @@ mod region;
 mod transport;
 pub use timdesk_usersig as usersig;
 
-pub use client::{AsyncClient, BlockingMsgStream, CdrIter, CdrPages, Client, MsgStream};
+pub use client::{
+    AsyncClient, BlockingMsgStream, CdrIter, CdrPages, Client, HistoryIter, HistoryPages, MsgStream,
+};
 pub use codes::ErrorKind;
 pub use config::{Config, Event, EventHook, RetryPolicy, SendMsgRetry, Target};
 pub use error::{Error, Result};

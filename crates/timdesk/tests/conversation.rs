@@ -257,3 +257,39 @@ fn the_async_stream_sends_the_same_sequence() {
             .any(|m| m["MsgBody"][0]["MsgContent"]["Text"] == "abc")
     );
 }
+
+#[test]
+fn the_whole_history_comes_page_by_page_in_either_order() {
+    let (emulator, client) = setup();
+    let before = client
+        .describe_chat_messages(&DescribeChatMessages::new(BOB))
+        .unwrap()
+        .total_count;
+    // 230 more: three pages of 100 (the last one short) with what was there.
+    for i in 0..230 {
+        say(&emulator, BOB, "user", &format!("message {i}"));
+    }
+    let texts = |order| -> Vec<String> {
+        client
+            .chat_messages(BOB, Some(order))
+            .unwrap()
+            .map(|m| m.unwrap()["MsgBody"][0]["MsgContent"]["Text"].to_string())
+            .collect()
+    };
+    let oldest_first = texts(1);
+    let mut newest_first = texts(2);
+    assert_eq!(oldest_first.len() as u64, before + 230);
+    assert_eq!(oldest_first.last().unwrap(), "\"message 229\"");
+    newest_first.reverse();
+    assert_eq!(oldest_first, newest_first);
+}
+
+#[test]
+fn a_history_walk_is_checked_before_its_first_request() {
+    let (_emulator, client) = setup();
+    let err = client.chat_messages(ALICE, Some(3)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(err.to_string().contains("Order"), "{err}");
+    let err = client.chat_messages("", None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+}

@@ -6,8 +6,10 @@
 //! the blocking client from any thread, and a call always ends within its budget.
 
 pub(crate) mod generated;
+mod history;
 mod stream;
 
+pub use history::{HistoryIter, HistoryPages};
 pub use stream::{BlockingMsgStream, MsgStream};
 
 use std::fmt;
@@ -380,17 +382,24 @@ impl CdrPages {
 
     /// Moves past `page` (the answer to [`CdrPages::next_query`]).
     pub fn advance(&mut self, page: &CdrPage) {
-        let offset = self.query.offset.unwrap_or(0);
-        let fetched = u32::try_from(page.records.len()).unwrap_or(u32::MAX);
-        let next_offset = offset.saturating_add(fetched);
-        self.done = fetched == 0 || u64::from(next_offset) >= page.total_count;
-        self.query.offset = Some(next_offset);
+        let offset = u64::from(self.query.offset.unwrap_or(0));
+        let (next, done) = next_offset(offset, page.records.len(), page.total_count);
+        self.query.offset = Some(u32::try_from(next).unwrap_or(u32::MAX));
+        self.done = done;
     }
 
     /// Ends the walk (after a failed page).
     pub fn stop(&mut self) {
         self.done = true;
     }
+}
+
+/// The offset after a page of `fetched` items at `offset` out of `total`, and whether the
+/// walk is over: the paging rule of the Offset/Limit/TotalCount endpoints (an empty page
+/// also ends it, so a server that miscounts cannot loop a walk forever).
+fn next_offset(offset: u64, fetched: usize, total: u64) -> (u64, bool) {
+    let next = offset.saturating_add(u64::try_from(fetched).unwrap_or(u64::MAX));
+    (next, fetched == 0 || next >= total)
 }
 
 /// `service/command`, from any of `service/command`, `v4/service/command` or

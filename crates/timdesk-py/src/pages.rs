@@ -1,0 +1,250 @@
+//! Iterators over paged answers (CDR records, a session's messages): blocking ones over
+//! the core's iterators, and `async for` ones over the core's paging rules
+//! ([`timdesk::CdrPages`], [`timdesk::HistoryPages`]) through one generic walk.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use pyo3::exceptions::PyStopAsyncIteration;
+use pyo3::prelude::*;
+use serde_json::Value;
+use timdesk::api::{CdrPage, CdrQuery, DescribeChatMessages, DescribeChatMessagesAnswer};
+use timdesk::{CdrPages, HistoryPages};
+
+use crate::convert::to_py;
+use crate::errors::client_error;
+use crate::runner::{awaitable, done};
+use crate::types::CdrRecord;
+
+/// A paging rule of the core, as an async walk needs it.
+trait Paging: Send + 'static {
+    type Request: Send + 'static;
+    type Page: Send + 'static;
+    type Item: Send + 'static;
+    fn next_request(&self) -> Option<Self::Request>;
+    fn advance(&mut self, page: &Self::Page);
+    fn items(page: Self::Page) -> Vec<Self::Item>;
+    fn fetch(
+        client: timdesk::AsyncClient,
+        request: Self::Request,
+    ) -> impl Future<Output = timdesk::Result<Self::Page>> + Send + 'static;
+    fn to_python(py: Python<'_>, item: Self::Item) -> PyResult<Py<PyAny>>;
+}
+
+impl Paging for CdrPages {
+    type Request = CdrQuery;
+    type Page = CdrPage;
+    type Item = timdesk::api::CdrRecord;
+    fn next_request(&self) -> Option<CdrQuery> {
+        self.next_query()
+    }
+    fn advance(&mut self, page: &CdrPage) {
+        CdrPages::advance(self, page);
+    }
+    fn items(page: CdrPage) -> Vec<Self::Item> {
+        page.records
+    }
+    async fn fetch(client: timdesk::AsyncClient, query: CdrQuery) -> timdesk::Result<CdrPage> {
+        client.describe_im_cdr_list(&query).await
+    }
+    fn to_python(py: Python<'_>, record: Self::Item) -> PyResult<Py<PyAny>> {
+        Ok(Py::new(py, CdrRecord::from(record))?.into_any())
+    }
+}
+
+impl Paging for HistoryPages {
+    type Request = DescribeChatMessages;
+    type Page = DescribeChatMessagesAnswer;
+    type Item = Value;
+    fn next_request(&self) -> Option<DescribeChatMessages> {
+        HistoryPages::next_request(self)
+    }
+    fn advance(&mut self, page: &DescribeChatMessagesAnswer) {
+        HistoryPages::advance(self, page);
+    }
+    fn items(page: DescribeChatMessagesAnswer) -> Vec<Value> {
+        page.messages
+    }
+    async fn fetch(
+        client: timdesk::AsyncClient,
+        request: DescribeChatMessages,
+    ) -> timdesk::Result<DescribeChatMessagesAnswer> {
+        client.describe_chat_messages(&request).await
+    }
+    fn to_python(py: Python<'_>, message: Value) -> PyResult<Py<PyAny>> {
+        to_py(py, &message)
+    }
+}
+
+/// What an async walk has fetched and where it stands.
+struct Fetched<P: Paging> {
+    /// None once a page failed.
+    pages: Option<P>,
+    items: VecDeque<P::Item>,
+}
+
+/// An `async for` walk: hands out what it fetched, then awaits the next page.
+struct AsyncWalk<P: Paging> {
+    client: timdesk::Client,
+    state: Arc<Mutex<Fetched<P>>>,
+}
+
+impl<P: Paging> AsyncWalk<P> {
+    fn new(client: timdesk::Client, pages: P) -> Self {
+        Self {
+            client,
+            state: Arc::new(Mutex::new(Fetched {
+                pages: Some(pages),
+                items: VecDeque::new(),
+            })),
+        }
+    }
+
+    fn anext(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let request = {
+            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(item) = state.items.pop_front() {
+                return done(py, P::to_python(py, item)?);
+            }
+            match state.pages.as_ref().and_then(P::next_request) {
+                Some(request) => request,
+                None => return Err(PyStopAsyncIteration::new_err(())),
+            }
+        };
+        let state = Arc::clone(&self.state);
+        awaitable(
+            py,
+            &self.client,
+            move |c| async move { Ok(P::fetch(c, request).await) },
+            move |py, page| {
+                let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
+                let page = match page {
+                    Ok(page) => page,
+                    Err(e) => {
+                        state.pages = None;
+                        return Err(client_error(&e));
+                    }
+                };
+                if let Some(pages) = state.pages.as_mut() {
+                    pages.advance(&page);
+                }
+                state.items.extend(P::items(page));
+                match state.items.pop_front() {
+                    Some(item) => P::to_python(py, item),
+                    None => Err(PyStopAsyncIteration::new_err(())),
+                }
+            },
+        )
+    }
+}
+
+/// Iterates over CDR records, fetching a page of 100 when needed (without the GIL).
+#[pyclass(module = "timdesk._native")]
+pub struct CdrIterator {
+    inner: Mutex<timdesk::CdrIter>,
+}
+
+impl CdrIterator {
+    pub(crate) fn new(iter: timdesk::CdrIter) -> Self {
+        Self {
+            inner: Mutex::new(iter),
+        }
+    }
+}
+
+#[pymethods]
+impl CdrIterator {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<CdrRecord>> {
+        let next = py.detach(|| self.inner.lock().unwrap_or_else(|p| p.into_inner()).next());
+        next.transpose()
+            .map(|record| record.map(CdrRecord::from))
+            .map_err(|e| client_error(&e))
+    }
+}
+
+/// Iterates over CDR records with `async for`, fetching a page of 100 when needed.
+#[pyclass(module = "timdesk._native")]
+pub struct AsyncCdrIterator {
+    walk: AsyncWalk<CdrPages>,
+}
+
+impl AsyncCdrIterator {
+    pub(crate) fn new(client: timdesk::Client, pages: CdrPages) -> Self {
+        Self {
+            walk: AsyncWalk::new(client, pages),
+        }
+    }
+}
+
+#[pymethods]
+impl AsyncCdrIterator {
+    fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __anext__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.walk.anext(py)
+    }
+}
+
+/// Iterates over a session's messages (dicts), fetching a page of 100 when needed
+/// (without the GIL).
+#[pyclass(module = "timdesk._native")]
+pub struct ChatMessageIterator {
+    inner: Mutex<timdesk::HistoryIter>,
+}
+
+impl ChatMessageIterator {
+    pub(crate) fn new(iter: timdesk::HistoryIter) -> Self {
+        Self {
+            inner: Mutex::new(iter),
+        }
+    }
+}
+
+#[pymethods]
+impl ChatMessageIterator {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        let next = py.detach(|| self.inner.lock().unwrap_or_else(|p| p.into_inner()).next());
+        match next {
+            None => Ok(None),
+            Some(Ok(message)) => to_py(py, &message).map(Some),
+            Some(Err(e)) => Err(client_error(&e)),
+        }
+    }
+}
+
+/// Iterates over a session's messages with `async for`, fetching a page of 100 when
+/// needed.
+#[pyclass(module = "timdesk._native")]
+pub struct AsyncChatMessageIterator {
+    walk: AsyncWalk<HistoryPages>,
+}
+
+impl AsyncChatMessageIterator {
+    pub(crate) fn new(client: timdesk::Client, pages: HistoryPages) -> Self {
+        Self {
+            walk: AsyncWalk::new(client, pages),
+        }
+    }
+}
+
+#[pymethods]
+impl AsyncChatMessageIterator {
+    fn __aiter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __anext__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.walk.anext(py)
+    }
+}
