@@ -1,79 +1,34 @@
 //! Iterators over paged answers (CDR records, a session's messages): blocking ones over
-//! the core's iterators, and `async for` ones over the core's paging rules
-//! ([`timdesk::CdrPages`], [`timdesk::HistoryPages`]) through one generic walk.
+//! the core's [`timdesk::PageIter`], and `async for` ones that run the core's
+//! [`Paging`] rules through one generic walk.
 
 use std::collections::VecDeque;
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use pyo3::exceptions::PyStopAsyncIteration;
 use pyo3::prelude::*;
 use serde_json::Value;
-use timdesk::api::{CdrPage, CdrQuery, DescribeChatMessages, DescribeChatMessagesAnswer};
-use timdesk::{CdrPages, HistoryPages};
+use timdesk::{CdrPages, HistoryPages, Paging};
 
 use crate::convert::to_py;
 use crate::errors::client_error;
 use crate::runner::{awaitable, done};
 use crate::types::CdrRecord;
 
-/// A paging rule of the core, as an async walk needs it.
-trait Paging: Send + 'static {
-    type Request: Send + 'static;
-    type Page: Send + 'static;
-    type Item: Send + 'static;
-    fn next_request(&self) -> Option<Self::Request>;
-    fn advance(&mut self, page: &Self::Page);
-    fn items(page: Self::Page) -> Vec<Self::Item>;
-    fn fetch(
-        client: timdesk::AsyncClient,
-        request: Self::Request,
-    ) -> impl Future<Output = timdesk::Result<Self::Page>> + Send + 'static;
-    fn to_python(py: Python<'_>, item: Self::Item) -> PyResult<Py<PyAny>>;
+/// How an item of a walk reaches Python.
+trait ToPython: Send + 'static {
+    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
 }
 
-impl Paging for CdrPages {
-    type Request = CdrQuery;
-    type Page = CdrPage;
-    type Item = timdesk::api::CdrRecord;
-    fn next_request(&self) -> Option<CdrQuery> {
-        self.next_query()
-    }
-    fn advance(&mut self, page: &CdrPage) {
-        CdrPages::advance(self, page);
-    }
-    fn items(page: CdrPage) -> Vec<Self::Item> {
-        page.records
-    }
-    async fn fetch(client: timdesk::AsyncClient, query: CdrQuery) -> timdesk::Result<CdrPage> {
-        client.describe_im_cdr_list(&query).await
-    }
-    fn to_python(py: Python<'_>, record: Self::Item) -> PyResult<Py<PyAny>> {
-        Ok(Py::new(py, CdrRecord::from(record))?.into_any())
+impl ToPython for timdesk::api::CdrRecord {
+    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(Py::new(py, CdrRecord::from(self))?.into_any())
     }
 }
 
-impl Paging for HistoryPages {
-    type Request = DescribeChatMessages;
-    type Page = DescribeChatMessagesAnswer;
-    type Item = Value;
-    fn next_request(&self) -> Option<DescribeChatMessages> {
-        HistoryPages::next_request(self)
-    }
-    fn advance(&mut self, page: &DescribeChatMessagesAnswer) {
-        HistoryPages::advance(self, page);
-    }
-    fn items(page: DescribeChatMessagesAnswer) -> Vec<Value> {
-        page.messages
-    }
-    async fn fetch(
-        client: timdesk::AsyncClient,
-        request: DescribeChatMessages,
-    ) -> timdesk::Result<DescribeChatMessagesAnswer> {
-        client.describe_chat_messages(&request).await
-    }
-    fn to_python(py: Python<'_>, message: Value) -> PyResult<Py<PyAny>> {
-        to_py(py, &message)
+impl ToPython for Value {
+    fn to_python(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self)
     }
 }
 
@@ -90,7 +45,10 @@ struct AsyncWalk<P: Paging> {
     state: Arc<Mutex<Fetched<P>>>,
 }
 
-impl<P: Paging> AsyncWalk<P> {
+impl<P: Paging> AsyncWalk<P>
+where
+    P::Item: ToPython,
+{
     fn new(client: timdesk::Client, pages: P) -> Self {
         Self {
             client,
@@ -105,7 +63,7 @@ impl<P: Paging> AsyncWalk<P> {
         let request = {
             let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(item) = state.items.pop_front() {
-                return done(py, P::to_python(py, item)?);
+                return done(py, item.to_python(py)?);
             }
             match state.pages.as_ref().and_then(P::next_request) {
                 Some(request) => request,
@@ -129,9 +87,9 @@ impl<P: Paging> AsyncWalk<P> {
                 if let Some(pages) = state.pages.as_mut() {
                     pages.advance(&page);
                 }
-                state.items.extend(P::items(page));
+                state.items.extend(P::into_items(page));
                 match state.items.pop_front() {
-                    Some(item) => P::to_python(py, item),
+                    Some(item) => item.to_python(py),
                     None => Err(PyStopAsyncIteration::new_err(())),
                 }
             },
@@ -217,7 +175,7 @@ impl ChatMessageIterator {
         let next = py.detach(|| self.inner.lock().unwrap_or_else(|p| p.into_inner()).next());
         match next {
             None => Ok(None),
-            Some(Ok(message)) => to_py(py, &message).map(Some),
+            Some(Ok(message)) => message.to_python(py).map(Some),
             Some(Err(e)) => Err(client_error(&e)),
         }
     }

@@ -31,7 +31,8 @@ mod transport;
 pub use timdesk_usersig as usersig;
 
 pub use client::{
-    AsyncClient, BlockingMsgStream, CdrIter, CdrPages, Client, HistoryIter, HistoryPages, MsgStream,
+    AsyncClient, BlockingMsgStream, CdrIter, CdrPages, Client, HistoryIter, HistoryPages,
+    MsgStream, PageIter, Paging,
 };
 pub use codes::ErrorKind;
 pub use config::{Config, Event, EventHook, RetryPolicy, SendMsgRetry, Target};

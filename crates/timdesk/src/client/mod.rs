@@ -7,9 +7,12 @@
 
 pub(crate) mod generated;
 mod history;
+mod pages;
 mod stream;
 
 pub use history::{HistoryIter, HistoryPages};
+use pages::next_offset;
+pub use pages::{PageIter, Paging};
 pub use stream::{BlockingMsgStream, MsgStream};
 
 use std::fmt;
@@ -333,18 +336,16 @@ impl Client {
     /// fetched lazily in pages of 100. A window whose start is after its end is refused
     /// here, before any request.
     pub fn cdrs(&self, start: u64, end: u64, client_user_id: Option<&str>) -> Result<CdrIter> {
-        Ok(CdrIter {
-            client: self.clone(),
-            pages: self.as_async().cdr_pages(start, end, client_user_id)?,
-            buffered: Vec::new().into_iter(),
-        })
+        Ok(PageIter::new(
+            self.clone(),
+            self.as_async().cdr_pages(start, end, client_user_id)?,
+        ))
     }
 }
 
 impl AsyncClient {
-    /// The pages of CDR records of `[start, end]`, a page of [`CdrPages::PAGE`] at a time:
-    /// ask [`CdrPages::next_query`] what to fetch, hand the page to [`CdrPages::advance`].
-    /// The window is checked here, before any request.
+    /// The pages of CDR records of `[start, end]`, a page of [`CdrPages::PAGE`] at a time,
+    /// walked through [`Paging`]. The window is checked here, before any request.
     pub fn cdr_pages(
         &self,
         start: u64,
@@ -374,32 +375,6 @@ pub struct CdrPages {
 impl CdrPages {
     /// Records per page: the server's maximum.
     pub const PAGE: u32 = 100;
-
-    /// The request for the next page, or None when the window is exhausted.
-    pub fn next_query(&self) -> Option<CdrQuery> {
-        (!self.done).then(|| self.query.clone())
-    }
-
-    /// Moves past `page` (the answer to [`CdrPages::next_query`]).
-    pub fn advance(&mut self, page: &CdrPage) {
-        let offset = u64::from(self.query.offset.unwrap_or(0));
-        let (next, done) = next_offset(offset, page.records.len(), page.total_count);
-        self.query.offset = Some(u32::try_from(next).unwrap_or(u32::MAX));
-        self.done = done;
-    }
-
-    /// Ends the walk (after a failed page).
-    pub fn stop(&mut self) {
-        self.done = true;
-    }
-}
-
-/// The offset after a page of `fetched` items at `offset` out of `total`, and whether the
-/// walk is over: the paging rule of the Offset/Limit/TotalCount endpoints (an empty page
-/// also ends it, so a server that miscounts cannot loop a walk forever).
-fn next_offset(offset: u64, fetched: usize, total: u64) -> (u64, bool) {
-    let next = offset.saturating_add(u64::try_from(fetched).unwrap_or(u64::MAX));
-    (next, fetched == 0 || next >= total)
 }
 
 /// `service/command`, from any of `service/command`, `v4/service/command` or
@@ -422,38 +397,39 @@ fn normalize_path(path: &str) -> Result<String> {
 }
 
 /// Every CDR record of a window, fetched page by page as the iteration reaches it.
-/// A failed page ends the iteration after yielding its error.
-#[derive(Debug)]
-pub struct CdrIter {
-    client: Client,
-    pages: CdrPages,
-    buffered: std::vec::IntoIter<CdrRecord>,
-}
+pub type CdrIter = PageIter<CdrPages>;
 
 impl CdrIter {
     /// Records per page: the server's maximum.
     pub const PAGE: u32 = CdrPages::PAGE;
 }
 
-impl Iterator for CdrIter {
-    type Item = Result<CdrRecord>;
+impl Paging for CdrPages {
+    type Request = CdrQuery;
+    type Page = CdrPage;
+    type Item = CdrRecord;
 
-    fn next(&mut self) -> Option<Self::Item> {
-        if let Some(record) = self.buffered.next() {
-            return Some(Ok(record));
-        }
-        let query = self.pages.next_query()?;
-        match self.client.describe_im_cdr_list(&query) {
-            Err(e) => {
-                self.pages.stop();
-                Some(Err(e))
-            }
-            Ok(page) => {
-                self.pages.advance(&page);
-                self.buffered = page.records.into_iter();
-                self.buffered.next().map(Ok)
-            }
-        }
+    fn next_request(&self) -> Option<CdrQuery> {
+        (!self.done).then(|| self.query.clone())
+    }
+
+    fn advance(&mut self, page: &CdrPage) {
+        let offset = u64::from(self.query.offset.unwrap_or(0));
+        let (next, done) = next_offset(offset, page.records.len(), page.total_count);
+        self.query.offset = Some(u32::try_from(next).unwrap_or(u32::MAX));
+        self.done = done;
+    }
+
+    fn stop(&mut self) {
+        self.done = true;
+    }
+
+    fn into_items(page: CdrPage) -> Vec<CdrRecord> {
+        page.records
+    }
+
+    async fn fetch(client: AsyncClient, query: CdrQuery) -> Result<CdrPage> {
+        client.describe_im_cdr_list(&query).await
     }
 }
 
