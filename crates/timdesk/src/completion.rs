@@ -6,13 +6,15 @@
 //! On the I/O thread the wake-ups wait until the thread runs out of work and is about to
 //! park, so one wake-up carries every call that round finished.
 //! Waking at each push made the taker's thread run once per call: on a shared core, a
-//! context switch there and back for every completion.
+//! context switch there and back for every completion. A thread that stays busy (other
+//! calls keep coming) holds them no longer than a millisecond: each call it ends checks.
 
 use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::codes::ErrorKind;
 use crate::error::{Error, Result};
@@ -40,19 +42,46 @@ impl WakeSockets {
     }
 }
 
+/// The longest a wake-up waits for its thread to park.
+const MAX_DEFER: Duration = Duration::from_millis(1);
+
+/// The wake-ups a thread holds back, and since when.
+#[derive(Default)]
+struct Deferred {
+    waiting: Vec<Arc<WakeSockets>>,
+    since: Option<Instant>,
+}
+
+impl Deferred {
+    fn flush(&mut self) {
+        for sockets in self.waiting.drain(..) {
+            sockets.wake();
+        }
+        self.since = None;
+    }
+}
+
 thread_local! {
     /// On a thread that has parked once (a client's I/O thread): the wake-ups of the
     /// queues that went from empty to not since it last parked. `None` elsewhere.
-    static DEFERRED: RefCell<Option<Vec<Arc<WakeSockets>>>> = const { RefCell::new(None) };
+    static DEFERRED: RefCell<Option<Deferred>> = const { RefCell::new(None) };
 }
 
 /// Writes the wake-ups deferred on this thread, and defers the wake-ups of this thread
-/// from now on. The I/O runtime calls it as its worker is about to park: a thread that
-/// never parks (a resolver's blocking thread, a caller's) wakes at once.
+/// from now on. The I/O runtime calls it as its worker is about to park (and stops): a
+/// thread that never parks (a resolver's blocking thread, a caller's) wakes at once.
 pub(crate) fn flush_deferred_wakes() {
+    DEFERRED.with_borrow_mut(|deferred| deferred.get_or_insert_with(Deferred::default).flush());
+}
+
+/// Writes this thread's deferred wake-ups if the oldest has waited [`MAX_DEFER`]: for a
+/// thread kept busy by a stream of calls, which may not park for a long time. Called as
+/// each call ends.
+pub(crate) fn flush_stale_wakes() {
     DEFERRED.with_borrow_mut(|deferred| {
-        for sockets in deferred.get_or_insert_with(Vec::new).drain(..) {
-            sockets.wake();
+        let stale = |d: &Deferred| d.since.is_some_and(|since| since.elapsed() >= MAX_DEFER);
+        if let Some(deferred) = deferred.as_mut().filter(|d| stale(d)) {
+            deferred.flush();
         }
     });
 }
@@ -88,10 +117,15 @@ impl<T> CompletionQueue<T> {
         items.push(item);
         if items.len() == 1 {
             DEFERRED.with_borrow_mut(|deferred| match deferred {
-                Some(waiting) => waiting.push(Arc::clone(&self.sockets)),
+                Some(deferred) => {
+                    deferred.waiting.push(Arc::clone(&self.sockets));
+                    deferred.since.get_or_insert_with(Instant::now);
+                }
                 None => self.sockets.wake(),
             });
         }
+        drop(items);
+        flush_stale_wakes();
     }
 
     /// Everything queued, oldest first.
@@ -111,7 +145,7 @@ impl<T> CompletionQueue<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{CompletionQueue, flush_deferred_wakes};
+    use super::{CompletionQueue, MAX_DEFER, flush_deferred_wakes, flush_stale_wakes};
 
     fn readable(fd: i32) -> bool {
         let mut byte = [0u8; 1];
@@ -146,6 +180,27 @@ mod tests {
             flush_deferred_wakes();
             assert!(readable(queue.fd()), "the park wakes the taker");
             assert_eq!(queue.take_all(), [1, 2]);
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
+    fn a_busy_thread_holds_a_wake_up_no_longer_than_the_bound() {
+        std::thread::spawn(|| {
+            let (first, second) = (
+                CompletionQueue::new().unwrap(),
+                CompletionQueue::new().unwrap(),
+            );
+            flush_deferred_wakes();
+            first.push(1);
+            flush_stale_wakes();
+            assert!(!readable(first.fd()), "woken before the bound");
+            std::thread::sleep(MAX_DEFER * 2);
+            // Another call ending on this thread checks the age of what waits.
+            second.push(2);
+            assert!(readable(first.fd()), "still held past the bound");
+            assert_eq!(first.take_all(), [1]);
         })
         .join()
         .unwrap();

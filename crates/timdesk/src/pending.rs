@@ -46,6 +46,9 @@ impl<T> Slot<T> {
         if blocked > 0 {
             self.ready.notify_all();
         }
+        // A call ends here: wake-ups held back on this (I/O) thread must not wait on its
+        // next park for long.
+        crate::completion::flush_stale_wakes();
         if let Some(waker) = waker {
             waker.wake();
         }
