@@ -97,6 +97,9 @@ typedef struct timdesk_callback_verifier timdesk_callback_verifier;
 // Iterates over the CDR records of a time window, a page of 100 at a time.
 typedef struct timdesk_cdr_iter timdesk_cdr_iter;
 
+// Iterates over a session's messages, a page of 100 at a time.
+typedef struct timdesk_chat_message_iter timdesk_chat_message_iter;
+
 // A client of one application's server API. Safe to share between threads.
 typedef struct timdesk_client timdesk_client;
 
@@ -486,6 +489,35 @@ enum timdesk_status timdesk_cdr_iter_next(struct timdesk_cdr_iter *iter,
 // # Safety
 // `iter` must be NULL or an iterator from this library not freed before.
 void timdesk_cdr_iter_free(struct timdesk_cdr_iter *iter);
+
+// Starts iterating over every message of `session_id` (desk_http_svc/
+// describe_chat_messages, a page of 100 at a time), in `order`: 1 oldest first, 2 newest
+// first, 0 the server's default (newest first). The request is checked here, before any
+// is sent; pages are fetched by timdesk_chat_message_iter_next.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_chat_message_iter_new(const struct timdesk_client *client,
+                                                  const char *session_id,
+                                                  uint32_t order,
+                                                  struct timdesk_chat_message_iter **out_iter,
+                                                  struct timdesk_error **err);
+
+// The next message as the server's JSON object (FromAccount, FromAccountRole, MsgBody,
+// Timestamp) in `*out_message_json` (free with timdesk_string_free), or
+// TIMDESK_STATUS_DONE when there is none left; an error ends the iteration.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_chat_message_iter_next(struct timdesk_chat_message_iter *iter,
+                                                   char **out_message_json,
+                                                   struct timdesk_error **err);
+
+// Frees a message iterator. NULL is a no-op.
+//
+// # Safety
+// `iter` must be NULL or an iterator from this library not freed before.
+void timdesk_chat_message_iter_free(struct timdesk_chat_message_iter *iter);
 
 // recentcontact/delete: removes `from_account`'s conversation with `to_account`
 // (one-to-one) or `to_group` (group): exactly one of them non-NULL.

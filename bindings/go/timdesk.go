@@ -620,6 +620,47 @@ func (c *Client) DescribeIMCdrList(q CdrQuery) (CdrPage, error) {
 	return page, err
 }
 
+// pageWalk is what the paged iterators share: the C iterator's next and free, the
+// current item decoded from its JSON, and the error that ended the walk.
+type pageWalk[T any] struct {
+	next func(out **C.char, cerr **C.timdesk_error) cStatus
+	free func()
+	item T
+	err  error
+}
+
+// advance takes the next item; false at the end or on an error.
+func (w *pageWalk[T]) advance() bool {
+	if w.err != nil || w.next == nil {
+		return false
+	}
+	var text *C.char
+	var cerr *C.timdesk_error
+	release := blockingSlot()
+	status := w.next(&text, &cerr)
+	release()
+	if Status(status) == statusDone {
+		C.timdesk_error_free(cerr)
+		w.close()
+		return false
+	}
+	if w.err = check(status, cerr); w.err != nil {
+		return false
+	}
+	var item T
+	w.err = json.Unmarshal([]byte(take(text)), &item)
+	w.item = item
+	return w.err == nil
+}
+
+// close frees the C iterator (idempotent).
+func (w *pageWalk[T]) close() {
+	if w.free != nil {
+		w.free()
+		w.free, w.next = nil, nil
+	}
+}
+
 // CdrIterator walks every CDR record of a window, fetching pages of 100 as needed:
 //
 //	it := client.Cdrs(start, end, "")
@@ -627,61 +668,82 @@ func (c *Client) DescribeIMCdrList(q CdrQuery) (CdrPage, error) {
 //	for it.Next() { use(it.Record()) }
 //	if err := it.Err(); err != nil { ... }
 type CdrIterator struct {
-	client *Client
-	ptr    *C.timdesk_cdr_iter
-	record CdrRecord
-	err    error
+	walk pageWalk[CdrRecord]
 }
 
 // Cdrs iterates over the records of [start, end] (of one user when clientUserID is set).
 func (c *Client) Cdrs(start, end uint64, clientUserID string) *CdrIterator {
-	it := &CdrIterator{client: c}
-	it.err = c.with(func(ptr *C.timdesk_client) error {
+	it := &CdrIterator{}
+	var iter *C.timdesk_cdr_iter
+	it.walk.err = c.with(func(ptr *C.timdesk_client) error {
 		var cs cstrings
 		defer cs.free()
 		var cerr *C.timdesk_error
-		return check(C.timdesk_cdr_iter_new(ptr, C.uint64_t(start), C.uint64_t(end), cs.optional(clientUserID), &it.ptr, &cerr), cerr)
+		return check(C.timdesk_cdr_iter_new(ptr, C.uint64_t(start), C.uint64_t(end), cs.optional(clientUserID), &iter, &cerr), cerr)
 	})
+	if it.walk.err == nil {
+		it.walk.next = func(out **C.char, cerr **C.timdesk_error) cStatus { return C.timdesk_cdr_iter_next(iter, out, cerr) }
+		it.walk.free = func() { C.timdesk_cdr_iter_free(iter) }
+	}
 	return it
 }
 
 // Next advances to the next record; false at the end or on an error (see Err).
-func (it *CdrIterator) Next() bool {
-	if it.err != nil || it.ptr == nil {
-		return false
-	}
-	var text *C.char
-	var cerr *C.timdesk_error
-	release := blockingSlot()
-	status := C.timdesk_cdr_iter_next(it.ptr, &text, &cerr)
-	release()
-	runtime.KeepAlive(it)
-	if Status(status) == statusDone {
-		C.timdesk_error_free(cerr)
-		it.Close()
-		return false
-	}
-	if it.err = check(status, cerr); it.err != nil {
-		return false
-	}
-	it.record = CdrRecord{}
-	it.err = json.Unmarshal([]byte(take(text)), &it.record)
-	return it.err == nil
-}
+func (it *CdrIterator) Next() bool { return it.walk.advance() }
 
 // Record is the current record.
-func (it *CdrIterator) Record() CdrRecord { return it.record }
+func (it *CdrIterator) Record() CdrRecord { return it.walk.item }
 
 // Err is the error that ended the iteration, if any.
-func (it *CdrIterator) Err() error { return it.err }
+func (it *CdrIterator) Err() error { return it.walk.err }
 
 // Close frees the iterator (idempotent).
-func (it *CdrIterator) Close() {
-	if it.ptr != nil {
-		C.timdesk_cdr_iter_free(it.ptr)
-		it.ptr = nil
-	}
+func (it *CdrIterator) Close() { it.walk.close() }
+
+// MessageIterator walks every message of a session (desk_http_svc/
+// describe_chat_messages), fetching pages of 100 as needed; each message is the server's
+// JSON object (FromAccount, FromAccountRole, MsgBody, Timestamp):
+//
+//	it := client.ChatMessages(sessionID, 1) // 1 oldest first, 2 newest first, 0 the default
+//	defer it.Close()
+//	for it.Next() { use(it.Message()) }
+//	if err := it.Err(); err != nil { ... }
+type MessageIterator struct {
+	walk pageWalk[map[string]any]
 }
+
+// ChatMessages iterates over a session's messages in order (1 oldest first, 2 newest
+// first, 0 the server's default: newest first). The request is checked before any is
+// sent: a bad order is an *Error matching ErrInvalidArgument from Err.
+func (c *Client) ChatMessages(sessionID string, order uint32) *MessageIterator {
+	it := &MessageIterator{}
+	var iter *C.timdesk_chat_message_iter
+	it.walk.err = c.with(func(ptr *C.timdesk_client) error {
+		var cs cstrings
+		defer cs.free()
+		var cerr *C.timdesk_error
+		return check(C.timdesk_chat_message_iter_new(ptr, cs.of(sessionID), C.uint32_t(order), &iter, &cerr), cerr)
+	})
+	if it.walk.err == nil {
+		it.walk.next = func(out **C.char, cerr **C.timdesk_error) cStatus {
+			return C.timdesk_chat_message_iter_next(iter, out, cerr)
+		}
+		it.walk.free = func() { C.timdesk_chat_message_iter_free(iter) }
+	}
+	return it
+}
+
+// Next advances to the next message; false at the end or on an error (see Err).
+func (it *MessageIterator) Next() bool { return it.walk.advance() }
+
+// Message is the current message.
+func (it *MessageIterator) Message() map[string]any { return it.walk.item }
+
+// Err is the error that ended the iteration, if any.
+func (it *MessageIterator) Err() error { return it.walk.err }
+
+// Close frees the iterator (idempotent).
+func (it *MessageIterator) Close() { it.walk.close() }
 
 // DeleteRecentContact removes fromAccount's conversation with toAccount (one-to-one), or
 // with the group toGroup when toAccount is "": exactly one of them set.

@@ -416,3 +416,37 @@ func TestEveryOptionReachesTheCore(t *testing.T) {
 		t.Fatalf("options %v\nwant %v", options, want)
 	}
 }
+
+func TestChatMessagesWalkTheWholeHistoryInEitherOrder(t *testing.T) {
+	emu, client := setup(t)
+	for i := 0; i < 130; i++ {
+		control(t, emu, "POST", "sessions/"+carol+"/messages", map[string]any{"from": "user", "text": "line " + strconv.Itoa(i)})
+	}
+	texts := func(order uint32) []string {
+		it := client.ChatMessages(carol, order)
+		defer it.Close()
+		var out []string
+		for it.Next() {
+			body := it.Message()["MsgBody"].([]any)[0].(map[string]any)
+			out = append(out, body["MsgContent"].(map[string]any)["Text"].(string))
+		}
+		if err := it.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	oldest, newest := texts(1), texts(2)
+	if len(oldest) < 130 || oldest[len(oldest)-1] != "line 129" {
+		t.Fatalf("oldest first: %d messages, last %q", len(oldest), oldest[len(oldest)-1])
+	}
+	for i := range oldest {
+		if oldest[i] != newest[len(newest)-1-i] {
+			t.Fatalf("the two orders differ at %d: %q vs %q", i, oldest[i], newest[len(newest)-1-i])
+		}
+	}
+	it := client.ChatMessages(carol, 3)
+	defer it.Close()
+	if it.Next() || !errors.Is(it.Err(), timdesk.ErrInvalidArgument) || !strings.Contains(it.Err().Error(), "Order") {
+		t.Fatalf("order 3: %v", it.Err())
+	}
+}

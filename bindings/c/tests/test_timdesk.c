@@ -353,6 +353,48 @@ static void test_cdr_iterator(timdesk_emulator *emu, timdesk_client *client) {
     timdesk_error_free(err);
 }
 
+static void test_chat_message_iterator(timdesk_emulator *emu, timdesk_client *client) {
+    const char *session = "7e1d2c3b-4a59-4687-b5c4-d3e2f1a0b9c8";
+    control(emu, "POST", "/sessions", "{\"session_id\":\"7e1d2c3b-4a59-4687-b5c4-d3e2f1a0b9c8\",\"client_user_id\":\"history_user\"}");
+    for (int i = 0; i < 120; i++) {
+        char body[64];
+        snprintf(body, sizeof body, "{\"from\":\"user\",\"text\":\"line %d\"}", i);
+        control(emu, "POST", "/sessions/7e1d2c3b-4a59-4687-b5c4-d3e2f1a0b9c8/messages", body);
+    }
+    timdesk_chat_message_iter *iter = NULL;
+    CHECK(timdesk_chat_message_iter_new(client, session, 1, &iter, NULL) == TIMDESK_STATUS_OK);
+    int count = 0;
+    char *message = NULL, last[32] = "";
+    timdesk_status s;
+    while ((s = timdesk_chat_message_iter_next(iter, &message, NULL)) == TIMDESK_STATUS_OK) {
+        if (count == 0) {
+            CHECK(strstr(message, "\"line 0\"") != NULL);
+        }
+        const char *text = strstr(message, "\"line ");
+        if (text != NULL) {
+            snprintf(last, sizeof last, "%.9s", text);
+        }
+        count++;
+        timdesk_string_free(message);
+    }
+    CHECK(s == TIMDESK_STATUS_DONE);
+    CHECK(count == 120); /* two pages: 100, then 20 */
+    CHECK(strcmp(last, "\"line 119") == 0);
+    CHECK(timdesk_chat_message_iter_next(iter, &message, NULL) == TIMDESK_STATUS_DONE);
+    timdesk_chat_message_iter_free(iter);
+    timdesk_chat_message_iter_free(NULL);
+    timdesk_error *err = NULL;
+    EXPECT(timdesk_chat_message_iter_new(client, session, 3, &iter, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "order 3");
+    CHECK(strstr(timdesk_error_message(err), "Order") != NULL);
+    timdesk_error_free(err);
+    err = NULL;
+    EXPECT(timdesk_chat_message_iter_new(client, NULL, 0, &iter, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "NULL session");
+    timdesk_error_free(err);
+    err = NULL;
+    EXPECT(timdesk_chat_message_iter_next(NULL, &message, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "NULL iterator");
+    timdesk_error_free(err);
+}
+
 static void test_generic_call_and_faults(timdesk_emulator *emu, timdesk_client *client) {
     char *answer = NULL;
     timdesk_error *err = NULL;
@@ -984,6 +1026,7 @@ int main(void) {
     timdesk_client *client = client_for(emu);
     test_session_lifecycle(emu, client);
     test_cdr_iterator(emu, client);
+    test_chat_message_iterator(emu, client);
     test_generic_call_and_faults(emu, client);
     test_usersig();
     test_callbacks();

@@ -114,6 +114,11 @@ pub struct timdesk_cdr_iter {
     inner: Mutex<timdesk::CdrIter>,
 }
 
+/// Iterates over a session's messages, a page of 100 at a time.
+pub struct timdesk_chat_message_iter {
+    inner: Mutex<timdesk::HistoryIter>,
+}
+
 fn config_from(c: &timdesk_config) -> Result<Config, Failure> {
     let mut config = Config::new(c.sdkappid, string(c.secret_key, "secret_key")?);
     if let Some(admin) = optional_string(c.admin, "admin")? {
@@ -486,18 +491,29 @@ pub unsafe extern "C" fn timdesk_cdr_iter_next(
     out_record_json: *mut *mut c_char,
     err: *mut *mut timdesk_error,
 ) -> timdesk_status {
+    // SAFETY: the caller passes NULL or a live iterator.
+    let iter = unsafe { iter.as_ref() }.map(|iter| &iter.inner);
+    page_iter_next(iter, out_record_json, err, "the CDR record", |record| {
+        record.to_json().to_string()
+    })
+}
+
+/// The next item of a paged walk as JSON in `*out_json`, or TIMDESK_STATUS_DONE when
+/// there is none left; an error ends the walk. `iter` None (a NULL handle) is refused.
+fn page_iter_next<P: timdesk::Paging>(
+    iter: Option<&Mutex<timdesk::PageIter<P>>>,
+    out_json: *mut *mut c_char,
+    err: *mut *mut timdesk_error,
+    what: &str,
+    to_json: impl FnOnce(P::Item) -> String,
+) -> timdesk_status {
     let mut done = false;
     let status = boundary::run(err, || {
-        // SAFETY: the caller passes NULL (refused) or a live iterator.
-        let iter = unsafe { iter.as_ref() }.ok_or_else(|| Failure::invalid("iter", "is NULL"))?;
-        let next = iter.inner.lock().unwrap_or_else(|p| p.into_inner()).next();
+        let iter = iter.ok_or_else(|| Failure::invalid("iter", "is NULL"))?;
+        let next = iter.lock().unwrap_or_else(|p| p.into_inner()).next();
         match next {
             None => done = true,
-            Some(record) => put_string(
-                out_record_json,
-                record?.to_json().to_string(),
-                "the CDR record",
-            )?,
+            Some(item) => put_string(out_json, to_json(item?), what)?,
         }
         Ok(())
     });
@@ -517,6 +533,68 @@ pub unsafe extern "C" fn timdesk_cdr_iter_free(iter: *mut timdesk_cdr_iter) {
     boundary::quiet((), || {
         if !iter.is_null() {
             // SAFETY: made by Box::into_raw in timdesk_cdr_iter_new.
+            drop(unsafe { Box::from_raw(iter) });
+        }
+    })
+}
+
+/// Starts iterating over every message of `session_id` (desk_http_svc/
+/// describe_chat_messages, a page of 100 at a time), in `order`: 1 oldest first, 2 newest
+/// first, 0 the server's default (newest first). The request is checked here, before any
+/// is sent; pages are fetched by timdesk_chat_message_iter_next.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_chat_message_iter_new(
+    client: *const timdesk_client,
+    session_id: *const c_char,
+    order: u32,
+    out_iter: *mut *mut timdesk_chat_message_iter,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let session_id = string(session_id, "session_id")?;
+        let iter = client.chat_messages(session_id, (order != 0).then_some(order.into()))?;
+        put_handle(
+            out_iter,
+            timdesk_chat_message_iter {
+                inner: Mutex::new(iter),
+            },
+        );
+        Ok(())
+    })
+}
+
+/// The next message as the server's JSON object (FromAccount, FromAccountRole, MsgBody,
+/// Timestamp) in `*out_message_json` (free with timdesk_string_free), or
+/// TIMDESK_STATUS_DONE when there is none left; an error ends the iteration.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_chat_message_iter_next(
+    iter: *mut timdesk_chat_message_iter,
+    out_message_json: *mut *mut c_char,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    // SAFETY: the caller passes NULL or a live iterator.
+    let iter = unsafe { iter.as_ref() }.map(|iter| &iter.inner);
+    page_iter_next(iter, out_message_json, err, "the message", |message| {
+        message.to_string()
+    })
+}
+
+/// Frees a message iterator. NULL is a no-op.
+///
+/// # Safety
+/// `iter` must be NULL or an iterator from this library not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_chat_message_iter_free(iter: *mut timdesk_chat_message_iter) {
+    boundary::quiet((), || {
+        if !iter.is_null() {
+            // SAFETY: made by Box::into_raw in timdesk_chat_message_iter_new.
             drop(unsafe { Box::from_raw(iter) });
         }
     })
