@@ -18,5 +18,8 @@ cc -std=c11 -Wall -Wextra -Werror "$here/consumer.c" $(pkg-config --cflags --lib
 cc -std=c11 -Wall -Wextra -Werror "$here/consumer.c" $(pkg-config --cflags --libs timdesk) \
     -Wl,-rpath,"$(pkg-config --variable=libdir timdesk)" -o consumer-shared
 ./consumer-shared
-ldd consumer-shared | grep -q "libtimdesk.so.0.1 => $root/lib/" || { echo "consumer-shared did not load the archive's library" >&2; ldd consumer-shared >&2; exit 1; }
+# ldd's output is taken whole first: with pipefail, `ldd | grep -q` fails whenever grep
+# exits at its match before ldd has written everything (SIGPIPE), which it did once.
+libraries=$(ldd consumer-shared)
+grep -q "libtimdesk.so.0.1 => $root/lib/" <<<"$libraries" || { echo "consumer-shared did not load the archive's library" >&2; echo "$libraries" >&2; exit 1; }
 echo "the archive builds and runs a consumer from $work"
