@@ -228,6 +228,9 @@ fn every_element_type_is_accepted_with_its_fields() {
 #[test]
 fn send_msg_by_accounts_creates_the_conversation_both_ways() {
     let h = Harness::new();
+    // The repeat below is deduplicated only within the same second: freeze it, or a run
+    // that straddles a second boundary stores it twice (it did, once).
+    h.emulator.control().freeze_clock(1_700_000_000);
     let body = json!({"FromAccount": "shannon@qq.com", "ToAccount": "user_dave", "MsgRandom": 82139,
         "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "Welcome"}}]});
     assert_ok(&h.call("desk_http_svc/send_msg", body.clone()));
@@ -649,6 +652,8 @@ fn injected_faults_hit_the_next_matching_requests() {
 fn dropped_connections_apply_or_not_as_injected() {
     let h = Harness::new();
     let control = h.emulator.control();
+    // The retry at the end is deduplicated only within the same second.
+    control.freeze_clock(1_700_000_000);
     let send = "desk_http_svc/send_msg";
     control.inject(Fault::new(Some(send), FaultAction::DropBeforeApply, 1));
     assert!(
