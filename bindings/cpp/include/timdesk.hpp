@@ -59,9 +59,6 @@ struct StringDeleter {
 struct ClientDeleter {
     void operator()(timdesk_client *c) const noexcept { timdesk_client_free(c); }
 };
-struct CdrIterDeleter {
-    void operator()(timdesk_cdr_iter *i) const noexcept { timdesk_cdr_iter_free(i); }
-};
 struct CallbackVerifierDeleter {
     void operator()(timdesk_callback_verifier *v) const noexcept { timdesk_callback_verifier_free(v); }
 };
@@ -208,27 +205,41 @@ struct MessageOptions {
     bool exclude_from_user_resp_timeout = false;
 };
 
-/// Iterates over CDR records (JSON text each), fetching pages of 100 as needed.
-class CdrIterator {
+namespace detail {
+/// A C page iterator (`Next` gives JSON text, `Free` ends it) as a move-only object.
+template <typename Iter, timdesk_status (*Next)(Iter *, char **, timdesk_error **), void (*Free)(Iter *)>
+class JsonPages {
 public:
-    explicit CdrIterator(timdesk_cdr_iter *raw) : iter_(raw) {}
+    explicit JsonPages(Iter *raw) : iter_(raw) {}
 
-    /// The next record as JSON, or nothing when the window is exhausted.
+    /// The next item as JSON, or nothing when the walk is over.
     std::optional<std::string> next() {
-        char *record = nullptr;
+        char *item = nullptr;
         timdesk_error *err = nullptr;
-        timdesk_status status = timdesk_cdr_iter_next(iter_.get(), &record, &err);
+        timdesk_status status = Next(iter_.get(), &item, &err);
         if (status == TIMDESK_STATUS_DONE) {
             timdesk_error_free(err);
             return std::nullopt;
         }
-        detail::check(status, err);
-        return detail::take(record);
+        check(status, err);
+        return take(item);
     }
 
 private:
-    std::unique_ptr<timdesk_cdr_iter, detail::CdrIterDeleter> iter_;
+    struct Deleter {
+        void operator()(Iter *i) const noexcept { Free(i); }
+    };
+    std::unique_ptr<Iter, Deleter> iter_;
 };
+}  // namespace detail
+
+/// Iterates over CDR records (JSON text each), fetching pages of 100 as needed.
+using CdrIterator = detail::JsonPages<timdesk_cdr_iter, timdesk_cdr_iter_next, timdesk_cdr_iter_free>;
+
+/// Iterates over a session's messages (the server's JSON object each: FromAccount,
+/// FromAccountRole, MsgBody, Timestamp), fetching pages of 100 as needed.
+using ChatMessageIterator = detail::JsonPages<timdesk_chat_message_iter, timdesk_chat_message_iter_next,
+                                              timdesk_chat_message_iter_free>;
 
 // The generated endpoints' option and answer structs (timdesk-codegen, from models/).
 // BEGIN generated types
@@ -397,6 +408,14 @@ public:
         timdesk_cdr_iter *iter = nullptr;
         detail::call([&](timdesk_error **err) { return timdesk_cdr_iter_new(get(), start, end, detail::or_null(client_user_id), &iter, err); });
         return CdrIterator(iter);
+    }
+
+    /// Every message of a session, lazily: `order` 1 oldest first, 2 newest first, 0 the
+    /// server's default (newest first). A bad order throws before any request.
+    ChatMessageIterator chat_messages(const std::string &session_id, uint32_t order = 0) const {
+        timdesk_chat_message_iter *iter = nullptr;
+        detail::call([&](timdesk_error **err) { return timdesk_chat_message_iter_new(get(), session_id.c_str(), order, &iter, err); });
+        return ChatMessageIterator(iter);
     }
 
     /// recentcontact/delete of a one-to-one conversation.

@@ -18,6 +18,7 @@ static_assert(!std::is_copy_assignable_v<timdesk::Client>, "Client is move-only"
 static_assert(std::is_nothrow_move_constructible_v<timdesk::Client>, "Client moves");
 static_assert(!std::is_copy_constructible_v<timdesk::Emulator>, "Emulator is move-only");
 static_assert(!std::is_copy_constructible_v<timdesk::CdrIterator>, "CdrIterator is move-only");
+static_assert(!std::is_copy_constructible_v<timdesk::ChatMessageIterator>, "ChatMessageIterator is move-only");
 
 class TimdeskTest : public ::testing::Test {
 protected:
@@ -178,6 +179,30 @@ TEST_F(TimdeskTest, CdrIteratorAndGenericCall) {
     EXPECT_FALSE(records.next().has_value());
     auto answer = client.call("desk_http_svc/transfer_to_human", R"({"SessionId":")" + ALICE + "\"}");
     EXPECT_NE(answer.find("shannon@qq.com"), std::string::npos);
+}
+
+TEST_F(TimdeskTest, ChatMessageIteratorWalksTheHistoryInOrder) {
+    for (int i = 0; i < 110; ++i) {
+        emulator.control("POST", std::string("/sessions/") + ALICE + "/messages",
+                         R"({"from":"user","text":"line )" + std::to_string(i) + "\"}");
+    }
+    auto messages = client.chat_messages(ALICE, 1);
+    int count = 0;
+    std::string last;
+    while (auto message = messages.next()) {
+        ++count;
+        last = *message;
+    }
+    EXPECT_GE(count, 110);
+    EXPECT_NE(last.find("\"line 109\""), std::string::npos);
+    EXPECT_FALSE(messages.next().has_value());
+    try {
+        client.chat_messages(ALICE, 3);
+        ADD_FAILURE() << "order 3 was accepted";
+    } catch (const timdesk::Error &e) {
+        EXPECT_EQ(e.status(), TIMDESK_STATUS_INVALID_ARGUMENT);
+        EXPECT_NE(std::string(e.what()).find("Order"), std::string::npos);
+    }
 }
 
 TEST_F(TimdeskTest, MovedFromClientIsEmptyAndTheMovedToWorks) {
