@@ -150,6 +150,13 @@ impl Transport {
         admin_sig: AdminSig,
         max_requests_per_second: Option<u32>,
     ) -> Result<PerProcess> {
+        process::count_forks().map_err(|e| {
+            Error::local(
+                ErrorKind::Network,
+                format!("cannot register the client's fork handler: {e}"),
+                false,
+            )
+        })?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("timdesk-io")
@@ -468,6 +475,8 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_forked_child_draws_other_randoms_than_its_parent() {
+        // As a client does before its first call.
+        super::process::count_forks().unwrap();
         let _ = random_u32();
         let mut fds = [0; 2];
         // SAFETY: a two-descriptor array for pipe(2).

@@ -5,7 +5,7 @@
 //! not exist in the child).
 
 use std::ptr::null_mut;
-use std::sync::Once;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
 use super::admin_sig::AdminSig;
@@ -22,18 +22,27 @@ extern "C" fn forked() {
     FORK_GENERATION.fetch_add(1, Ordering::AcqRel);
 }
 
-/// This process's fork generation; the first call registers the fork handler, so call it
-/// before building anything a child must rebuild.
-pub(crate) fn generation() -> u64 {
-    static REGISTER: Once = Once::new();
-    REGISTER.call_once(|| {
+/// Registers the fork handler (once per process; later calls return the first outcome).
+/// Called before the first per-process state is built, so every fork after it is counted.
+pub(crate) fn count_forks() -> std::io::Result<()> {
+    static REGISTERED: OnceLock<i32> = OnceLock::new();
+    let code = *REGISTERED.get_or_init(|| {
         #[cfg(unix)]
         // SAFETY: `forked` only increments an atomic, which is async-signal-safe, as a
         // handler run in a forked child must be.
-        let registered = unsafe { libc::pthread_atfork(None, None, Some(forked)) };
-        #[cfg(unix)]
-        assert_eq!(registered, 0, "pthread_atfork failed: out of memory");
+        let code = unsafe { libc::pthread_atfork(None, None, Some(forked)) };
+        #[cfg(not(unix))]
+        let code = 0;
+        code
     });
+    match code {
+        0 => Ok(()),
+        code => Err(std::io::Error::from_raw_os_error(code)),
+    }
+}
+
+/// This process's fork generation (see [`count_forks`]).
+pub(crate) fn generation() -> u64 {
     FORK_GENERATION.load(Ordering::Acquire)
 }
 
