@@ -95,14 +95,21 @@ def test_the_same_under_uvloop():
         uvloop.run(main())
 
 
+async def _state_call_in_flight(emu, delay_ms):
+    """A client, a waiting session, and a get_session_state task the emulator holds for
+    `delay_ms`, already sent."""
+    client = emu.async_client(timeout=10)
+    session = emu.WAITING_SESSIONS[0]
+    emu.inject_fault("delay", path="desk_http_svc/get_session_state", ms=delay_ms)
+    task = asyncio.create_task(client.get_session_state(session_id=session))
+    await asyncio.sleep(min(0.1, delay_ms / 4000))
+    return client, session, task
+
+
 def test_cancelling_a_task_cancels_its_request_and_the_client_stays_usable():
     with Emulator() as emu:
         async def main():
-            client = emu.async_client(timeout=10)
-            session = emu.WAITING_SESSIONS[0]
-            emu.inject_fault("delay", path="desk_http_svc/get_session_state", ms=3000)
-            task = asyncio.create_task(client.get_session_state(session_id=session))
-            await asyncio.sleep(0.1)
+            client, session, task = await _state_call_in_flight(emu, delay_ms=3000)
             started = time.monotonic()
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
@@ -145,11 +152,7 @@ def test_a_call_in_flight_when_the_client_closes_still_ends():
     its last call ends, and writes its pending wake-ups as it stops."""
     with Emulator() as emu:
         async def main():
-            client = emu.async_client(timeout=10)
-            session = emu.WAITING_SESSIONS[0]
-            emu.inject_fault("delay", path="desk_http_svc/get_session_state", ms=200)
-            task = asyncio.create_task(client.get_session_state(session_id=session))
-            await asyncio.sleep(0.05)
+            client, _, task = await _state_call_in_flight(emu, delay_ms=200)
             await client.aclose()
             state = await asyncio.wait_for(task, 5)
             assert state.current_state == "Chatbot"
