@@ -150,7 +150,8 @@ typedef struct timdesk_config {
   uint32_t max_attempts;
   // Delay before the first retry, in milliseconds (it doubles); 0 for 100 ms.
   uint32_t retry_base_delay_ms;
-  // A proxy URL; NULL to follow the standard proxy environment variables.
+  // An `http://` proxy URL (requests pass through it by CONNECT tunnels); NULL to
+  // follow the standard proxy environment variables.
   const char *proxy;
   // Extra trusted CA certificates, PEM text; NULL for none.
   const char *ca_bundle_pem;

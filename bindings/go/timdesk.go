@@ -214,8 +214,8 @@ type Config struct {
 	ConnectTimeout time.Duration // default 5 s
 	MaxAttempts    uint32        // default 4
 	RetryBaseDelay time.Duration // default 100 ms, doubling
-	Proxy          string
-	CABundlePEM    string // extra trusted CA certificates, PEM
+	Proxy          string        // an http:// proxy URL, passed through by CONNECT; empty follows HTTPS_PROXY/NO_PROXY
+	CABundlePEM    string        // extra trusted CA certificates, PEM
 	// MaxRequestsPerSecond paces this client's requests across goroutines; 0 for none.
 	MaxRequestsPerSecond uint32
 	// SendMsgRetry is what SendMsg does after a lost answer; AtMostOnce by default.

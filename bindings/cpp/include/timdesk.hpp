@@ -119,7 +119,7 @@ struct Config {
     uint32_t connect_timeout_ms = 0;
     uint32_t max_attempts = 0;
     uint32_t retry_base_delay_ms = 0;
-    std::string proxy;
+    std::string proxy;       ///< an http:// proxy URL, passed through by CONNECT; empty follows HTTPS_PROXY/NO_PROXY
     std::string ca_bundle_pem;
     uint32_t max_requests_per_second = 0; ///< client-side pacing across threads; 0 for none
     SendMsgRetry send_msg_retry = SendMsgRetry::at_most_once;

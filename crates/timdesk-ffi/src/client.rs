@@ -51,7 +51,8 @@ pub struct timdesk_config {
     pub max_attempts: u32,
     /// Delay before the first retry, in milliseconds (it doubles); 0 for 100 ms.
     pub retry_base_delay_ms: u32,
-    /// A proxy URL; NULL to follow the standard proxy environment variables.
+    /// An `http://` proxy URL (requests pass through it by CONNECT tunnels); NULL to
+    /// follow the standard proxy environment variables.
     pub proxy: *const c_char,
     /// Extra trusted CA certificates, PEM text; NULL for none.
     pub ca_bundle_pem: *const c_char,

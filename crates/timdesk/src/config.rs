@@ -192,8 +192,10 @@ pub struct Config {
     /// Validity of the administrator UserSig the client makes (default 1 day); it is
     /// renewed at half of that.
     pub usersig_ttl: Duration,
-    /// A proxy URL for every request; the standard proxy environment variables
-    /// (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`) apply when this is `None`.
+    /// An `http://` proxy URL for every request: requests to https and http hosts alike
+    /// pass through it by `CONNECT` tunnels, with the URL's user and password (if any) as
+    /// Basic credentials. The standard proxy environment variables (`HTTPS_PROXY`,
+    /// `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`) apply when this is `None`.
     pub proxy: Option<String>,
     /// Extra trusted CA certificates (PEM, one or more), beyond the built-in Mozilla roots.
     pub ca_bundle: Option<Vec<u8>>,
@@ -401,7 +403,7 @@ impl Config {
                         format!("{url:?} must start with http:// or https://"),
                     ));
                 }
-                if let Err(e) = reqwest::Url::parse(url) {
+                if let Err(e) = url::Url::parse(url) {
                     return Err(Error::invalid_argument(
                         field,
                         format!("{url:?} is not a URL: {e}"),

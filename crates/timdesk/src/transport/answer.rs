@@ -1,6 +1,5 @@
 //! Reading an HTTP answer: the API's JSON object, or a failure classified by whether the
-//! request may have taken effect. Transport errors are described without their URL (and
-//! with it the UserSig).
+//! request may have taken effect.
 
 use serde_json::Value;
 
@@ -67,47 +66,6 @@ pub(crate) fn parse(status: u16, content_type: &str, bytes: &[u8]) -> Result<Val
     let info = value.get("ErrorInfo").and_then(Value::as_str).unwrap_or("");
     let code = u32::try_from(code).unwrap_or(u32::MAX);
     Err(Failure::Refused(Error::api(code, info)))
-}
-
-/// Classifies a transport error, keeping the URL (and with it the UserSig) out of it.
-pub(crate) fn classify(e: reqwest::Error, sig: &str) -> Failure {
-    let e = e.without_url();
-    let text = redact(&describe(&e), sig);
-    if e.is_connect() {
-        let kind = if e.is_timeout() {
-            ErrorKind::Timeout
-        } else {
-            ErrorKind::Network
-        };
-        return Failure::NotSent(Error::local(kind, format!("cannot connect: {text}"), true));
-    }
-    if e.is_timeout() {
-        return Failure::AnswerLost(Error::local(
-            ErrorKind::Timeout,
-            format!("no answer in time: {text}"),
-            true,
-        ));
-    }
-    if e.is_builder() || e.is_request() && e.is_body() {
-        return Failure::NotSent(Error::local(ErrorKind::Network, text, false));
-    }
-    Failure::AnswerLost(Error::local(
-        ErrorKind::Network,
-        format!("the connection failed: {text}"),
-        true,
-    ))
-}
-
-/// The error and its causes (the caller removed the URL).
-pub(crate) fn describe(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 /// Removes the UserSig from a message, wherever a library may have put it.

@@ -1,15 +1,18 @@
 //! Signed requests: the URL and query string, one attempt over HTTP, and the retry loop.
-//! Split by concern: [`answer`] reads answers, [`retry`] decides what follows a failure,
+//! Split by concern: [`http`] makes one exchange, [`answer`] reads its answer, [`retry`]
+//! decides what follows a failure,
 //! [`admin_sig`] caches the administrator UserSig, [`pacer`] spaces requests, and
 //! [`process`] holds what must be rebuilt in a forked child.
 
 mod admin_sig;
 pub(crate) mod answer;
+mod http;
 mod pacer;
 mod process;
 pub(crate) mod retry;
 
 use std::cell::Cell;
+use std::fmt::Write as _;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,90 +20,24 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use self::admin_sig::AdminSig;
+use self::http::HttpSettings;
 use self::pacer::Pacer;
 use self::process::{PerProcess, ProcessCell};
 pub(crate) use self::retry::RetryRule;
 use self::retry::{Failure, Next, Progress, decide};
 use crate::codes::ErrorKind;
-use crate::config::{Config, Event, EventHook, RetryPolicy, Target};
+use crate::config::{Config, Event, EventHook, RetryPolicy};
 use crate::error::{Error, Result};
 use crate::pending::{Pending, Slot};
 use crate::usersig::{Signer, unix_now};
 
-/// How to build the HTTP connection pool (again, in a forked child).
-struct HttpSettings {
-    connect_timeout: Duration,
-    timeout: Duration,
-    https_only: bool,
-    proxy: Option<reqwest::Proxy>,
-    roots: Vec<reqwest::Certificate>,
-}
-
-impl HttpSettings {
-    fn from_config(config: &Config) -> Result<Self> {
-        let proxy = match &config.proxy {
-            None => None,
-            Some(url) => Some(
-                reqwest::Proxy::all(url.as_str())
-                    .map_err(|_| Error::invalid_argument("proxy", "is not a valid proxy URL"))?,
-            ),
-        };
-        let roots = match &config.ca_bundle {
-            None => Vec::new(),
-            Some(pem) => {
-                let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|_| {
-                    Error::invalid_argument("ca_bundle", "is not a PEM certificate bundle")
-                })?;
-                if certs.is_empty() {
-                    return Err(Error::invalid_argument("ca_bundle", "holds no certificate"));
-                }
-                certs
-            }
-        };
-        Ok(Self {
-            connect_timeout: config.connect_timeout,
-            timeout: config.timeout,
-            https_only: matches!(config.target, Target::Region(_)),
-            proxy,
-            roots,
-        })
-    }
-
-    fn build(&self) -> Result<reqwest::Client> {
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .pool_idle_timeout(Duration::from_secs(60))
-            // Above the concurrency of a busy async service (hundreds in flight): a lower
-            // cap closes the connections of every burst and opens them again (measured:
-            // 64 cost a third of the throughput at 200 in flight).
-            .pool_max_idle_per_host(512)
-            .tcp_nodelay(true)
-            .https_only(self.https_only)
-            .user_agent(concat!("timdesk/", env!("CARGO_PKG_VERSION")));
-        if let Some(proxy) = &self.proxy {
-            builder = builder.proxy(proxy.clone());
-        }
-        for cert in &self.roots {
-            builder = builder.add_root_certificate(cert.clone());
-        }
-        builder.build().map_err(|e| {
-            Error::local(
-                ErrorKind::InvalidArgument,
-                format!("cannot set up HTTP: {}", answer::describe(&e)),
-                false,
-            )
-        })
-    }
-}
-
 /// Sends signed requests for one application.
 pub(crate) struct Transport {
     base_urls: Vec<String>,
-    /// Per host, `{base}/v4/?sdkappid=…&identifier=…&contenttype=json`, parsed once: a
-    /// request clones it and appends its path, UserSig and random without parsing the
-    /// URL again (parsing the ~300-character URL was 9% of a call's CPU).
-    request_urls: Vec<reqwest::Url>,
+    /// Per host, the fixed parts of every request's URL, parsed once: a request appends
+    /// its path, UserSig and random without parsing the URL again (parsing the
+    /// ~300-character URL was 9% of a call's CPU).
+    request_urls: Vec<RequestUrl>,
     admin: String,
     signer: Signer,
     usersig_ttl: u64,
@@ -127,7 +64,7 @@ impl Transport {
         let base_urls = config.base_urls();
         let request_urls = base_urls
             .iter()
-            .map(|base| request_url(base, config.sdkappid, &config.admin))
+            .map(|base| RequestUrl::new(base, config.sdkappid, &config.admin))
             .collect::<Result<_>>()?;
         Ok(Arc::new(Self {
             base_urls,
@@ -248,6 +185,7 @@ impl Transport {
         rule: RetryRule,
     ) -> Result<Value> {
         let here = self.here()?;
+        let body = bytes::Bytes::from(body);
         let started = Instant::now();
         let mut progress = Progress::default();
         let mut host = 0;
@@ -307,79 +245,62 @@ impl Transport {
         here: &PerProcess,
         host: usize,
         path: &str,
-        body: Vec<u8>,
+        body: bytes::Bytes,
         sig: &str,
     ) -> Result<Value, Failure> {
-        let url = request_for(&self.request_urls[host], path, sig, random_u32());
-        let response = here
-            .http
-            .post(url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| answer::classify(e, sig))?;
-        let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("no content type")
-            .to_owned();
-        let bytes = read_capped(response, sig).await?;
-        answer::parse(status, &content_type, &bytes)
+        let uri = self.request_urls[host].with(path, sig, random_u32())?;
+        let answer = here.http.post(uri, body, sig).await?;
+        answer::parse(answer.status, &answer.content_type, &answer.body)
     }
 }
 
-/// The parsed `{base}/v4/?sdkappid=…&identifier=…&contenttype=json` of one host.
-fn request_url(base: &str, sdkappid: u64, admin: &str) -> Result<reqwest::Url> {
-    // Config::validate has parsed every base URL already.
-    let mut url = reqwest::Url::parse(&format!("{base}/v4/"))
-        .map_err(|e| Error::invalid_argument("endpoint", format!("{base:?} is not a URL: {e}")))?;
-    url.query_pairs_mut()
-        .append_pair("sdkappid", &sdkappid.to_string())
-        .append_pair("identifier", admin)
-        .append_pair("contenttype", "json");
-    Ok(url)
+/// The fixed parts of one host's request URLs.
+struct RequestUrl {
+    /// `{base}/v4/`, normalized.
+    prefix: String,
+    /// `sdkappid=…&identifier=…&contenttype=json`, encoded.
+    query: String,
 }
 
-/// The URL of one request: `base` (from [`request_url`]) with `/v4/{path}`, the UserSig
-/// and the random appended, encoded as they go and nothing parsed again.
-fn request_for(base: &reqwest::Url, path: &str, sig: &str, random: u32) -> reqwest::Url {
-    let mut url = base.clone();
-    url.path_segments_mut()
-        .unwrap_or_else(|()| unreachable!("an http(s) URL has path segments"))
-        .pop_if_empty()
-        .extend(path.split('/'));
-    url.query_pairs_mut()
-        .append_pair("usersig", sig)
-        .append_pair("random", &random.to_string());
-    url
-}
+impl RequestUrl {
+    fn new(base: &str, sdkappid: u64, admin: &str) -> Result<Self> {
+        // Config::validate has parsed every base URL already.
+        let prefix = url::Url::parse(&format!("{base}/v4/")).map_err(|e| {
+            Error::invalid_argument("endpoint", format!("{base:?} is not a URL: {e}"))
+        })?;
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("sdkappid", &sdkappid.to_string())
+            .append_pair("identifier", admin)
+            .append_pair("contenttype", "json")
+            .finish();
+        Ok(Self {
+            prefix: prefix.into(),
+            query,
+        })
+    }
 
-/// Reads the answer, refusing more than [`answer::MAX_RESPONSE_BYTES`].
-async fn read_capped(mut response: reqwest::Response, sig: &str) -> Result<Vec<u8>, Failure> {
-    let mut bytes = Vec::new();
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                bytes.extend_from_slice(&chunk);
-                if bytes.len() > answer::MAX_RESPONSE_BYTES {
-                    return Ok(bytes);
-                }
-            }
-            Ok(None) => return Ok(bytes),
-            Err(e) => {
-                return Err(Failure::AnswerLost(Error::local(
-                    ErrorKind::Network,
-                    format!(
-                        "the answer broke off: {}",
-                        answer::redact(&answer::describe(&e.without_url()), sig)
-                    ),
-                    true,
-                )));
-            }
-        }
+    /// The URL of one request: `/v4/{path}` (a checked `service/command`), the UserSig and
+    /// the random appended, encoded as they go.
+    fn with(&self, path: &str, sig: &str, random: u32) -> Result<hyper::Uri, Failure> {
+        let mut url = String::with_capacity(
+            self.prefix.len() + path.len() + self.query.len() + sig.len() + 32,
+        );
+        url.push_str(&self.prefix);
+        url.push_str(path);
+        url.push('?');
+        url.push_str(&self.query);
+        url.push_str("&usersig=");
+        url.extend(form_urlencoded::byte_serialize(sig.as_bytes()));
+        url.push_str("&random=");
+        // Writing to a String cannot fail.
+        let _ = write!(url, "{random}");
+        hyper::Uri::try_from(url).map_err(|e| {
+            Failure::NotSent(Error::local(
+                ErrorKind::InvalidArgument,
+                format!("cannot make the request's URL: {e}"),
+                false,
+            ))
+        })
     }
 }
 
@@ -437,24 +358,34 @@ fn jitter() -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{random_u32, request_for, request_url};
+    use super::{RequestUrl, random_u32};
 
     #[test]
     fn a_request_url_keeps_the_base_path_and_encodes_what_it_appends() {
-        let base = request_url("https://example.com/prefix", 1_400_000_000, "admin user").unwrap();
-        let url = request_for(&base, "desk_http_svc/send_msg", "eJw*-_AB", 42);
+        let base =
+            RequestUrl::new("https://example.com/prefix", 1_400_000_000, "admin user").unwrap();
+        let url = base.with("desk_http_svc/send_msg", "eJw*-_AB", 42).unwrap();
         assert_eq!(
-            url.as_str(),
+            url.to_string(),
             "https://example.com/prefix/v4/desk_http_svc/send_msg?sdkappid=1400000000\
              &identifier=admin+user&contenttype=json&usersig=eJw*-_AB&random=42"
         );
-        // Parsing it again gives the same URL: what was appended was encoded properly.
-        assert_eq!(reqwest::Url::parse(url.as_str()).unwrap(), url);
-        let root = request_url("http://127.0.0.1:9", 1, "a").unwrap();
+        // The url crate reads the same URL back: what was appended was encoded properly.
         assert_eq!(
-            request_for(&root, "recentcontact/delete", "s", 7).as_str(),
+            url::Url::parse(&url.to_string()).unwrap().as_str(),
+            url.to_string()
+        );
+        let root = RequestUrl::new("http://127.0.0.1:9", 1, "a").unwrap();
+        assert_eq!(
+            root.with("recentcontact/delete", "s", 7)
+                .unwrap()
+                .to_string(),
             "http://127.0.0.1:9/v4/recentcontact/delete?sdkappid=1&identifier=a&contenttype=json&usersig=s&random=7"
         );
+        // A UserSig with characters a query must encode (never made by a Signer) stays one
+        // parameter.
+        let odd = root.with("a/b", "x&y=z +", 1).unwrap().to_string();
+        assert!(odd.contains("&usersig=x%26y%3Dz+%2B&random=1"), "{odd}");
     }
 
     #[test]

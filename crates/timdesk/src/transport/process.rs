@@ -53,7 +53,7 @@ pub(crate) struct PerProcess {
     /// Runs every request; one worker thread.
     pub runtime: Option<tokio::runtime::Runtime>,
     /// The connection pool.
-    pub http: reqwest::Client,
+    pub http: super::http::Http,
     /// The administrator UserSig cache.
     pub admin_sig: AdminSig,
     /// The client-side rate limit, when configured.
@@ -191,7 +191,10 @@ mod tests {
         PerProcess {
             generation,
             runtime: None,
-            http: reqwest::Client::new(),
+            http: super::super::http::HttpSettings::from_config(&crate::Config::new(1, "k"))
+                .unwrap()
+                .build()
+                .unwrap(),
             admin_sig: AdminSig::new(crate::usersig::Signer::new(1, "k"), "a", 60, None),
             pacer: None,
         }

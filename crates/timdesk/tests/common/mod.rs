@@ -1,6 +1,9 @@
 //! Helpers shared by the client's integration suites.
 #![allow(dead_code)] // each suite uses its own subset
 
+pub mod proxy;
+pub mod tls;
+
 use timdesk::Config;
 use timdesk_emulator::Emulator;
 
