@@ -3,17 +3,28 @@
 Rust core resolves; and the feeding of stream_msg (the sequencing is the core's)."""
 import asyncio
 import weakref
-from typing import AsyncIterable, Awaitable, Iterable, TypeVar, Union
+from typing import AsyncIterable, Awaitable, Iterable, Optional, Protocol, TypeVar, Union
 
 from ._native import AsyncMsgStream, Completions
 
 T = TypeVar("T")
 
 
-async def result(future: Awaitable[T]) -> T:
-    """Awaits the core's future; cancelling the coroutine cancels the future, and so the
-    request."""
-    return await future
+class Request(Protocol):
+    """A request in the Rust core, as its coroutine holds it."""
+
+    def release(self) -> None:
+        """Lets go of the request, cancelling it if it has not finished."""
+
+
+async def result(future: Awaitable[T], request: Optional[Request]) -> T:
+    """Awaits the core's future; cancelling the coroutine cancels the future and, as the
+    coroutine ends, the request."""
+    try:
+        return await future
+    finally:
+        if request is not None:
+            request.release()
 
 
 _COMPLETIONS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Completions]" = weakref.WeakKeyDictionary()

@@ -83,7 +83,7 @@ where
     F: FnOnce(timdesk::AsyncClient) -> Fut,
     Fut: Future<Output = timdesk::Result<T>> + Send + 'static,
 {
-    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
+    let event_loop = running_loop(py)?;
     let queue = completions(py, &event_loop)?;
     let future = event_loop.call_method0("create_future")?.unbind();
     let target = future.clone_ref(py);
@@ -97,13 +97,23 @@ where
             }
         })
         .map_err(|e| client_error(&e))?;
-    future.bind(py).call_method1(
-        "add_done_callback",
-        (Canceller {
-            pending: Mutex::new(Some(pending)),
-        },),
-    )?;
-    coroutine(py, future)
+    let request = Request {
+        pending: Mutex::new(Some(pending)),
+    };
+    coroutine(py, future, Some(Bound::new(py, request)?.into_any()))
+}
+
+/// `asyncio.get_running_loop()`.
+fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    GET_RUNNING_LOOP
+        .get_or_try_init(py, || {
+            py.import("asyncio")?
+                .getattr("get_running_loop")
+                .map(Bound::unbind)
+        })?
+        .bind(py)
+        .call0()
 }
 
 /// Sets a future from a call's outcome, unless it is already done (cancelled). Runs on
@@ -191,27 +201,32 @@ impl Completions {
 }
 
 /// A coroutine awaiting `future` (`timdesk._aio.result`): what `asyncio.create_task`
-/// and `await` both take, as with httpx. Cancelling it cancels the future.
-pub(crate) fn coroutine(py: Python<'_>, future: Py<PyAny>) -> PyResult<Py<PyAny>> {
+/// and `await` both take, as with httpx. Cancelling it cancels the future; when it ends,
+/// however it ends, it lets go of `request` (which cancels the request if it still runs).
+pub(crate) fn coroutine(
+    py: Python<'_>,
+    future: Py<PyAny>,
+    request: Option<Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
     static RESULT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let result = RESULT.get_or_try_init(py, || {
         py.import("timdesk._aio")?
             .getattr("result")
             .map(Bound::unbind)
     })?;
-    Ok(result.bind(py).call1((future,))?.unbind())
+    Ok(result.bind(py).call1((future, request))?.unbind())
 }
 
-/// The done callback of an awaitable: lets go of the request, which cancels it when the
-/// future was cancelled (a finished request has nothing left to cancel).
+/// A request as its coroutine holds it: `release()` lets go of it, which cancels it if it
+/// has not finished (a finished request has nothing left to cancel).
 #[pyclass(frozen, module = "timdesk._native")]
-struct Canceller {
+struct Request {
     pending: Mutex<Option<Pending<()>>>,
 }
 
 #[pymethods]
-impl Canceller {
-    fn __call__(&self, _future: &Bound<'_, PyAny>) {
+impl Request {
+    fn release(&self) {
         drop(
             self.pending
                 .lock()
@@ -223,10 +238,7 @@ impl Canceller {
 
 /// A finished awaitable holding `value`, for methods with nothing to wait for.
 pub(crate) fn done(py: Python<'_>, value: Py<PyAny>) -> PyResult<Py<PyAny>> {
-    let future = py
-        .import("asyncio")?
-        .call_method0("get_running_loop")?
-        .call_method0("create_future")?;
+    let future = running_loop(py)?.call_method0("create_future")?;
     future.call_method1("set_result", (value,))?;
-    coroutine(py, future.unbind())
+    coroutine(py, future.unbind(), None)
 }
