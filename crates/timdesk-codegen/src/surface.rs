@@ -159,7 +159,7 @@ fn endpoint(e: &Endpoint) -> String {
         out += "\n";
     }
     out += &format!(
-        "let body = Value::Object(body);\nmodel::named({:?}).check_object(&body)?;\nOk(body.to_string().into_bytes())\n}}\n}}\n\n",
+        "let body = Value::Object(body);\nmodel::named({:?}).check_object(&body)?;\nOk(model::json_bytes(&body))\n}}\n}}\n\n",
         e.name
     );
     let returns = if e.response.is_empty() {

@@ -8,6 +8,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use timdesk::Pending;
@@ -85,7 +86,9 @@ where
 {
     let event_loop = running_loop(py)?;
     let queue = completions(py, &event_loop)?;
-    let future = event_loop.call_method0("create_future")?.unbind();
+    let future = event_loop
+        .call_method0(intern!(py, "create_future"))?
+        .unbind();
     let target = future.clone_ref(py);
     let pending = client
         .start(move |c| {
@@ -125,15 +128,15 @@ fn settle<T>(
     convert: impl FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>>,
 ) -> PyResult<()> {
     let future = future.bind(py);
-    if future.call_method0("done")?.is_truthy()? {
+    if future.call_method0(intern!(py, "done"))?.is_truthy()? {
         return Ok(());
     }
     match result
         .map_err(|e| client_error(&e))
         .and_then(|value| convert(py, value))
     {
-        Ok(value) => future.call_method1("set_result", (value,))?,
-        Err(e) => future.call_method1("set_exception", (e.into_value(py),))?,
+        Ok(value) => future.call_method1(intern!(py, "set_result"), (value,))?,
+        Err(e) => future.call_method1(intern!(py, "set_exception"), (e.into_value(py),))?,
     };
     Ok(())
 }
@@ -238,7 +241,7 @@ impl Request {
 
 /// A finished awaitable holding `value`, for methods with nothing to wait for.
 pub(crate) fn done(py: Python<'_>, value: Py<PyAny>) -> PyResult<Py<PyAny>> {
-    let future = running_loop(py)?.call_method0("create_future")?;
-    future.call_method1("set_result", (value,))?;
+    let future = running_loop(py)?.call_method0(intern!(py, "create_future"))?;
+    future.call_method1(intern!(py, "set_result"), (value,))?;
     coroutine(py, future.unbind(), None)
 }

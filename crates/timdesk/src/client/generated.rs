@@ -61,7 +61,7 @@ impl ContactUser {
         }
         let body = Value::Object(body);
         model::named("contact_user").check_object(&body)?;
-        Ok(body.to_string().into_bytes())
+        Ok(model::json_bytes(&body))
     }
 }
 
@@ -158,7 +158,7 @@ impl DescribeChatMessages {
         }
         let body = Value::Object(body);
         model::named("describe_chat_messages").check_object(&body)?;
-        Ok(body.to_string().into_bytes())
+        Ok(model::json_bytes(&body))
     }
 }
 
@@ -230,7 +230,7 @@ impl EndQueuing {
         body.insert("SessionID".into(), json!(self.session_id));
         let body = Value::Object(body);
         model::named("end_queuing").check_object(&body)?;
-        Ok(body.to_string().into_bytes())
+        Ok(model::json_bytes(&body))
     }
 }
 
@@ -307,7 +307,7 @@ impl GetSessionState {
         }
         let body = Value::Object(body);
         model::named("get_session_state").check_object(&body)?;
-        Ok(body.to_string().into_bytes())
+        Ok(model::json_bytes(&body))
     }
 }
 
@@ -409,7 +409,7 @@ impl ModifyMsg {
         }
         let body = Value::Object(body);
         model::named("modify_msg").check_object(&body)?;
-        Ok(body.to_string().into_bytes())
+        Ok(model::json_bytes(&body))
     }
 }
 
@@ -494,7 +494,7 @@ impl SendStreamMsg {
         }
         let body = Value::Object(body);
         model::named("send_stream_msg").check_object(&body)?;
-        Ok(body.to_string().into_bytes())
+        Ok(model::json_bytes(&body))
     }
 }
 

@@ -118,7 +118,7 @@ impl AsyncClient {
     /// attempt transferred the session; the error then says so and
     /// [`Error::maybe_applied`] is true.
     pub async fn transfer_to_human(&self, request: &TransferToHuman) -> Result<Transfer> {
-        let body = request.to_body()?.to_string().into_bytes();
+        let body = model::json_bytes(&request.to_body()?);
         let answer = self.endpoint("transfer_to_human", body).await?;
         Ok(Transfer::from_answer(&answer))
     }
@@ -155,7 +155,7 @@ impl AsyncClient {
 
     /// desk_http_svc/describe_im_cdr_list: one page of CDR records.
     pub async fn describe_im_cdr_list(&self, query: &CdrQuery) -> Result<CdrPage> {
-        let body = query.to_body()?.to_string().into_bytes();
+        let body = model::json_bytes(&query.to_body()?);
         let answer = self.endpoint("describe_im_cdr_list", body).await?;
         Ok(CdrPage::from_answer(&answer))
     }
@@ -163,7 +163,7 @@ impl AsyncClient {
     /// recentcontact/delete: removes a conversation (and with `clear_roaming` its roaming
     /// messages). Idempotent, so retried freely.
     pub async fn delete_recent_contact(&self, request: &DeleteRecentContact) -> Result<()> {
-        let body = request.to_body()?.to_string().into_bytes();
+        let body = model::json_bytes(&request.to_body()?);
         self.endpoint("recentcontact_delete", body).await.map(drop)
     }
 
@@ -202,8 +202,7 @@ impl AsyncClient {
             return Err(Error::invalid_argument("body", "must be a JSON object"));
         };
         model.check_body(map)?;
-        self.endpoint(model.name, body.to_string().into_bytes())
-            .await
+        self.endpoint(model.name, model::json_bytes(body)).await
     }
 
     async fn generic(&self, path: &str, body: &Value, rule: RetryRule) -> Result<Value> {
@@ -211,7 +210,7 @@ impl AsyncClient {
         if !body.is_object() {
             return Err(Error::invalid_argument("body", "must be a JSON object"));
         }
-        let body = body.to_string().into_bytes();
+        let body = model::json_bytes(&body);
         let transport = self.inner.transport.clone();
         let task = transport.clone();
         transport

@@ -245,6 +245,12 @@ impl EndpointModel {
     }
 }
 
+/// A request body as sent: compact JSON, written straight into bytes (`Value`'s
+/// `to_string` goes through the formatting machinery, a measurable part of a call).
+pub(crate) fn json_bytes(body: &Value) -> Vec<u8> {
+    serde_json::to_vec(body).unwrap_or_else(|_| unreachable!("a Value has string keys"))
+}
+
 /// The model of the endpoint at `service/command`.
 pub fn by_path(path: &str) -> Option<&'static EndpointModel> {
     ENDPOINTS.iter().find(|e| e.path == path)

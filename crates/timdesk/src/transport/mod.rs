@@ -294,7 +294,16 @@ impl RequestUrl {
         url.push('?');
         url.push_str(&self.query);
         url.push_str("&usersig=");
-        url.extend(form_urlencoded::byte_serialize(sig.as_bytes()));
+        // A Signer's UserSig needs no encoding (letters, digits, `*`, `-`, `_`): copied
+        // whole instead of byte by byte.
+        if sig
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'_'))
+        {
+            url.push_str(sig);
+        } else {
+            url.extend(form_urlencoded::byte_serialize(sig.as_bytes()));
+        }
         url.push_str("&random=");
         // Writing to a String cannot fail.
         let _ = write!(url, "{random}");
