@@ -210,7 +210,7 @@ impl AsyncClient {
         if !body.is_object() {
             return Err(Error::invalid_argument("body", "must be a JSON object"));
         }
-        let body = model::json_bytes(&body);
+        let body = model::json_bytes(body);
         let transport = self.inner.transport.clone();
         let task = transport.clone();
         transport
