@@ -820,3 +820,62 @@ fn an_unreachable_host_fails_over_to_the_backup_host_and_a_lost_answer_does_not(
         "both attempts on the main host"
     );
 }
+
+/// A host that never answers the connection (a listener whose accept queue is full, so the
+/// kernel drops further SYNs): the connect timeout ends the attempt, as a timeout that
+/// sent nothing.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_connect_timeout_is_a_timeout_that_sent_nothing() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let address = socket.local_addr().unwrap();
+    let _listener = runtime.block_on(async { socket.listen(0) }).unwrap();
+    // Fill the accept queue; once full, a connect hangs instead of completing.
+    let mut queued = Vec::new();
+    let full = loop {
+        match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(100)) {
+            Ok(stream) => queued.push(stream),
+            Err(_) => break true,
+        }
+        if queued.len() > 64 {
+            break false;
+        }
+    };
+    assert!(full, "the accept queue never filled");
+    let config = Config {
+        connect_timeout: Duration::from_millis(200),
+        ..Config::new(1_400_000_000, "k")
+            .base_url(format!("http://{address}"))
+            .retry(RetryPolicy::none())
+    };
+    let e = Client::new(config).unwrap().end_session("s").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert!(e.message().contains("cannot connect"), "{e}");
+    assert!(!e.maybe_applied(), "{e}");
+}
+
+/// A 3xx answer is a bad response naming its status (the transport follows no
+/// redirects: a POST redirected would be sent again, or turned into a GET), after one
+/// request.
+#[test]
+fn a_3xx_answer_is_a_bad_response_naming_its_status() {
+    let (emulator, client) = setup();
+    emulator
+        .control()
+        .inject(fault(CDRS, FaultAction::HttpStatus(307), 1));
+    let e = client
+        .describe_im_cdr_list(&CdrQuery::new(0, 1))
+        .unwrap_err();
+    assert_eq!(
+        (e.kind(), e.http_status()),
+        (ErrorKind::BadResponse, Some(307)),
+        "{e}"
+    );
+    assert!(e.message().contains("HTTP 307"), "{e}");
+    assert_eq!(emulator.control().request_count(CDRS), 1);
+}
