@@ -1,8 +1,8 @@
 //! Signed requests: the URL and query string, one attempt over HTTP, and the retry loop.
 //! Split by concern: [`http`] makes one exchange, [`answer`] reads its answer, [`retry`]
-//! decides what follows a failure,
-//! [`admin_sig`] caches the administrator UserSig, [`pacer`] spaces requests, and
-//! [`process`] holds what must be rebuilt in a forked child.
+//! decides what follows a failure, [`admin_sig`] caches the administrator UserSig,
+//! [`pacer`] spaces requests, and [`process`] holds what must be rebuilt in a forked
+//! child.
 
 mod admin_sig;
 pub(crate) mod answer;
