@@ -520,8 +520,8 @@ class Signer:
     def gen(
         self,
         identifier: str,
-        *,
         expire: int = 15552000,
+        *,
         userbuf: Optional[bytes] = None,
         time: Optional[_Timestamp] = None,
     ) -> str: ...

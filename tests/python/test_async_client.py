@@ -206,3 +206,6 @@ def test_a_signer_keyed_once_matches_the_one_shot_functions():
         signer.verify(sig, "bob", at=1_700_000_001)
     assert e.value.reason
     assert "secret" not in repr(signer) and signer.sdkappid == 1400000000
+    # As the reference's gen_sig(identifier, expire): expire by position too.
+    assert signer.gen("alice", 600, time=1_700_000_000) == signer.gen("alice", expire=600, time=1_700_000_000)
+    assert timdesk.decode_usersig(signer.gen("alice", 600)).expire == 600

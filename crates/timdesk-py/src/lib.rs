@@ -84,8 +84,9 @@ impl PySigner {
         })
     }
 
-    /// A UserSig for `identifier`, as gen_usersig.
-    #[pyo3(signature = (identifier, *, expire=15_552_000, userbuf=None, time=None))]
+    /// A UserSig for `identifier`, as gen_usersig; `expire` may be passed by position, as
+    /// in the reference's `gen_sig(identifier, expire)`.
+    #[pyo3(signature = (identifier, expire=15_552_000, *, userbuf=None, time=None))]
     fn r#gen(
         &self,
         identifier: &str,
