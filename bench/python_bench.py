@@ -53,16 +53,26 @@ def bench_usersig() -> None:
     alone = float(subprocess.run([sys.executable, "-c", REFERENCE_ALONE], capture_output=True, text=True,
                                  check=True).stdout)
     reference = TLSSigAPIv2.TLSSigAPIv2(SDKAPPID, KEY)
-    beside = min(timeit.repeat(lambda: reference.gen_sig("user_000123", 86400), number=2000, repeat=5)) / 2000
-    ours = min(timeit.repeat(lambda: timdesk.gen_usersig(sdkappid=SDKAPPID, secret_key=KEY, identifier="user_000123",
-                                                         expire=86400), number=20000, repeat=5)) / 20000
     signer = timdesk.Signer(sdkappid=SDKAPPID, secret_key=KEY)
-    # Called as the reference is, gen_sig("user_000123", 86400); the keyword form costs
-    # about 0.07 us more (printed too).
-    keyed = min(timeit.repeat(lambda: signer.gen("user_000123", 86400), number=20000, repeat=5)) / 20000
-    keyword = min(timeit.repeat(lambda: signer.gen("user_000123", expire=86400), number=20000, repeat=5)) / 20000
+    # Signer.gen is called as the reference is, gen_sig("user_000123", 86400); the keyword
+    # form is printed too. Interleaved rounds, the best of each: the machine's speed
+    # drifts between seconds, and sequential timings would carry the drift into the ratio.
+    contenders = {
+        "reference": (lambda: reference.gen_sig("user_000123", 86400), 2000),
+        "oneshot": (lambda: timdesk.gen_usersig(sdkappid=SDKAPPID, secret_key=KEY, identifier="user_000123",
+                                                expire=86400), 20000),
+        "keyed": (lambda: signer.gen("user_000123", 86400), 20000),
+        "keyword": (lambda: signer.gen("user_000123", expire=86400), 20000),
+    }
+    times = {name: [] for name in contenders}
+    for _ in range(7):
+        for name, (call, number) in contenders.items():
+            times[name].append(timeit.timeit(call, number=number) / number)
+    beside, ours, keyed, keyword = (min(times[name]) for name in contenders)
+    paired = sorted(r / k for r, k in zip(times["reference"], times["keyed"]))
     print(f"gen_usersig  timdesk.Signer.gen (keyed once)              {keyed * 1e6:6.2f} us  "
           f"(reference in this process {beside / keyed:4.0f}x slower, fresh {alone / keyed:4.0f}x)")
+    print("  the reference's time over Signer.gen's, round by round: " + ", ".join(f"{r:.1f}x" for r in paired))
     print(f"gen_usersig  timdesk.Signer.gen, expire= by keyword       {keyword * 1e6:6.2f} us  "
           f"(reference {beside / keyword:4.0f}x slower)")
     print(f"gen_usersig  timdesk.gen_usersig                          {ours * 1e6:6.2f} us")
