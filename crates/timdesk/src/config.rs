@@ -435,8 +435,27 @@ impl Config {
                 "must be at least 60 seconds",
             ));
         }
+        if let Some(proxy) = &self.proxy {
+            check_proxy(proxy).map_err(|rule| Error::invalid_argument("proxy", rule))?;
+        }
         Ok(())
     }
+}
+
+/// Why `proxy` cannot be used, if it cannot: it must be an `http://` URL with a host,
+/// through which requests go by `CONNECT` tunnels.
+fn check_proxy(proxy: &str) -> std::result::Result<(), String> {
+    let url = url::Url::parse(proxy).map_err(|e| format!("{proxy:?} is not a URL: {e}"))?;
+    if url.scheme() != "http" {
+        return Err(format!(
+            "{:?} must be an http:// proxy URL (requests pass through it by CONNECT)",
+            url.scheme()
+        ));
+    }
+    if url.host().is_none() {
+        return Err("must name the proxy's host".into());
+    }
+    Ok(())
 }
 
 impl Config {

@@ -72,6 +72,8 @@ fn a_proxy_url_that_is_not_http_is_refused_at_construction() {
             proxy: Some(proxy.into()),
             ..Config::new(1, "k")
         };
+        let checked = config.validate().unwrap_err();
+        assert!(checked.to_string().contains("proxy"), "{proxy}: {checked}");
         let e = Client::new(config).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{proxy}: {e}");
         assert!(e.to_string().contains("proxy"), "{proxy}: {e}");

@@ -47,11 +47,8 @@ pub(crate) struct HttpSettings {
 }
 
 impl HttpSettings {
-    /// Reads and checks the proxy and the CA bundle.
+    /// Reads the CA bundle (`Config::validate` has checked the proxy).
     pub(crate) fn from_config(config: &Config) -> Result<Self> {
-        if let Some(proxy) = &config.proxy {
-            check_proxy(proxy).map_err(|rule| Error::invalid_argument("proxy", rule))?;
-        }
         let mut roots = rustls::RootCertStore {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         };
@@ -128,22 +125,6 @@ impl HttpSettings {
             timeout: self.timeout,
         })
     }
-}
-
-/// Why `proxy` cannot be used, if it cannot: an `http://` URL with a host, through which
-/// requests go by `CONNECT` tunnels.
-fn check_proxy(proxy: &str) -> std::result::Result<(), String> {
-    let url = url::Url::parse(proxy).map_err(|e| format!("{proxy:?} is not a URL: {e}"))?;
-    if url.scheme() != "http" {
-        return Err(format!(
-            "{:?} must be an http:// proxy URL (requests pass through it by CONNECT)",
-            url.scheme()
-        ));
-    }
-    if url.host().is_none() {
-        return Err("must name the proxy's host".into());
-    }
-    Ok(())
 }
 
 /// The connection pool of one process.
