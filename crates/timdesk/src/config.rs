@@ -183,7 +183,8 @@ pub struct Config {
     /// failure, before anything was sent). `None` uses the region's documented backup
     /// host for a region target, and nothing for a base URL.
     pub backup_base_url: Option<String>,
-    /// Time allowed to establish a connection (default 5 s).
+    /// Time allowed to make a connection, all of it: TCP, a proxy's tunnel and the TLS
+    /// handshake (default 5 s). Running out of it is a failure that sent nothing.
     pub connect_timeout: Duration,
     /// Time allowed for one attempt, connection included (default 10 s).
     pub timeout: Duration,

@@ -879,3 +879,37 @@ fn a_3xx_answer_is_a_bad_response_naming_its_status() {
     assert!(e.message().contains("HTTP 307"), "{e}");
     assert_eq!(emulator.control().request_count(CDRS), 1);
 }
+
+/// A host that takes the TCP connection and then says nothing (the listener never accepts,
+/// so the TLS handshake stalls): the connect timeout ends it as a connect failure, which
+/// sent nothing, and so the call moves to the backup host.
+#[test]
+fn a_stalled_handshake_is_a_connect_timeout_and_moves_to_the_backup_host() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let stalled = format!("https://{}", silent.local_addr().unwrap());
+    let config = Config {
+        connect_timeout: Duration::from_millis(200),
+        timeout: Duration::from_secs(5),
+        ..Config::new(1_400_000_000, "k")
+            .base_url(stalled.clone())
+            .retry(RetryPolicy::none())
+    };
+    let started = std::time::Instant::now();
+    let e = Client::new(config).unwrap().end_session("s").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert!(e.message().contains("cannot connect"), "{e}");
+    assert!(!e.maybe_applied(), "{e}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let mut config = config_for(&emulator).base_url(stalled);
+    config.connect_timeout = Duration::from_millis(200);
+    config.backup_base_url = Some(emulator.base_url().to_owned());
+    let client = Client::new(config).unwrap();
+    client.describe_im_cdr_list(&CdrQuery::new(0, 1)).unwrap();
+    assert_eq!(emulator.control().request_count(CDRS), 1);
+}

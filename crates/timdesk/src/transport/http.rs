@@ -112,6 +112,10 @@ impl HttpSettings {
         }
         .enable_http1()
         .wrap_connector(route);
+        let connector = Connecting {
+            inner: connector,
+            timeout: self.connect_timeout,
+        };
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(60))
             // Above the concurrency of a busy async service (hundreds in flight): a lower
@@ -129,7 +133,7 @@ impl HttpSettings {
 
 /// The connection pool of one process.
 pub(crate) struct Http {
-    client: Client<HttpsConnector<Route>, Full<Bytes>>,
+    client: Client<Connecting, Full<Bytes>>,
     timeout: Duration,
 }
 
@@ -283,5 +287,40 @@ impl tower_service::Service<Uri> for Route {
         }
         let connecting = tunnel.call(destination);
         Box::pin(async move { Ok(connecting.await?) })
+    }
+}
+
+/// The whole connection's making (TCP, a proxy's tunnel, the TLS handshake) within the
+/// connect timeout: a proxy or a server that stalls before the request is written is a
+/// connect failure, which sent nothing (and so may move to the backup host), rather than
+/// an attempt timeout that may have applied.
+#[derive(Clone)]
+struct Connecting {
+    inner: HttpsConnector<Route>,
+    timeout: Duration,
+}
+
+impl tower_service::Service<Uri> for Connecting {
+    type Response = <HttpsConnector<Route> as tower_service::Service<Uri>>::Response;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, destination: Uri) -> Self::Future {
+        let connecting = self.inner.call(destination);
+        let timeout = self.timeout;
+        Box::pin(async move {
+            match tokio::time::timeout(timeout, connecting).await {
+                Ok(connected) => connected,
+                Err(_) => Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!("the connection was not made within {timeout:?}"),
+                )
+                .into()),
+            }
+        })
     }
 }
