@@ -202,6 +202,20 @@ pub fn put_handle<T>(ptr: *mut *mut T, value: T) {
     }
 }
 
+/// Frees a handle made by [`put_handle`] (or `Box::into_raw`), never unwinding into C;
+/// NULL is a no-op.
+///
+/// # Safety
+/// `ptr` must be NULL or a handle of type `T` from this library not freed before.
+pub unsafe fn free_handle<T>(ptr: *mut T) {
+    quiet((), || {
+        if !ptr.is_null() {
+            // SAFETY: the caller's contract: a live pointer from Box::into_raw of a T.
+            drop(unsafe { Box::from_raw(ptr) });
+        }
+    })
+}
+
 /// A string for C, owned by the caller (timdesk_string_free).
 pub fn c_string(text: String, what: &str) -> Result<*mut c_char, Failure> {
     CString::new(text).map(CString::into_raw).map_err(|_| {

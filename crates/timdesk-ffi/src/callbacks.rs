@@ -93,12 +93,8 @@ pub unsafe extern "C" fn timdesk_callback_verify(
 /// `verifier` must be NULL or a verifier from this library not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn timdesk_callback_verifier_free(verifier: *mut timdesk_callback_verifier) {
-    boundary::quiet((), || {
-        if !verifier.is_null() {
-            // SAFETY: made by Box::into_raw in put_handle.
-            drop(unsafe { Box::from_raw(verifier) });
-        }
-    })
+    // SAFETY: the caller passes NULL or a handle from this library not freed before.
+    unsafe { boundary::free_handle(verifier) }
 }
 
 /// The answer to ChatBot.OnAssignHuman as JSON: the group `agent_group_id` (negative for

@@ -271,12 +271,8 @@ static OPTION_NAMES: std::sync::LazyLock<Vec<std::ffi::CString>> = std::sync::La
 /// `client` must be NULL or a client from this library not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn timdesk_client_free(client: *mut timdesk_client) {
-    boundary::quiet((), || {
-        if !client.is_null() {
-            // SAFETY: made by Box::into_raw in timdesk_client_new.
-            drop(unsafe { Box::from_raw(client) });
-        }
-    })
+    // SAFETY: the caller passes NULL or a handle from this library not freed before.
+    unsafe { boundary::free_handle(client) }
 }
 
 /// desk_http_svc/transfer_to_human, with `options` (NULL for the defaults). On success
@@ -531,12 +527,8 @@ fn page_iter_next<P: timdesk::Paging>(
 /// `iter` must be NULL or an iterator from this library not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn timdesk_cdr_iter_free(iter: *mut timdesk_cdr_iter) {
-    boundary::quiet((), || {
-        if !iter.is_null() {
-            // SAFETY: made by Box::into_raw in timdesk_cdr_iter_new.
-            drop(unsafe { Box::from_raw(iter) });
-        }
-    })
+    // SAFETY: the caller passes NULL or a handle from this library not freed before.
+    unsafe { boundary::free_handle(iter) }
 }
 
 /// Starts iterating over every message of `session_id` (desk_http_svc/
@@ -593,12 +585,8 @@ pub unsafe extern "C" fn timdesk_chat_message_iter_next(
 /// `iter` must be NULL or an iterator from this library not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn timdesk_chat_message_iter_free(iter: *mut timdesk_chat_message_iter) {
-    boundary::quiet((), || {
-        if !iter.is_null() {
-            // SAFETY: made by Box::into_raw in timdesk_chat_message_iter_new.
-            drop(unsafe { Box::from_raw(iter) });
-        }
-    })
+    // SAFETY: the caller passes NULL or a handle from this library not freed before.
+    unsafe { boundary::free_handle(iter) }
 }
 
 /// recentcontact/delete: removes `from_account`'s conversation with `to_account`

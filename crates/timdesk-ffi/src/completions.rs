@@ -131,12 +131,8 @@ pub unsafe extern "C" fn timdesk_completions_next(
 /// `completions` must be NULL or a queue from this library not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn timdesk_completions_free(completions: *mut timdesk_completions) {
-    boundary::quiet((), || {
-        if !completions.is_null() {
-            // SAFETY: made by Box::into_raw in timdesk_completions_new.
-            drop(unsafe { Box::from_raw(completions) });
-        }
-    })
+    // SAFETY: the caller passes NULL or a handle from this library not freed before.
+    unsafe { boundary::free_handle(completions) }
 }
 
 /// Starts a call on the client's I/O thread and queues its outcome with `tag`.

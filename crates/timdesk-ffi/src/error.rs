@@ -122,10 +122,6 @@ static KIND_NAMES: std::sync::LazyLock<Vec<CString>> = std::sync::LazyLock::new(
 /// `err` must be NULL or an error from this library not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn timdesk_error_free(err: *mut timdesk_error) {
-    timdesk_ffi_base::boundary::quiet((), || {
-        if !err.is_null() {
-            // SAFETY: made by Box::into_raw in boundary::run.
-            drop(unsafe { Box::from_raw(err) });
-        }
-    })
+    // SAFETY: the caller passes NULL or a handle from this library not freed before.
+    unsafe { timdesk_ffi_base::boundary::free_handle(err) }
 }

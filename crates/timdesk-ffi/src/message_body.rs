@@ -69,12 +69,8 @@ pub unsafe extern "C" fn timdesk_message_body_new(
 /// `body` must be NULL or a body from this library not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn timdesk_message_body_free(body: *mut timdesk_message_body) {
-    boundary::quiet((), || {
-        if !body.is_null() {
-            // SAFETY: made by Box::into_raw in timdesk_message_body_new.
-            drop(unsafe { Box::from_raw(body) });
-        }
-    })
+    // SAFETY: the caller passes NULL or a handle from this library not freed before.
+    unsafe { boundary::free_handle(body) }
 }
 
 /// How many elements `body` holds (0 for NULL).

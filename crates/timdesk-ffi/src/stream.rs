@@ -95,10 +95,6 @@ pub unsafe extern "C" fn timdesk_msg_stream_finish(
 /// `stream` must be NULL or a stream from this library not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn timdesk_msg_stream_free(stream: *mut timdesk_msg_stream) {
-    boundary::quiet((), || {
-        if !stream.is_null() {
-            // SAFETY: made by Box::into_raw in timdesk_msg_stream_new.
-            drop(unsafe { Box::from_raw(stream) });
-        }
-    })
+    // SAFETY: the caller passes NULL or a handle from this library not freed before.
+    unsafe { boundary::free_handle(stream) }
 }

@@ -169,10 +169,6 @@ pub unsafe extern "C" fn timdesk_emulator_control(
 /// `emulator` must be NULL or an emulator from this library not freed before.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn timdesk_emulator_free(emulator: *mut timdesk_emulator) {
-    boundary::quiet((), || {
-        if !emulator.is_null() {
-            // SAFETY: made by Box::into_raw in timdesk_emulator_start.
-            drop(unsafe { Box::from_raw(emulator) });
-        }
-    })
+    // SAFETY: the caller passes NULL or a handle from this library not freed before.
+    unsafe { boundary::free_handle(emulator) }
 }
