@@ -97,6 +97,23 @@ where
     }
 }
 
+/// The next item of a blocking walk, its page fetched without the GIL when needed.
+fn next_item<P: Paging>(
+    py: Python<'_>,
+    iter: &Mutex<timdesk::PageIter<P>>,
+) -> PyResult<Option<Py<PyAny>>>
+where
+    P::Item: ToPython,
+    timdesk::PageIter<P>: Send,
+{
+    let next = py.detach(|| iter.lock().unwrap_or_else(|p| p.into_inner()).next());
+    match next {
+        None => Ok(None),
+        Some(Ok(item)) => item.to_python(py).map(Some),
+        Some(Err(e)) => Err(client_error(&e)),
+    }
+}
+
 /// Iterates over CDR records, fetching a page of 100 when needed (without the GIL).
 #[pyclass(module = "timdesk._native")]
 pub struct CdrIterator {
@@ -117,11 +134,8 @@ impl CdrIterator {
         slf
     }
 
-    fn __next__(&self, py: Python<'_>) -> PyResult<Option<CdrRecord>> {
-        let next = py.detach(|| self.inner.lock().unwrap_or_else(|p| p.into_inner()).next());
-        next.transpose()
-            .map(|record| record.map(CdrRecord::from))
-            .map_err(|e| client_error(&e))
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        next_item(py, &self.inner)
     }
 }
 
@@ -172,12 +186,7 @@ impl ChatMessageIterator {
     }
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        let next = py.detach(|| self.inner.lock().unwrap_or_else(|p| p.into_inner()).next());
-        match next {
-            None => Ok(None),
-            Some(Ok(message)) => message.to_python(py).map(Some),
-            Some(Err(e)) => Err(client_error(&e)),
-        }
+        next_item(py, &self.inner)
     }
 }
 
