@@ -141,9 +141,11 @@ impl Client {
     /// emulator's), not both. `max_requests_per_second` paces this client's requests
     /// across threads. `send_msg_retry` is "at_most_once" (default: a send_msg whose
     /// answer was lost is not repeated) or "at_least_once" (repeated; a repeat in a later
-    /// second than the lost attempt delivers the message twice). Options left as None
-    /// take the core's defaults (timeouts 10 s per attempt and 5 s to connect; 4 attempts
-    /// backing off from 0.1 s to 2 s within 15 s; a UserSig of one day).
+    /// second than the lost attempt delivers the message twice). `proxy` is an http://
+    /// URL that requests pass through by CONNECT (with None, HTTPS_PROXY, HTTP_PROXY and
+    /// NO_PROXY apply). Options left as None take the core's defaults (timeouts 10 s per
+    /// attempt and 5 s to connect, TCP, proxy tunnel and TLS together; 4 attempts backing
+    /// off from 0.1 s to 2 s within 15 s; a UserSig of one day).
     #[new]
     #[pyo3(signature = (*, sdkappid, secret_key, admin=None, region=None, endpoint=None, timeout=None,
         connect_timeout=None, max_attempts=None, retry_base_delay=None, retry_max_delay=None, retry_max_elapsed=None,

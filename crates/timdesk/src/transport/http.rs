@@ -95,6 +95,8 @@ impl HttpSettings {
             .with_no_client_auth();
         let mut tcp = HttpConnector::new();
         tcp.enforce_http(false);
+        // Shared among a host's addresses, so one that never answers leaves time for the
+        // next; `Connecting` bounds the whole connection (tunnel and TLS too).
         tcp.set_connect_timeout(Some(self.connect_timeout));
         tcp.set_nodelay(true);
         let route = Route {
