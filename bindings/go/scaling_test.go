@@ -11,7 +11,6 @@ import (
 	"time"
 
 	timdesk "github.com/timdesk/timdesk/bindings/go"
-	"github.com/timdesk/timdesk/bindings/go/timdesktest"
 )
 
 // osThreads is the process's thread count (Linux).
@@ -36,16 +35,7 @@ func osThreads() int64 {
 //
 //	go test -run '^$' -bench GoroutinesShareOneClient
 func BenchmarkGoroutinesShareOneClient(b *testing.B) {
-	emu, err := timdesktest.StartEmulator()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer emu.Close()
-	client, err := timdesk.NewClient(emu.Config())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer client.Close()
+	_, client := setup(b)
 	body := map[string]any{"StartTimestamp": 0, "EndTimestamp": 2000000000, "Limit": 1}
 	for _, goroutines := range []int{1, 8, 64, 256} {
 		b.Run(fmt.Sprintf("goroutines=%d", goroutines), func(b *testing.B) {
@@ -125,16 +115,7 @@ func peakThreads(t *testing.T, goroutines, rounds int, call func() error) int64 
 // do at once, and the rest wait in Go without a thread. Measured both ways in one run:
 // the bound must be what keeps the threads down.
 func TestTypedCallsHoldNoMoreThreadsThanTheBlockingBound(t *testing.T) {
-	emu, err := timdesktest.StartEmulator()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer emu.Close()
-	client, err := timdesk.NewClient(emu.Config())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	emu, client := setup(t)
 	defer timdesk.SetMaxBlockingCalls(timdesk.DefaultMaxBlockingCalls)
 	// Slow answers keep every goroutine's call in C at once.
 	control(t, emu, "POST", "/faults", map[string]any{"kind": "delay", "ms": 20, "count": -1, "path": "desk_http_svc/describe_im_cdr_list"})

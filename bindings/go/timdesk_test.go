@@ -22,7 +22,7 @@ const (
 	carol = "a97d3e1f-a88b-403b-9b3a-7bc6554ea05d"
 )
 
-func setup(t *testing.T) (*timdesktest.Emulator, *timdesk.Client) {
+func setup(t testing.TB) (*timdesktest.Emulator, *timdesk.Client) {
 	t.Helper()
 	emu, err := timdesktest.StartEmulator()
 	if err != nil {
