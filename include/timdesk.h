@@ -430,6 +430,20 @@ enum timdesk_status timdesk_transfer_to_human(const struct timdesk_client *clien
                                               bool *out_in_queue,
                                               struct timdesk_error **err);
 
+// timdesk_transfer_to_human, returning at once: the outcome is queued on `completions`
+// with `tag`, on success as {"AgentId": "...", "InQueue": bool}. Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_transfer_to_human_start(const struct timdesk_client *client,
+                                                    const char *session_id,
+                                                    const struct timdesk_transfer_options *options,
+                                                    const struct timdesk_completions *completions,
+                                                    uint64_t tag,
+                                                    struct timdesk_error **err);
+
 // desk_http_svc/send_msg: at most once unless the config asks for at least once (a
 // lost answer is then an error with timdesk_error_maybe_applied, naming the MsgRandom).
 // On success `*out_msg_random` (may be NULL) receives the MsgRandom used.
@@ -441,6 +455,19 @@ enum timdesk_status timdesk_send_msg(const struct timdesk_client *client,
                                      uint32_t *out_msg_random,
                                      struct timdesk_error **err);
 
+// timdesk_send_msg, returning at once: the outcome is queued on `completions` with
+// `tag`, on success as {"MsgRandom": n}. Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_send_msg_start(const struct timdesk_client *client,
+                                           const struct timdesk_message *message,
+                                           const struct timdesk_completions *completions,
+                                           uint64_t tag,
+                                           struct timdesk_error **err);
+
 // desk_http_svc/end_session.
 //
 // # Safety
@@ -448,6 +475,19 @@ enum timdesk_status timdesk_send_msg(const struct timdesk_client *client,
 enum timdesk_status timdesk_end_session(const struct timdesk_client *client,
                                         const char *session_id,
                                         struct timdesk_error **err);
+
+// timdesk_end_session, returning at once: the outcome is queued on `completions` with
+// `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_end_session_start(const struct timdesk_client *client,
+                                              const char *session_id,
+                                              const struct timdesk_completions *completions,
+                                              uint64_t tag,
+                                              struct timdesk_error **err);
 
 // desk_http_svc/describe_im_cdr_list: one page. `limit` 0 takes the server's default
 // (20); `client_user_id` may be NULL. On success `*out_page_json` receives
@@ -463,6 +503,24 @@ enum timdesk_status timdesk_describe_im_cdr_list(const struct timdesk_client *cl
                                                  const char *client_user_id,
                                                  char **out_page_json,
                                                  struct timdesk_error **err);
+
+// timdesk_describe_im_cdr_list, returning at once: the outcome is queued on
+// `completions` with `tag`, on success as the page's JSON (as timdesk_describe_im_cdr_list
+// gives it). Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_describe_im_cdr_list_start(const struct timdesk_client *client,
+                                                       uint64_t start,
+                                                       uint64_t end,
+                                                       uint32_t limit,
+                                                       uint32_t offset,
+                                                       const char *client_user_id,
+                                                       const struct timdesk_completions *completions,
+                                                       uint64_t tag,
+                                                       struct timdesk_error **err);
 
 // Starts iterating over every CDR record with a session time in [start, end]
 // (`client_user_id` may be NULL). Pages are fetched by timdesk_cdr_iter_next.
@@ -531,6 +589,22 @@ enum timdesk_status timdesk_delete_recent_contact(const struct timdesk_client *c
                                                   const char *to_group,
                                                   bool clear_roaming,
                                                   struct timdesk_error **err);
+
+// timdesk_delete_recent_contact, returning at once: the outcome is queued on
+// `completions` with `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_delete_recent_contact_start(const struct timdesk_client *client,
+                                                        const char *from_account,
+                                                        const char *to_account,
+                                                        const char *to_group,
+                                                        bool clear_roaming,
+                                                        const struct timdesk_completions *completions,
+                                                        uint64_t tag,
+                                                        struct timdesk_error **err);
 
 // Any v4 endpoint: `path` is "service/command", `body_json` a JSON object. On success
 // `*out_answer_json` receives the answer (free with timdesk_string_free). With
@@ -692,6 +766,21 @@ enum timdesk_status timdesk_contact_user(const struct timdesk_client *client,
                                          char **out_member_id,
                                          struct timdesk_error **err);
 
+// timdesk_contact_user, returning at once: the outcome is queued on `completions` with `tag`,
+// on success as {"MemberId": …}. Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_contact_user_start(const struct timdesk_client *client,
+                                               const char *im_agent_user_id,
+                                               const char *client_user_id,
+                                               const struct timdesk_contact_user_options *options,
+                                               const struct timdesk_completions *completions,
+                                               uint64_t tag,
+                                               struct timdesk_error **err);
+
 // Reads a session's message history, a page at a time, oldest or newest first.
 //
 // `POST /v4/desk_http_svc/describe_chat_messages`, documented at <https://cloud.tencent.com/document/product/269/113672> (updated 2025-07-23). `options` may be NULL.
@@ -708,6 +797,20 @@ enum timdesk_status timdesk_describe_chat_messages(const struct timdesk_client *
                                                    char **out_messages_json,
                                                    struct timdesk_error **err);
 
+// timdesk_describe_chat_messages, returning at once: the outcome is queued on `completions` with `tag`,
+// on success as {"TotalCount": …, "Messages": …}. Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_describe_chat_messages_start(const struct timdesk_client *client,
+                                                         const char *session_id,
+                                                         const struct timdesk_describe_chat_messages_options *options,
+                                                         const struct timdesk_completions *completions,
+                                                         uint64_t tag,
+                                                         struct timdesk_error **err);
+
 // Takes a queueing session out of the queue.
 //
 // `POST /v4/desk_http_svc/end_queuing`, documented at <https://cloud.tencent.com/document/product/269/125900> (updated 2025-11-25).
@@ -717,6 +820,19 @@ enum timdesk_status timdesk_describe_chat_messages(const struct timdesk_client *
 enum timdesk_status timdesk_end_queuing(const struct timdesk_client *client,
                                         const char *session_id,
                                         struct timdesk_error **err);
+
+// timdesk_end_queuing, returning at once: the outcome is queued on `completions` with `tag`,
+// on success as {}. Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_end_queuing_start(const struct timdesk_client *client,
+                                              const char *session_id,
+                                              const struct timdesk_completions *completions,
+                                              uint64_t tag,
+                                              struct timdesk_error **err);
 
 // Reads where a session is: by SessionId, or a user's session with an IM agent (SDK integration).
 //
@@ -734,6 +850,19 @@ enum timdesk_status timdesk_get_session_state(const struct timdesk_client *clien
                                               char **out_agent_id,
                                               struct timdesk_error **err);
 
+// timdesk_get_session_state, returning at once: the outcome is queued on `completions` with `tag`,
+// on success as {"SessionId": …, "CurrentState": …, "AgentId": …}. Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_get_session_state_start(const struct timdesk_client *client,
+                                                    const struct timdesk_get_session_state_options *options,
+                                                    const struct timdesk_completions *completions,
+                                                    uint64_t tag,
+                                                    struct timdesk_error **err);
+
 // Edits a message already in a session's history.
 //
 // `POST /v4/desk_http_svc/modify_msg`, documented at <https://cloud.tencent.com/document/product/269/118747> (updated 2025-06-05). `options` may be NULL.
@@ -746,6 +875,22 @@ enum timdesk_status timdesk_modify_msg(const struct timdesk_client *client,
                                        const struct timdesk_message_body *msg_body,
                                        const struct timdesk_modify_msg_options *options,
                                        struct timdesk_error **err);
+
+// timdesk_modify_msg, returning at once: the outcome is queued on `completions` with `tag`,
+// on success as {}. Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_modify_msg_start(const struct timdesk_client *client,
+                                             const char *session_id,
+                                             const char *msg_key,
+                                             const struct timdesk_message_body *msg_body,
+                                             const struct timdesk_modify_msg_options *options,
+                                             const struct timdesk_completions *completions,
+                                             uint64_t tag,
+                                             struct timdesk_error **err);
 
 // Streams a reply in chunks (as an LLM-backed bot does): the first call starts the message, later ones append to it.
 //
@@ -760,6 +905,21 @@ enum timdesk_status timdesk_send_stream_msg(const struct timdesk_client *client,
                                             const struct timdesk_send_stream_msg_options *options,
                                             char **out_msg_key,
                                             struct timdesk_error **err);
+
+// timdesk_send_stream_msg, returning at once: the outcome is queued on `completions` with `tag`,
+// on success as {"MsgKey": …}. Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_send_stream_msg_start(const struct timdesk_client *client,
+                                                  const char *session_id,
+                                                  const char *chunk,
+                                                  const struct timdesk_send_stream_msg_options *options,
+                                                  const struct timdesk_completions *completions,
+                                                  uint64_t tag,
+                                                  struct timdesk_error **err);
 
 // An empty message body in `*out_body`.
 //

@@ -11,11 +11,11 @@ import (
 	"syscall"
 )
 
-// dispatcher delivers the outcomes of calls started with timdesk_call_start and
-// timdesk_call_endpoint_start. The library queues each finished call and makes a
-// descriptor readable; one goroutine waits on it through Go's netpoller and hands each
-// outcome to the goroutine that started the call. So a call in flight holds no OS thread
-// (a blocking cgo call would), and starting one is a short cgo call.
+// dispatcher delivers the outcomes of calls started with the C ABI's `_start` functions
+// (timdesk_call_start, timdesk_send_msg_start, ...). The library queues each finished
+// call and makes a descriptor readable; one goroutine waits on it through Go's netpoller
+// and hands each outcome to the goroutine that started the call. So a call in flight
+// holds no OS thread (a blocking cgo call would), and starting one is a short cgo call.
 type dispatcher struct {
 	queue   *C.timdesk_completions
 	file    *os.File

@@ -8,7 +8,6 @@ package timdesk
 import "C"
 
 import (
-	"encoding/json"
 	"unsafe"
 )
 
@@ -20,32 +19,29 @@ type ContactUserOptions struct {
 
 // ContactUserAnswer is the answer of ContactUser.
 type ContactUserAnswer struct {
-	MemberID string // MemberId
+	MemberID string `json:"MemberId"`
 }
 
 // ContactUser calls desk_http_svc/contact_user: An agent proactively starts a session with a user (SDK integration).
+// The call waits on the completion queue: no OS thread waits meanwhile.
 func (c *Client) ContactUser(imAgentUserID string, clientUserID string, opts ContactUserOptions) (ContactUserAnswer, error) {
+	var cs cstrings
+	defer cs.free()
+	options := C.timdesk_contact_user_options{size: C.size_t(unsafe.Sizeof(C.timdesk_contact_user_options{}))}
+	if opts.GroupID != nil {
+		options.has_group_id = true
+		options.group_id = C.uint64_t(*opts.GroupID)
+	}
+	if opts.MemberID != "" {
+		options.member_id = cs.of(opts.MemberID)
+	}
 	var out ContactUserAnswer
-	err := c.blocking(func(ptr *C.timdesk_client) error {
-		var cs cstrings
-		defer cs.free()
-		options := C.timdesk_contact_user_options{size: C.size_t(unsafe.Sizeof(C.timdesk_contact_user_options{}))}
-		if opts.GroupID != nil {
-			options.has_group_id = true
-			options.group_id = C.uint64_t(*opts.GroupID)
-		}
-		if opts.MemberID != "" {
-			options.member_id = cs.of(opts.MemberID)
-		}
-		var outMemberID *C.char
-		var cerr *C.timdesk_error
-		if err := check(C.timdesk_contact_user(ptr, cs.of(imAgentUserID), cs.of(clientUserID), &options, &outMemberID, &cerr), cerr); err != nil {
-			return err
-		}
-		out.MemberID = take(outMemberID)
-		return nil
-	})
-	return out, err
+	if err := c.started(&out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_contact_user_start(ptr, cs.of(imAgentUserID), cs.of(clientUserID), &options, queue, tag, cerr)
+	}); err != nil {
+		return ContactUserAnswer{}, err
+	}
+	return out, nil
 }
 
 // DescribeChatMessagesOptions holds the optional fields of DescribeChatMessages; zero ones are left out of the request.
@@ -57,54 +53,44 @@ type DescribeChatMessagesOptions struct {
 
 // DescribeChatMessagesAnswer is the answer of DescribeChatMessages.
 type DescribeChatMessagesAnswer struct {
-	TotalCount uint64           // TotalCount
-	Messages   []map[string]any // Messages
+	TotalCount uint64           `json:"TotalCount"`
+	Messages   []map[string]any `json:"Messages"`
 }
 
 // DescribeChatMessages calls desk_http_svc/describe_chat_messages: Reads a session's message history, a page at a time, oldest or newest first.
+// The call waits on the completion queue: no OS thread waits meanwhile.
 func (c *Client) DescribeChatMessages(sessionID string, opts DescribeChatMessagesOptions) (DescribeChatMessagesAnswer, error) {
+	var cs cstrings
+	defer cs.free()
+	options := C.timdesk_describe_chat_messages_options{size: C.size_t(unsafe.Sizeof(C.timdesk_describe_chat_messages_options{}))}
+	if opts.Limit != nil {
+		options.has_limit = true
+		options.limit = C.uint64_t(*opts.Limit)
+	}
+	if opts.Offset != nil {
+		options.has_offset = true
+		options.offset = C.uint64_t(*opts.Offset)
+	}
+	if opts.Order != nil {
+		options.has_order = true
+		options.order = C.uint64_t(*opts.Order)
+	}
 	var out DescribeChatMessagesAnswer
-	err := c.blocking(func(ptr *C.timdesk_client) error {
-		var cs cstrings
-		defer cs.free()
-		options := C.timdesk_describe_chat_messages_options{size: C.size_t(unsafe.Sizeof(C.timdesk_describe_chat_messages_options{}))}
-		if opts.Limit != nil {
-			options.has_limit = true
-			options.limit = C.uint64_t(*opts.Limit)
-		}
-		if opts.Offset != nil {
-			options.has_offset = true
-			options.offset = C.uint64_t(*opts.Offset)
-		}
-		if opts.Order != nil {
-			options.has_order = true
-			options.order = C.uint64_t(*opts.Order)
-		}
-		var outTotalCount C.uint64_t
-		var outMessages *C.char
-		var cerr *C.timdesk_error
-		if err := check(C.timdesk_describe_chat_messages(ptr, cs.of(sessionID), &options, &outTotalCount, &outMessages, &cerr), cerr); err != nil {
-			return err
-		}
-		out.TotalCount = uint64(outTotalCount)
-		if err := json.Unmarshal([]byte(take(outMessages)), &out.Messages); err != nil {
-			return &Error{Status: StatusBadResponse, Kind: "bad_response", Message: "bad response: Messages: " + err.Error()}
-		}
-		return nil
-	})
-	return out, err
+	if err := c.started(&out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_describe_chat_messages_start(ptr, cs.of(sessionID), &options, queue, tag, cerr)
+	}); err != nil {
+		return DescribeChatMessagesAnswer{}, err
+	}
+	return out, nil
 }
 
 // EndQueuing calls desk_http_svc/end_queuing: Takes a queueing session out of the queue.
+// The call waits on the completion queue: no OS thread waits meanwhile.
 func (c *Client) EndQueuing(sessionID string) error {
-	return c.blocking(func(ptr *C.timdesk_client) error {
-		var cs cstrings
-		defer cs.free()
-		var cerr *C.timdesk_error
-		if err := check(C.timdesk_end_queuing(ptr, cs.of(sessionID), &cerr), cerr); err != nil {
-			return err
-		}
-		return nil
+	var cs cstrings
+	defer cs.free()
+	return c.started(nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_end_queuing_start(ptr, cs.of(sessionID), queue, tag, cerr)
 	})
 }
 
@@ -117,40 +103,33 @@ type GetSessionStateOptions struct {
 
 // GetSessionStateAnswer is the answer of GetSessionState.
 type GetSessionStateAnswer struct {
-	SessionID    string // SessionId
-	CurrentState string // CurrentState
-	AgentID      string // AgentId
+	SessionID    string `json:"SessionId"`
+	CurrentState string `json:"CurrentState"`
+	AgentID      string `json:"AgentId"`
 }
 
 // GetSessionState calls desk_http_svc/get_session_state: Reads where a session is: by SessionId, or a user's session with an IM agent (SDK integration).
+// The call waits on the completion queue: no OS thread waits meanwhile.
 func (c *Client) GetSessionState(opts GetSessionStateOptions) (GetSessionStateAnswer, error) {
+	var cs cstrings
+	defer cs.free()
+	options := C.timdesk_get_session_state_options{size: C.size_t(unsafe.Sizeof(C.timdesk_get_session_state_options{}))}
+	if opts.SessionID != "" {
+		options.session_id = cs.of(opts.SessionID)
+	}
+	if opts.ClientUserID != "" {
+		options.client_user_id = cs.of(opts.ClientUserID)
+	}
+	if opts.CustomerServiceID != "" {
+		options.customer_service_id = cs.of(opts.CustomerServiceID)
+	}
 	var out GetSessionStateAnswer
-	err := c.blocking(func(ptr *C.timdesk_client) error {
-		var cs cstrings
-		defer cs.free()
-		options := C.timdesk_get_session_state_options{size: C.size_t(unsafe.Sizeof(C.timdesk_get_session_state_options{}))}
-		if opts.SessionID != "" {
-			options.session_id = cs.of(opts.SessionID)
-		}
-		if opts.ClientUserID != "" {
-			options.client_user_id = cs.of(opts.ClientUserID)
-		}
-		if opts.CustomerServiceID != "" {
-			options.customer_service_id = cs.of(opts.CustomerServiceID)
-		}
-		var outSessionID *C.char
-		var outCurrentState *C.char
-		var outAgentID *C.char
-		var cerr *C.timdesk_error
-		if err := check(C.timdesk_get_session_state(ptr, &options, &outSessionID, &outCurrentState, &outAgentID, &cerr), cerr); err != nil {
-			return err
-		}
-		out.SessionID = take(outSessionID)
-		out.CurrentState = take(outCurrentState)
-		out.AgentID = take(outAgentID)
-		return nil
-	})
-	return out, err
+	if err := c.started(&out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_get_session_state_start(ptr, &options, queue, tag, cerr)
+	}); err != nil {
+		return GetSessionStateAnswer{}, err
+	}
+	return out, nil
 }
 
 // ModifyMsgOptions holds the optional fields of ModifyMsg; zero ones are left out of the request.
@@ -159,24 +138,21 @@ type ModifyMsgOptions struct {
 }
 
 // ModifyMsg calls desk_http_svc/modify_msg: Edits a message already in a session's history.
+// The call waits on the completion queue: no OS thread waits meanwhile.
 func (c *Client) ModifyMsg(sessionID string, msgKey string, msgBody []Element, opts ModifyMsgOptions) error {
-	return c.blocking(func(ptr *C.timdesk_client) error {
-		var cs cstrings
-		defer cs.free()
-		msgBodyC, err := buildBody(msgBody, &cs)
-		if err != nil {
-			return err
-		}
-		defer C.timdesk_message_body_free(msgBodyC)
-		options := C.timdesk_modify_msg_options{size: C.size_t(unsafe.Sizeof(C.timdesk_modify_msg_options{}))}
-		if opts.CloudCustomData != "" {
-			options.cloud_custom_data = cs.of(opts.CloudCustomData)
-		}
-		var cerr *C.timdesk_error
-		if err := check(C.timdesk_modify_msg(ptr, cs.of(sessionID), cs.of(msgKey), msgBodyC, &options, &cerr), cerr); err != nil {
-			return err
-		}
-		return nil
+	var cs cstrings
+	defer cs.free()
+	msgBodyC, err := buildBody(msgBody, &cs)
+	if err != nil {
+		return err
+	}
+	defer C.timdesk_message_body_free(msgBodyC)
+	options := C.timdesk_modify_msg_options{size: C.size_t(unsafe.Sizeof(C.timdesk_modify_msg_options{}))}
+	if opts.CloudCustomData != "" {
+		options.cloud_custom_data = cs.of(opts.CloudCustomData)
+	}
+	return c.started(nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_modify_msg_start(ptr, cs.of(sessionID), cs.of(msgKey), msgBodyC, &options, queue, tag, cerr)
 	})
 }
 
@@ -189,30 +165,27 @@ type SendStreamMsgOptions struct {
 
 // SendStreamMsgAnswer is the answer of SendStreamMsg.
 type SendStreamMsgAnswer struct {
-	MsgKey string // MsgKey
+	MsgKey string `json:"MsgKey"`
 }
 
 // SendStreamMsg calls desk_http_svc/send_stream_msg: Streams a reply in chunks (as an LLM-backed bot does): the first call starts the message, later ones append to it.
+// The call waits on the completion queue: no OS thread waits meanwhile.
 func (c *Client) SendStreamMsg(sessionID string, chunk string, opts SendStreamMsgOptions) (SendStreamMsgAnswer, error) {
+	var cs cstrings
+	defer cs.free()
+	options := C.timdesk_send_stream_msg_options{size: C.size_t(unsafe.Sizeof(C.timdesk_send_stream_msg_options{}))}
+	if opts.MsgKey != "" {
+		options.msg_key = cs.of(opts.MsgKey)
+	}
+	options.finish = C.bool(opts.Finish)
+	if opts.CloudCustomData != "" {
+		options.cloud_custom_data = cs.of(opts.CloudCustomData)
+	}
 	var out SendStreamMsgAnswer
-	err := c.blocking(func(ptr *C.timdesk_client) error {
-		var cs cstrings
-		defer cs.free()
-		options := C.timdesk_send_stream_msg_options{size: C.size_t(unsafe.Sizeof(C.timdesk_send_stream_msg_options{}))}
-		if opts.MsgKey != "" {
-			options.msg_key = cs.of(opts.MsgKey)
-		}
-		options.finish = C.bool(opts.Finish)
-		if opts.CloudCustomData != "" {
-			options.cloud_custom_data = cs.of(opts.CloudCustomData)
-		}
-		var outMsgKey *C.char
-		var cerr *C.timdesk_error
-		if err := check(C.timdesk_send_stream_msg(ptr, cs.of(sessionID), cs.of(chunk), &options, &outMsgKey, &cerr), cerr); err != nil {
-			return err
-		}
-		out.MsgKey = take(outMsgKey)
-		return nil
-	})
-	return out, err
+	if err := c.started(&out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_send_stream_msg_start(ptr, cs.of(sessionID), cs.of(chunk), &options, queue, tag, cerr)
+	}); err != nil {
+		return SendStreamMsgAnswer{}, err
+	}
+	return out, nil
 }

@@ -29,36 +29,52 @@ func osThreads() int64 {
 }
 
 // BenchmarkGoroutinesShareOneClient measures one client under N goroutines: calls per
-// second and the peak OS threads of the process. The library's own threads stay constant
-// (one I/O thread serves every call), and Call waits on the completion queue rather than
-// in a cgo call, so the process's threads stay flat whatever the calls in flight.
+// second and the peak OS threads of the process, for the generic Call and a typed method
+// (DescribeIMCdrList). The library's own threads stay constant (one I/O thread serves
+// every call), and both wait on the completion queue rather than in a cgo call, so the
+// process's threads stay flat whatever the calls in flight.
 //
 //	go test -run '^$' -bench GoroutinesShareOneClient
 func BenchmarkGoroutinesShareOneClient(b *testing.B) {
 	_, client := setup(b)
 	body := map[string]any{"StartTimestamp": 0, "EndTimestamp": 2000000000, "Limit": 1}
-	for _, goroutines := range []int{1, 8, 64, 256} {
-		b.Run(fmt.Sprintf("goroutines=%d", goroutines), func(b *testing.B) {
-			stop := watchThreads(2 * time.Millisecond)
-			var next atomic.Int64
-			var wg sync.WaitGroup
-			b.ResetTimer()
-			for g := 0; g < goroutines; g++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for next.Add(1) <= int64(b.N) {
-						if _, err := client.Call("desk_http_svc/describe_im_cdr_list", body, true); err != nil {
-							b.Error(err)
-							return
+	methods := []struct {
+		name string
+		call func() error
+	}{
+		{"Call", func() error {
+			_, err := client.Call("desk_http_svc/describe_im_cdr_list", body, true)
+			return err
+		}},
+		{"DescribeIMCdrList", func() error {
+			_, err := client.DescribeIMCdrList(timdesk.CdrQuery{Start: 0, End: 2000000000, Limit: 1})
+			return err
+		}},
+	}
+	for _, method := range methods {
+		for _, goroutines := range []int{1, 8, 64, 256} {
+			b.Run(fmt.Sprintf("%s/goroutines=%d", method.name, goroutines), func(b *testing.B) {
+				stop := watchThreads(2 * time.Millisecond)
+				var next atomic.Int64
+				var wg sync.WaitGroup
+				b.ResetTimer()
+				for g := 0; g < goroutines; g++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for next.Add(1) <= int64(b.N) {
+							if err := method.call(); err != nil {
+								b.Error(err)
+								return
+							}
 						}
-					}
-				}()
-			}
-			wg.Wait()
-			b.StopTimer()
-			b.ReportMetric(float64(stop()), "peak-threads")
-		})
+					}()
+				}
+				wg.Wait()
+				b.StopTimer()
+				b.ReportMetric(float64(stop()), "peak-threads")
+			})
+		}
 	}
 }
 
@@ -111,17 +127,63 @@ func peakThreads(t *testing.T, goroutines, rounds int, call func() error) int64 
 	return stop()
 }
 
-// Typed calls wait in C, each holding an OS thread; SetMaxBlockingCalls bounds how many
-// do at once, and the rest wait in Go without a thread. Measured both ways in one run:
-// the bound must be what keeps the threads down.
-func TestTypedCallsHoldNoMoreThreadsThanTheBlockingBound(t *testing.T) {
+// Typed calls wait on the completion queue, as Call does: 64 goroutines with a slow call
+// each in flight add no OS thread per call, with the blocking bound out of the way. A
+// generated method (GetSessionState) and a hand-written one (DescribeIMCdrList) are
+// measured; calls waiting in C would take one thread each, over 64.
+func TestTypedCallsHoldNoThreadWhileWaiting(t *testing.T) {
 	emu, client := setup(t)
 	defer timdesk.SetMaxBlockingCalls(timdesk.DefaultMaxBlockingCalls)
-	// Slow answers keep every goroutine's call in C at once.
+	timdesk.SetMaxBlockingCalls(1000)
+	const sid = "7e1d2c3b-4a5f-4e6d-8c7b-9a0f1e2d3c4b"
+	control(t, emu, "POST", "/sessions", map[string]any{"session_id": sid, "client_user_id": "scaling_user"})
+	control(t, emu, "POST", "/faults", map[string]any{"kind": "delay", "ms": 50, "count": -1, "path": "desk_http_svc/describe_im_cdr_list"})
+	control(t, emu, "POST", "/faults", map[string]any{"kind": "delay", "ms": 50, "count": -1, "path": "desk_http_svc/get_session_state"})
+	calls := map[string]func() error{
+		"GetSessionState": func() error {
+			state, err := client.GetSessionState(timdesk.GetSessionStateOptions{SessionID: sid})
+			if err == nil && state.CurrentState != "Chatbot" {
+				err = fmt.Errorf("GetSessionState = %+v", state)
+			}
+			return err
+		},
+		"DescribeIMCdrList": func() error {
+			_, err := client.DescribeIMCdrList(timdesk.CdrQuery{Start: 0, End: 1})
+			return err
+		},
+	}
+	const goroutines = 64
+	for name, call := range calls {
+		before := osThreads()
+		start := time.Now()
+		peak := peakThreads(t, goroutines, 2, call)
+		elapsed := time.Since(start)
+		t.Logf("%s: threads before %d, peak %d with %d goroutines (%v for %d calls of 50 ms)", name, before, peak, goroutines, elapsed, 2*goroutines)
+		// The Go runtime may start a few threads of its own (GC, sysmon, the netpoller).
+		if peak > before+8 {
+			t.Errorf("%s: %d goroutines took the process from %d to %d threads", name, goroutines, before, peak)
+		}
+		// The calls were in flight together: 128 calls of 50 ms one after another take 6.4 s.
+		if elapsed > 3*time.Second {
+			t.Errorf("%s: %d calls took %v: they did not overlap", name, 2*goroutines, elapsed)
+		}
+	}
+}
+
+// The iterators' Next waits in C, each holding an OS thread; SetMaxBlockingCalls bounds
+// how many do at once, and the rest wait in Go without a thread. Measured both ways in
+// one run: the bound must be what keeps the threads down.
+func TestIteratorsHoldNoMoreThreadsThanTheBlockingBound(t *testing.T) {
+	emu, client := setup(t)
+	defer timdesk.SetMaxBlockingCalls(timdesk.DefaultMaxBlockingCalls)
+	// Slow answers keep every goroutine's page fetch in C at once.
 	control(t, emu, "POST", "/faults", map[string]any{"kind": "delay", "ms": 20, "count": -1, "path": "desk_http_svc/describe_im_cdr_list"})
 	call := func() error {
-		_, err := client.DescribeIMCdrList(timdesk.CdrQuery{Start: 0, End: 1})
-		return err
+		records := client.Cdrs(0, 1, "")
+		defer records.Close()
+		for records.Next() {
+		}
+		return records.Err()
 	}
 	const bound, goroutines = 4, 64
 	before := osThreads()
@@ -131,7 +193,7 @@ func TestTypedCallsHoldNoMoreThreadsThanTheBlockingBound(t *testing.T) {
 	elapsed := time.Since(start)
 	timdesk.SetMaxBlockingCalls(1000)
 	unbounded := peakThreads(t, goroutines, 2, call)
-	t.Logf("threads before %d; peak with %d slots %d (%v for %d calls), with 1000 slots %d", before, bound, bounded, elapsed, 2*goroutines, unbounded)
+	t.Logf("threads before %d; peak with %d slots %d (%v for %d walks), with 1000 slots %d", before, bound, bounded, elapsed, 2*goroutines, unbounded)
 	// The Go runtime may start a few threads of its own (GC, sysmon, the netpoller).
 	if bounded > before+bound+6 {
 		t.Errorf("with %d slots the process reached %d threads from %d", bound, bounded, before)
@@ -139,8 +201,8 @@ func TestTypedCallsHoldNoMoreThreadsThanTheBlockingBound(t *testing.T) {
 	if unbounded <= before+bound+6 {
 		t.Errorf("without a bound the process stayed at %d threads: this test measures nothing", unbounded)
 	}
-	// 128 calls of 20 ms through 4 slots take at least 32 rounds of 20 ms.
+	// 128 one-page walks of 20 ms through 4 slots take at least 32 rounds of 20 ms.
 	if elapsed < 600*time.Millisecond {
-		t.Errorf("128 calls through %d slots took %v: the slots did not bound them", bound, elapsed)
+		t.Errorf("128 walks through %d slots took %v: the slots did not bound them", bound, elapsed)
 	}
 }

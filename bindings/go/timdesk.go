@@ -341,31 +341,30 @@ func optionNames() []string {
 	return names
 }
 
-// with runs f with the live handle, holding Close off until it returns.
-// DefaultMaxBlockingCalls is how many typed calls may wait in C for the server at once
-// in a process, until SetMaxBlockingCalls says otherwise.
+// DefaultMaxBlockingCalls is how many iterator steps and StreamMsg chunks may wait in C
+// for the server at once in a process, until SetMaxBlockingCalls says otherwise.
 const DefaultMaxBlockingCalls = 256
 
-// blockingSlots bounds the typed calls in C, process-wide: threads are the process's.
+// blockingSlots bounds the calls waiting in C, process-wide: threads are the process's.
 var blockingSlots = struct {
 	sync.Mutex
 	slots chan struct{}
 }{slots: make(chan struct{}, DefaultMaxBlockingCalls)}
 
-// SetMaxBlockingCalls sets how many typed calls (every method that answers from the
-// server except Call and CallEndpoint) may wait in C at once in this process; n < 1
-// counts as 1. A goroutine blocked in a cgo call holds an OS thread, and Go ends the
-// program past 10,000 threads, so without a bound 10,000 goroutines calling at once
-// would crash it. Calls over the bound wait in Go, holding no thread, as the net
-// package does for its cgo DNS lookups. Call and CallEndpoint need no slot: they wait
-// on the completion queue. Calls already waiting keep the bound they started under.
+// SetMaxBlockingCalls sets how many calls may wait in C for the server at once in this
+// process; n < 1 counts as 1. Only the iterators' Next (Cdrs, ChatMessages) and StreamMsg's
+// chunks wait in C: every other method waits on the completion queue and holds no thread.
+// A goroutine blocked in a cgo call holds an OS thread, and Go ends the program past
+// 10,000 threads, so without a bound 10,000 goroutines iterating at once would crash it.
+// Calls over the bound wait in Go, holding no thread, as the net package does for its
+// cgo DNS lookups. Calls already waiting keep the bound they started under.
 func SetMaxBlockingCalls(n int) {
 	blockingSlots.Lock()
 	defer blockingSlots.Unlock()
 	blockingSlots.slots = make(chan struct{}, max(n, 1))
 }
 
-// blockingSlot takes a slot for a typed call and returns its release.
+// blockingSlot takes a slot for a call that waits in C and returns its release.
 func blockingSlot() func() {
 	blockingSlots.Lock()
 	slots := blockingSlots.slots
@@ -374,13 +373,7 @@ func blockingSlot() func() {
 	return func() { <-slots }
 }
 
-// blocking runs f, which waits in C for the server, under the client's lock and one of
-// the process's blocking slots (see SetMaxBlockingCalls).
-func (c *Client) blocking(f func(*C.timdesk_client) error) error {
-	defer blockingSlot()()
-	return c.with(f)
-}
-
+// with runs f with the live handle, holding Close off until it returns.
 func (c *Client) with(f func(*C.timdesk_client) error) error {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -408,56 +401,48 @@ type TransferOptions struct {
 
 // Transfer is the outcome of TransferToHuman.
 type Transfer struct {
-	AgentID string // "" while queued or outside working hours
-	InQueue bool
+	AgentID string `json:"AgentId"` // "" while queued or outside working hours
+	InQueue bool   `json:"InQueue"`
 }
 
 // TransferToHuman hands a session from the chatbot to a human agent.
 func (c *Client) TransferToHuman(sessionID string, opts TransferOptions) (Transfer, error) {
+	var cs cstrings
+	defer cs.free()
+	options := C.timdesk_transfer_options{
+		size:                                 C.size_t(unsafe.Sizeof(C.timdesk_transfer_options{})),
+		agent_ids_len:                        C.size_t(len(opts.AgentIDs)),
+		send_tip_if_no_agent_online:          C.bool(opts.SendTipIfNoAgentOnline),
+		check_if_during_working_hours:        C.bool(opts.CheckIfDuringWorkingHours),
+		send_prompt_not_during_working_hours: C.bool(opts.SendPromptNotDuringWorkingHours),
+		end_session_when_no_member_online:    C.bool(opts.EndSessionWhenNoMemberOnline),
+		disable_queuing:                      C.bool(opts.DisableQueuing),
+		allow_assign_busy_member:             C.bool(opts.AllowAssignBusyMember),
+	}
+	if len(opts.AgentIDs) > 0 {
+		// The list lives in C memory: cgo forbids passing Go memory holding pointers.
+		ids := (*[1 << 28]*C.char)(C.malloc(C.size_t(len(opts.AgentIDs)) * C.size_t(unsafe.Sizeof((*C.char)(nil)))))
+		defer C.free(unsafe.Pointer(ids))
+		for i, id := range opts.AgentIDs {
+			ids[i] = cs.of(id)
+		}
+		options.agent_ids = &ids[0]
+	}
+	if opts.AgentGroupID != nil {
+		options.has_agent_group_id = true
+		options.agent_group_id = C.uint64_t(*opts.AgentGroupID)
+	}
+	if opts.Priority != nil {
+		options.has_priority = true
+		options.priority = C.uint8_t(*opts.Priority)
+	}
+	if opts.QueueTimeout != nil {
+		options.has_queue_timeout = true
+		options.queue_timeout = C.uint32_t(*opts.QueueTimeout)
+	}
 	var out Transfer
-	err := c.blocking(func(ptr *C.timdesk_client) error {
-		var cs cstrings
-		defer cs.free()
-		options := C.timdesk_transfer_options{
-			size:                                 C.size_t(unsafe.Sizeof(C.timdesk_transfer_options{})),
-			agent_ids_len:                        C.size_t(len(opts.AgentIDs)),
-			send_tip_if_no_agent_online:          C.bool(opts.SendTipIfNoAgentOnline),
-			check_if_during_working_hours:        C.bool(opts.CheckIfDuringWorkingHours),
-			send_prompt_not_during_working_hours: C.bool(opts.SendPromptNotDuringWorkingHours),
-			end_session_when_no_member_online:    C.bool(opts.EndSessionWhenNoMemberOnline),
-			disable_queuing:                      C.bool(opts.DisableQueuing),
-			allow_assign_busy_member:             C.bool(opts.AllowAssignBusyMember),
-		}
-		if len(opts.AgentIDs) > 0 {
-			// The list lives in C memory: cgo forbids passing Go memory holding pointers.
-			ids := (*[1 << 28]*C.char)(C.malloc(C.size_t(len(opts.AgentIDs)) * C.size_t(unsafe.Sizeof((*C.char)(nil)))))
-			defer C.free(unsafe.Pointer(ids))
-			for i, id := range opts.AgentIDs {
-				ids[i] = cs.of(id)
-			}
-			options.agent_ids = &ids[0]
-		}
-		if opts.AgentGroupID != nil {
-			options.has_agent_group_id = true
-			options.agent_group_id = C.uint64_t(*opts.AgentGroupID)
-		}
-		if opts.Priority != nil {
-			options.has_priority = true
-			options.priority = C.uint8_t(*opts.Priority)
-		}
-		if opts.QueueTimeout != nil {
-			options.has_queue_timeout = true
-			options.queue_timeout = C.uint32_t(*opts.QueueTimeout)
-		}
-		var agent *C.char
-		var queued C.bool
-		var cerr *C.timdesk_error
-		status := C.timdesk_transfer_to_human(ptr, cs.of(sessionID), &options, &agent, &queued, &cerr)
-		if err := check(status, cerr); err != nil {
-			return err
-		}
-		out = Transfer{AgentID: take(agent), InQueue: bool(queued)}
-		return nil
+	err := c.started(&out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_transfer_to_human_start(ptr, cs.of(sessionID), &options, queue, tag, cerr)
 	})
 	return out, err
 }
@@ -531,46 +516,39 @@ type Message struct {
 // SendMsg sends a message and returns its MsgRandom. At most once unless the Config asks
 // for AtLeastOnce: an error with MaybeApplied names the MsgRandom used.
 func (c *Client) SendMsg(m Message) (uint32, error) {
-	var random uint32
-	err := c.blocking(func(ptr *C.timdesk_client) error {
-		var cs cstrings
-		defer cs.free()
-		body, err := buildBody(m.Body, &cs)
-		if err != nil {
-			return err
-		}
-		defer C.timdesk_message_body_free(body)
-		msg := C.timdesk_message{
-			size:                           C.size_t(unsafe.Sizeof(C.timdesk_message{})),
-			session_id:                     cs.optional(m.SessionID),
-			from_account:                   cs.optional(m.FromAccount),
-			to_account:                     cs.optional(m.ToAccount),
-			body:                           body,
-			cloud_custom_data:              cs.optional(m.CloudCustomData),
-			exclude_from_user_resp_timeout: C.bool(m.ExcludeFromUserRespTimeout),
-		}
-		if m.MsgRandom != nil {
-			msg.has_msg_random = true
-			msg.msg_random = C.uint32_t(*m.MsgRandom)
-		}
-		var out C.uint32_t
-		var cerr *C.timdesk_error
-		if err := check(C.timdesk_send_msg(ptr, &msg, &out, &cerr), cerr); err != nil {
-			return err
-		}
-		random = uint32(out)
-		return nil
+	var cs cstrings
+	defer cs.free()
+	body, err := buildBody(m.Body, &cs)
+	if err != nil {
+		return 0, err
+	}
+	defer C.timdesk_message_body_free(body)
+	msg := C.timdesk_message{
+		size:                           C.size_t(unsafe.Sizeof(C.timdesk_message{})),
+		session_id:                     cs.optional(m.SessionID),
+		from_account:                   cs.optional(m.FromAccount),
+		to_account:                     cs.optional(m.ToAccount),
+		body:                           body,
+		cloud_custom_data:              cs.optional(m.CloudCustomData),
+		exclude_from_user_resp_timeout: C.bool(m.ExcludeFromUserRespTimeout),
+	}
+	if m.MsgRandom != nil {
+		msg.has_msg_random = true
+		msg.msg_random = C.uint32_t(*m.MsgRandom)
+	}
+	var sent struct{ MsgRandom uint32 }
+	err = c.started(&sent, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_send_msg_start(ptr, &msg, queue, tag, cerr)
 	})
-	return random, err
+	return sent.MsgRandom, err
 }
 
 // EndSession ends a session that was transferred to a human.
 func (c *Client) EndSession(sessionID string) error {
-	return c.blocking(func(ptr *C.timdesk_client) error {
-		var cs cstrings
-		defer cs.free()
-		var cerr *C.timdesk_error
-		return check(C.timdesk_end_session(ptr, cs.of(sessionID), &cerr), cerr)
+	var cs cstrings
+	defer cs.free()
+	return c.started(nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_end_session_start(ptr, cs.of(sessionID), queue, tag, cerr)
 	})
 }
 
@@ -605,17 +583,11 @@ type CdrQuery struct {
 
 // DescribeIMCdrList returns one page of CDR records.
 func (c *Client) DescribeIMCdrList(q CdrQuery) (CdrPage, error) {
+	var cs cstrings
+	defer cs.free()
 	var page CdrPage
-	err := c.blocking(func(ptr *C.timdesk_client) error {
-		var cs cstrings
-		defer cs.free()
-		var text *C.char
-		var cerr *C.timdesk_error
-		status := C.timdesk_describe_im_cdr_list(ptr, C.uint64_t(q.Start), C.uint64_t(q.End), C.uint32_t(q.Limit), C.uint32_t(q.Offset), cs.optional(q.ClientUserID), &text, &cerr)
-		if err := check(status, cerr); err != nil {
-			return err
-		}
-		return json.Unmarshal([]byte(take(text)), &page)
+	err := c.started(&page, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_describe_im_cdr_list_start(ptr, C.uint64_t(q.Start), C.uint64_t(q.End), C.uint32_t(q.Limit), C.uint32_t(q.Offset), cs.optional(q.ClientUserID), queue, tag, cerr)
 	})
 	return page, err
 }
@@ -748,48 +720,58 @@ func (it *MessageIterator) Close() { it.walk.close() }
 // DeleteRecentContact removes fromAccount's conversation with toAccount (one-to-one), or
 // with the group toGroup when toAccount is "": exactly one of them set.
 func (c *Client) DeleteRecentContact(fromAccount, toAccount, toGroup string, clearRoaming bool) error {
-	return c.blocking(func(ptr *C.timdesk_client) error {
-		var cs cstrings
-		defer cs.free()
-		var cerr *C.timdesk_error
-		return check(C.timdesk_delete_recent_contact(ptr, cs.of(fromAccount), cs.optional(toAccount), cs.optional(toGroup), C.bool(clearRoaming), &cerr), cerr)
+	var cs cstrings
+	defer cs.free()
+	return c.started(nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_delete_recent_contact_start(ptr, cs.of(fromAccount), cs.optional(toAccount), cs.optional(toGroup), C.bool(clearRoaming), queue, tag, cerr)
 	})
 }
 
 // Call sends a request to any v4 endpoint ("service/command") with body marshalled to a
 // JSON object, and returns the answer. With idempotent, lost answers are retried too.
 func (c *Client) Call(path string, body any, idempotent bool) (map[string]any, error) {
-	cpath := C.CString(path)
-	defer C.free(unsafe.Pointer(cpath))
-	return c.callJSON(body, func(ptr *C.timdesk_client, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_call_start(ptr, cpath, cbody, C.bool(idempotent), queue, tag, cerr)
+	var cs cstrings
+	defer cs.free()
+	cbody, err := marshalBody(body, &cs)
+	if err != nil {
+		return nil, err
+	}
+	var answer map[string]any
+	err = c.started(&answer, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_call_start(ptr, cs.of(path), cbody, C.bool(idempotent), queue, tag, cerr)
 	})
+	return answer, err
 }
 
-// callJSON marshals body, starts the call with `start` on the completion queue and
-// unmarshals the answer; no OS thread waits meanwhile.
-func (c *Client) callJSON(body any, start func(ptr *C.timdesk_client, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus) (map[string]any, error) {
+// marshalBody is body as C JSON text, owned by cs.
+func marshalBody(body any, cs *cstrings) (*C.char, error) {
 	text, err := json.Marshal(body)
 	if err != nil {
 		return nil, &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: body: " + err.Error()}
 	}
-	var answer map[string]any
-	err = c.with(func(ptr *C.timdesk_client) error {
+	return cs.of(string(text)), nil
+}
+
+// started makes a call with start, a `_start` function of the C ABI, and decodes the
+// answer JSON it queues into out (nil to ignore it). The call waits on the completion
+// queue, so no OS thread waits meanwhile; it holds Close off until the answer arrives.
+func (c *Client) started(out any, start func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus) error {
+	return c.with(func(ptr *C.timdesk_client) error {
 		calls, err := c.dispatcher()
 		if err != nil {
 			return err
 		}
-		cbody := C.CString(string(text))
-		defer C.free(unsafe.Pointer(cbody))
-		out, err := calls.await(func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-			return start(ptr, cbody, queue, tag, cerr)
+		answer, err := calls.await(func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+			return start(ptr, queue, tag, cerr)
 		})
-		if err != nil {
+		if err != nil || out == nil {
 			return err
 		}
-		return json.Unmarshal([]byte(out), &answer)
+		if err := json.Unmarshal([]byte(answer), out); err != nil {
+			return &Error{Status: StatusBadResponse, Kind: "bad_response", Message: "bad response: " + err.Error()}
+		}
+		return nil
 	})
-	return answer, err
 }
 
 // CallEndpoint calls a modelled endpoint by its model's name (e.g. "get_session_state",
@@ -797,11 +779,17 @@ func (c *Client) callJSON(body any, start func(ptr *C.timdesk_client, cbody *C.c
 // is checked against the model before sending (an *Error matching ErrInvalidArgument names
 // the field and the rule) and the model's retry rule applies.
 func (c *Client) CallEndpoint(name string, body any) (map[string]any, error) {
-	cname := C.CString(name)
-	defer C.free(unsafe.Pointer(cname))
-	return c.callJSON(body, func(ptr *C.timdesk_client, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_call_endpoint_start(ptr, cname, cbody, queue, tag, cerr)
+	var cs cstrings
+	defer cs.free()
+	cbody, err := marshalBody(body, &cs)
+	if err != nil {
+		return nil, err
+	}
+	var answer map[string]any
+	err = c.started(&answer, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_call_endpoint_start(ptr, cs.of(name), cbody, queue, tag, cerr)
 	})
+	return answer, err
 }
 
 // StreamMsgOptions holds the optional fields of StreamMsg.

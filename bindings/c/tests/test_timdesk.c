@@ -1008,6 +1008,79 @@ static void test_threads_share_a_client(timdesk_client *client) {
     CHECK(ok == 100);
 }
 
+/* Each typed endpoint's _start twin: it reads and copies its arguments before it returns
+ * (they are freed at once here, which ASan would catch), and the answer arrives on the
+ * queue as JSON with the wire names. */
+static void test_typed_starts(timdesk_client *client) {
+    timdesk_completions *queue = NULL;
+    timdesk_error *err = NULL;
+    EXPECT(timdesk_completions_new(&queue, &err), TIMDESK_STATUS_OK, "completions_new");
+
+    timdesk_message_body *body = NULL;
+    CHECK(timdesk_message_body_new(&body, NULL) == TIMDESK_STATUS_OK);
+    CHECK(timdesk_message_body_add_text(body, "started", NULL) == TIMDESK_STATUS_OK);
+    char *to = strdup("user_dave");
+    timdesk_message direct = TIMDESK_MESSAGE_INIT;
+    direct.from_account = "shannon@qq.com";
+    direct.to_account = to;
+    direct.body = body;
+    direct.has_msg_random = true;
+    direct.msg_random = 515151;
+    EXPECT(timdesk_send_msg_start(client, &direct, queue, 61, &err), TIMDESK_STATUS_OK, "send_msg_start");
+    timdesk_message_body_free(body);
+    free(to);
+
+    char *sid = strdup(BOB);
+    timdesk_get_session_state_options state = TIMDESK_GET_SESSION_STATE_OPTIONS_INIT;
+    state.session_id = sid;
+    EXPECT(timdesk_get_session_state_start(client, &state, queue, 62, &err), TIMDESK_STATUS_OK, "get_session_state_start");
+    free(sid);
+
+    /* The model's rules are checked before sending; the refusal is the call's outcome. */
+    EXPECT(timdesk_end_session_start(client, "", queue, 63, &err), TIMDESK_STATUS_OK, "end_session_start");
+    /* What cannot be read is refused at once, and nothing is queued for it. */
+    EXPECT(timdesk_send_msg_start(client, NULL, queue, 64, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "NULL message");
+    CHECK(strstr(timdesk_error_message(err), "message") != NULL);
+    timdesk_error_free(err);
+    err = NULL;
+    EXPECT(timdesk_transfer_to_human_start(client, NULL, NULL, queue, 65, &err), TIMDESK_STATUS_INVALID_ARGUMENT,
+           "NULL session_id");
+    CHECK(strstr(timdesk_error_message(err), "session_id") != NULL);
+    timdesk_error_free(err);
+    err = NULL;
+
+    int seen = 0, sent = 0, stated = 0, refused = 0;
+    int fd = timdesk_completions_fd(queue);
+    for (int round = 0; round < 100 && seen < 3; round++) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        CHECK(poll(&p, 1, 5000) == 1);
+        uint64_t tag = 0;
+        timdesk_status status = TIMDESK_STATUS_PANIC;
+        char *answer = NULL;
+        timdesk_error *outcome = NULL;
+        while (timdesk_completions_next(queue, &tag, &status, &answer, &outcome)) {
+            seen++;
+            if (tag == 61 && status == TIMDESK_STATUS_OK && answer != NULL && strcmp(answer, "{\"MsgRandom\":515151}") == 0) {
+                sent++;
+            }
+            if (tag == 62 && status == TIMDESK_STATUS_OK && answer != NULL && strstr(answer, "\"SessionId\":\"" BOB "\"") != NULL &&
+                strstr(answer, "\"CurrentState\":") != NULL) {
+                stated++;
+            }
+            if (tag == 63 && status == TIMDESK_STATUS_INVALID_ARGUMENT && outcome != NULL &&
+                strstr(timdesk_error_message(outcome), "SessionId") != NULL) {
+                refused++;
+            }
+            timdesk_string_free(answer);
+            timdesk_error_free(outcome);
+            answer = NULL;
+            outcome = NULL;
+        }
+    }
+    CHECK(seen == 3 && sent == 1 && stated == 1 && refused == 1);
+    timdesk_completions_free(queue);
+}
+
 int main(void) {
     test_version();
     timdesk_emulator *emu = NULL;
@@ -1033,6 +1106,7 @@ int main(void) {
     test_message_body_builder(emu, client);
     test_generated_endpoints(emu, client);
     test_completion_queue(client);
+    test_typed_starts(client);
     test_error_kinds();
     test_every_option_takes_effect();
     test_hostile_input(client);

@@ -1,6 +1,7 @@
 //! The C surface of every model marked `"surface": "generated"`:
-//! `crates/timdesk-ffi/src/generated.rs` (one `timdesk_<name>` function and, when the
-//! endpoint has optional fields, a growable `timdesk_<name>_options` struct) and the
+//! `crates/timdesk-ffi/src/generated.rs` (a blocking `timdesk_<name>` function, its
+//! `timdesk_<name>_start` twin that queues the outcome on a completion queue, and, when
+//! the endpoint has optional fields, a growable `timdesk_<name>_options` struct) and the
 //! struct initialisers in `crates/timdesk-ffi/cbindgen.toml`. The C++ and Go renderers
 //! wrap the same shape, described here once.
 
@@ -139,10 +140,12 @@ fn function_source(e: &Endpoint) -> Result<String, String> {
             ),
         };
     }
-    let mut params = vec!["client: *const timdesk_client".to_owned()];
+    let mut params = Vec::new();
+    let mut args = Vec::new();
     let mut reads = Vec::new();
     for f in required(e) {
         let name = snake(&f.name);
+        args.push(name.clone());
         match c_kind(e, f)? {
             CKind::Text => {
                 params.push(format!("{name}: *const c_char"));
@@ -163,11 +166,12 @@ fn function_source(e: &Endpoint) -> Result<String, String> {
         }
     }
     let mut body = format!(
-        "let client = client_ref(client)?;\n#[allow(unused_mut)]\nlet mut request = {ty}::new({});\n",
+        "#[allow(unused_mut)]\nlet mut request = {ty}::new({});\n",
         reads.join(", ")
     );
     if let Some(name) = options_struct(e) {
         params.push(format!("options: *const {name}"));
+        args.push("options".to_owned());
         body += &format!(
             "if let Some(o) = sized(options, \"options\", {:?})? {{\n",
             init_macro(e)
@@ -189,12 +193,29 @@ fn function_source(e: &Endpoint) -> Result<String, String> {
         }
         body += "}\n";
     }
-    let call = format!("client.{}(&request)?", e.name);
-    if e.response.is_empty() {
-        body += &format!("{call};\n");
+    let request_fn = format!(
+        "/// The request of timdesk_{name} and its `_start` twin.\nfn {name}_request({}) -> Result<{ty}, Failure> {{\n{body}Ok(request)\n}}\n\n",
+        params.join(", "),
+        name = e.name
+    );
+    let request = format!("{}_request({})?", e.name, args.join(", "));
+    let call = format!("client.{}(&{request})?", e.name);
+    let mut body = if e.response.is_empty() {
+        format!("{call};\n")
     } else {
-        body += &format!("let answer = {call};\n");
-    }
+        format!("let answer = {call};\n")
+    };
+    let mut answer_json = Vec::new();
+    params.insert(0, "client: *const timdesk_client".to_owned());
+    let start_params = [
+        &params[..],
+        &[
+            "completions: *const timdesk_completions".to_owned(),
+            "tag: u64".to_owned(),
+            "err: *mut *mut timdesk_error".to_owned(),
+        ],
+    ]
+    .concat();
     for f in &e.response {
         let out = out_name(e, f)?;
         let field = snake(&f.name);
@@ -211,12 +232,40 @@ fn function_source(e: &Endpoint) -> Result<String, String> {
             ),
             _ => format!("put({out}, answer.{field});\n"),
         };
+        answer_json.push(match c_kind(e, f)? {
+            CKind::Body => format!("{:?}: Value::Array(answer.{field})", f.name),
+            _ => format!("{:?}: answer.{field}", f.name),
+        });
     }
     params.push("err: *mut *mut timdesk_error".to_owned());
+    let outcome = if e.response.is_empty() {
+        "map(|()| json!({}))".to_owned()
+    } else {
+        format!("map(|answer| json!({{{}}}))", answer_json.join(", "))
+    };
+    let answer_doc = if e.response.is_empty() {
+        "{}".to_owned()
+    } else {
+        let fields: Vec<String> = e
+            .response
+            .iter()
+            .map(|f| format!("\"{}\": …", f.name))
+            .collect();
+        format!("{{{}}}", fields.join(", "))
+    };
+    const STARTED: &str = "Arguments that cannot be read are refused here; the rest are\n\
+         /// checked before anything is sent, a refusal arriving as the call's outcome. Strings\n\
+         /// and bodies are copied: the caller may free them once this returns.";
+    let safety = "///\n/// # Safety\n/// Pointers must be NULL or valid as described in timdesk.h's conventions.\n#[unsafe(no_mangle)]";
     Ok(format!(
-        "{doc}\n///\n/// # Safety\n/// Pointers must be NULL or valid as described in timdesk.h's conventions.\n#[unsafe(no_mangle)]\npub unsafe extern \"C\" fn timdesk_{}({}) -> timdesk_status {{\nboundary::run(err, || {{\n{body}Ok(())\n}})\n}}\n\n",
-        e.name,
-        params.join(", ")
+        "{doc}\n{safety}\npub unsafe extern \"C\" fn timdesk_{name}({}) -> timdesk_status {{\nboundary::run(err, || {{\nlet client = client_ref(client)?;\n{body}Ok(())\n}})\n}}\n\n\
+         /// timdesk_{name}, returning at once: the outcome is queued on `completions` with `tag`,\n\
+         /// on success as {answer_doc}. {STARTED}\n{safety}\n\
+         pub unsafe extern \"C\" fn timdesk_{name}_start({}) -> timdesk_status {{\nboundary::run(err, || {{\nlet client = client_ref(client)?;\nlet request = {request};\n\
+         start(client, completions, tag, move |c| async move {{ c.{name}(&request).await.{outcome} }})\n}})\n}}\n\n{request_fn}",
+        params.join(", "),
+        start_params.join(", "),
+        name = e.name,
     ))
 }
 
@@ -235,14 +284,16 @@ pub fn render_rust(endpoints: &[Endpoint]) -> Result<String, String> {
         "//! Generated by `cargo run -p timdesk-codegen` from `models/*.json`: do not edit.\n\
          //! The C functions of every endpoint whose model says `\"surface\": \"generated\"`:\n\
          //! required fields are parameters, optional ones a growable options struct, answer\n\
-         //! fields out parameters (each may be NULL).\n\n\
+         //! fields out parameters (each may be NULL); the `_start` twin queues the answer as\n\
+         //! JSON on a completion queue instead.\n\n\
          use std::ffi::c_char;\n\n\
          #[allow(unused_imports)]\n\
-         use serde_json::Value;\n\
+         use serde_json::{{Value, json}};\n\
          use timdesk::api::{{{}}};\n\n\
          #[allow(unused_imports)]\n\
-         use crate::boundary::{{self, optional_string, put, put_string, sized, string}};\n\
+         use crate::boundary::{{self, Failure, optional_string, put, put_string, sized, string}};\n\
          use crate::client::{{client_ref, timdesk_client}};\n\
+         use crate::completions::{{start, timdesk_completions}};\n\
          use crate::error::*;\n\
          #[allow(unused_imports)]\n\
          use crate::message_body::{{elements, timdesk_message_body}};\n\n",

@@ -1,5 +1,6 @@
 //! `bindings/go/endpoints_generated.go`: per endpoint of the C surface (`ffi.rs`), an
-//! options struct, an answer struct and a `Client` method over cgo.
+//! options struct, an answer struct (decoded from the JSON the `_start` function queues)
+//! and a `Client` method over cgo that waits on the completion queue.
 
 use crate::ffi::{CKind, c_kind, generated, optional, options_struct, required};
 use crate::model::Endpoint;
@@ -58,7 +59,7 @@ fn types(e: &Endpoint) -> Result<String, String> {
                 CKind::Flag => "bool",
                 CKind::Body => "[]map[string]any",
             };
-            out += &format!("\t{} {go_type} // {}\n", go_name(&f.name), f.name);
+            out += &format!("\t{} {go_type} `json:\"{}\"`\n", go_name(&f.name), f.name);
         }
         out += "}\n\n";
     }
@@ -67,9 +68,16 @@ fn types(e: &Endpoint) -> Result<String, String> {
 
 fn method(e: &Endpoint) -> Result<String, String> {
     let ty = pascal(&e.name);
+    let answer = format!("{ty}Answer");
+    // What a failure before the call returns.
+    let fail = if e.response.is_empty() {
+        "return err".to_owned()
+    } else {
+        format!("return {answer}{{}}, err")
+    };
     let mut params = Vec::new();
     let mut args = vec!["ptr".to_owned()];
-    let mut body = String::from("\t\tvar cs cstrings\n\t\tdefer cs.free()\n");
+    let mut body = String::from("\tvar cs cstrings\n\tdefer cs.free()\n");
     for f in required(e) {
         let name = go_param(&f.name);
         match c_kind(e, f)? {
@@ -88,7 +96,7 @@ fn method(e: &Endpoint) -> Result<String, String> {
             CKind::Body => {
                 params.push(format!("{name} []Element"));
                 body += &format!(
-                    "\t\t{name}C, err := buildBody({name}, &cs)\n\t\tif err != nil {{\n\t\t\treturn err\n\t\t}}\n\t\tdefer C.timdesk_message_body_free({name}C)\n"
+                    "\t{name}C, err := buildBody({name}, &cs)\n\tif err != nil {{\n\t\t{fail}\n\t}}\n\tdefer C.timdesk_message_body_free({name}C)\n"
                 );
                 args.push(format!("{name}C"));
             }
@@ -96,60 +104,42 @@ fn method(e: &Endpoint) -> Result<String, String> {
     }
     if let Some(name) = options_struct(e) {
         params.push(format!("opts {ty}Options"));
-        body +=
-            &format!("\t\toptions := C.{name}{{size: C.size_t(unsafe.Sizeof(C.{name}{{}}))}}\n");
+        body += &format!("\toptions := C.{name}{{size: C.size_t(unsafe.Sizeof(C.{name}{{}}))}}\n");
         for f in optional(e) {
             let (field, go) = (snake(&f.name), go_name(&f.name));
             body += &match c_kind(e, f)? {
                 CKind::Text => format!(
-                    "\t\tif opts.{go} != \"\" {{\n\t\t\toptions.{field} = cs.of(opts.{go})\n\t\t}}\n"
+                    "\tif opts.{go} != \"\" {{\n\t\toptions.{field} = cs.of(opts.{go})\n\t}}\n"
                 ),
                 CKind::Integer => format!(
-                    "\t\tif opts.{go} != nil {{\n\t\t\toptions.has_{field} = true\n\t\t\toptions.{field} = C.uint64_t(*opts.{go})\n\t\t}}\n"
+                    "\tif opts.{go} != nil {{\n\t\toptions.has_{field} = true\n\t\toptions.{field} = C.uint64_t(*opts.{go})\n\t}}\n"
                 ),
-                CKind::Flag => format!("\t\toptions.{field} = C.bool(opts.{go})\n"),
+                CKind::Flag => format!("\toptions.{field} = C.bool(opts.{go})\n"),
                 CKind::Body => format!(
-                    "\t\tif opts.{go} != nil {{\n\t\t\tbody, err := buildBody(opts.{go}, &cs)\n\t\t\tif err != nil {{\n\t\t\t\treturn err\n\t\t\t}}\n\t\t\tdefer C.timdesk_message_body_free(body)\n\t\t\toptions.{field} = body\n\t\t}}\n"
+                    "\tif opts.{go} != nil {{\n\t\tbody, err := buildBody(opts.{go}, &cs)\n\t\tif err != nil {{\n\t\t\t{fail}\n\t\t}}\n\t\tdefer C.timdesk_message_body_free(body)\n\t\toptions.{field} = body\n\t}}\n"
                 ),
             };
         }
         args.push("&options".to_owned());
     }
-    let mut read = String::new();
-    for f in &e.response {
-        let go = go_name(&f.name);
-        let out = format!("out{go}");
-        let (decl, take) = match c_kind(e, f)? {
-            CKind::Text => ("*C.char", format!("\t\tout.{go} = take({out})\n")),
-            CKind::Body => (
-                "*C.char",
-                format!(
-                    "\t\tif err := json.Unmarshal([]byte(take({out})), &out.{go}); err != nil {{\n\t\t\treturn &Error{{Status: StatusBadResponse, Kind: \"bad_response\", Message: \"bad response: {}: \" + err.Error()}}\n\t\t}}\n",
-                    f.name
-                ),
-            ),
-            CKind::Integer => ("C.uint64_t", format!("\t\tout.{go} = uint64({out})\n")),
-            CKind::Flag => ("C.bool", format!("\t\tout.{go} = bool({out})\n")),
-        };
-        body += &format!("\t\tvar {out} {decl}\n");
-        read += &take;
-        args.push(format!("&{out}"));
-    }
-    args.push("&cerr".to_owned());
-    body += &format!(
-        "\t\tvar cerr *C.timdesk_error\n\t\tif err := check(C.timdesk_{}({}), cerr); err != nil {{\n\t\t\treturn err\n\t\t}}\n{read}\t\treturn nil\n",
+    args.extend(["queue", "tag", "cerr"].map(str::to_owned));
+    let start = format!(
+        "func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {{\n\t\treturn C.timdesk_{}_start({})\n\t}}",
         e.name,
-        args.join(", ")
+        args[..].join(", ")
     );
-    let doc = format!("// {ty} calls {}: {}", e.path, e.summary);
+    let doc = format!(
+        "// {ty} calls {}: {}\n// The call waits on the completion queue: no OS thread waits meanwhile.",
+        e.path, e.summary
+    );
     Ok(if e.response.is_empty() {
         format!(
-            "{doc}\nfunc (c *Client) {ty}({}) error {{\n\treturn c.blocking(func(ptr *C.timdesk_client) error {{\n{body}\t}})\n}}\n\n",
+            "{doc}\nfunc (c *Client) {ty}({}) error {{\n{body}\treturn c.started(nil, {start})\n}}\n\n",
             params.join(", ")
         )
     } else {
         format!(
-            "{doc}\nfunc (c *Client) {ty}({}) ({ty}Answer, error) {{\n\tvar out {ty}Answer\n\terr := c.blocking(func(ptr *C.timdesk_client) error {{\n{body}\t}})\n\treturn out, err\n}}\n\n",
+            "{doc}\nfunc (c *Client) {ty}({}) ({answer}, error) {{\n{body}\tvar out {answer}\n\tif err := c.started(&out, {start}); err != nil {{\n\t\t{fail}\n\t}}\n\treturn out, nil\n}}\n\n",
             params.join(", ")
         )
     })

@@ -4,7 +4,7 @@ use std::ffi::c_char;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use timdesk::api::{
     CdrQuery, ContactPeer, DeleteRecentContact, MsgElement, MsgTarget, SendMsg, TransferToHuman,
 };
@@ -13,6 +13,7 @@ use timdesk::{Config, SendMsgRetry, Target};
 use crate::boundary::{
     self, Failure, json, optional_string, put, put_handle, put_string, sized, string, string_list,
 };
+use crate::completions::{self, start, timdesk_completions};
 use crate::error::*;
 use crate::message_body::timdesk_message_body;
 
@@ -293,24 +294,58 @@ pub unsafe extern "C" fn timdesk_transfer_to_human(
 ) -> timdesk_status {
     boundary::run(err, || {
         let client = client_ref(client)?;
-        let mut request = TransferToHuman::new(string(session_id, "session_id")?);
-        if let Some(o) = sized(options, "options", "TIMDESK_TRANSFER_OPTIONS_INIT")? {
-            request.agent_ids = string_list(o.agent_ids, o.agent_ids_len, "agent_ids")?;
-            request.agent_group_id = o.has_agent_group_id.then_some(o.agent_group_id);
-            request.send_tip_if_no_agent_online = o.send_tip_if_no_agent_online;
-            request.check_if_during_working_hours = o.check_if_during_working_hours;
-            request.send_prompt_not_during_working_hours = o.send_prompt_not_during_working_hours;
-            request.end_session_when_no_member_online = o.end_session_when_no_member_online;
-            request.disable_queuing = o.disable_queuing;
-            request.allow_assign_busy_member = o.allow_assign_busy_member;
-            request.priority = o.has_priority.then_some(o.priority);
-            request.queue_timeout = o.has_queue_timeout.then_some(o.queue_timeout);
-        }
-        let transfer = client.transfer_to_human(&request)?;
+        let transfer = client.transfer_to_human(&transfer_request(session_id, options)?)?;
         put_string(out_agent_id, transfer.agent_id, "AgentId")?;
         put(out_in_queue, transfer.in_queue);
         Ok(())
     })
+}
+
+/// timdesk_transfer_to_human, returning at once: the outcome is queued on `completions`
+/// with `tag`, on success as {"AgentId": "...", "InQueue": bool}. Arguments that cannot be read are refused here; the rest are
+/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+/// and bodies are copied: the caller may free them once this returns.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_transfer_to_human_start(
+    client: *const timdesk_client,
+    session_id: *const c_char,
+    options: *const timdesk_transfer_options,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let request = transfer_request(session_id, options)?;
+        start(client, completions, tag, move |c| async move {
+            let transfer = c.transfer_to_human(&request).await?;
+            Ok(json!({"AgentId": transfer.agent_id, "InQueue": transfer.in_queue}))
+        })
+    })
+}
+
+/// The request of timdesk_transfer_to_human and its `_start` twin.
+fn transfer_request(
+    session_id: *const c_char,
+    options: *const timdesk_transfer_options,
+) -> Result<TransferToHuman, Failure> {
+    let mut request = TransferToHuman::new(string(session_id, "session_id")?);
+    if let Some(o) = sized(options, "options", "TIMDESK_TRANSFER_OPTIONS_INIT")? {
+        request.agent_ids = string_list(o.agent_ids, o.agent_ids_len, "agent_ids")?;
+        request.agent_group_id = o.has_agent_group_id.then_some(o.agent_group_id);
+        request.send_tip_if_no_agent_online = o.send_tip_if_no_agent_online;
+        request.check_if_during_working_hours = o.check_if_during_working_hours;
+        request.send_prompt_not_during_working_hours = o.send_prompt_not_during_working_hours;
+        request.end_session_when_no_member_online = o.end_session_when_no_member_online;
+        request.disable_queuing = o.disable_queuing;
+        request.allow_assign_busy_member = o.allow_assign_busy_member;
+        request.priority = o.has_priority.then_some(o.priority);
+        request.queue_timeout = o.has_queue_timeout.then_some(o.queue_timeout);
+    }
+    Ok(request)
 }
 
 /// A message for timdesk_send_msg. Initialise it with TIMDESK_MESSAGE_INIT (which sets
@@ -356,47 +391,76 @@ pub unsafe extern "C" fn timdesk_send_msg(
 ) -> timdesk_status {
     boundary::run(err, || {
         let client = client_ref(client)?;
-        let m = sized(message, "message", "TIMDESK_MESSAGE_INIT")?
-            .ok_or_else(|| Failure::invalid("message", "is NULL"))?;
-        // SAFETY: the caller passes NULL or a live body that no thread changes meanwhile.
-        let built = unsafe { m.body.as_ref() };
-        let body = match (built, m.msg_body_json.is_null()) {
-            (Some(built), true) => built.elements.clone(),
-            (None, false) => match json(m.msg_body_json, "msg_body_json")? {
-                Value::Array(items) => items
-                    .into_iter()
-                    .map(MsgElement::from_json)
-                    .collect::<Result<Vec<_>, _>>()?,
-                _ => {
-                    return Err(Failure::invalid(
-                        "msg_body_json",
-                        "must be a JSON array of message elements",
-                    ));
-                }
-            },
-            _ => {
-                return Err(Failure::invalid(
-                    "body",
-                    "give body or msg_body_json, exactly one",
-                ));
-            }
-        };
-        let target = MsgTarget::from_parts(
-            optional_string(m.session_id, "session_id")?.map(str::to_owned),
-            optional_string(m.from_account, "from_account")?.map(str::to_owned),
-            optional_string(m.to_account, "to_account")?.map(str::to_owned),
-        )?;
-        let request = SendMsg {
-            target,
-            msg_random: m.has_msg_random.then_some(m.msg_random),
-            body,
-            cloud_custom_data: optional_string(m.cloud_custom_data, "cloud_custom_data")?
-                .map(str::to_owned),
-            exclude_from_user_resp_timeout: m.exclude_from_user_resp_timeout,
-        };
-        let sent = client.send_msg(&request)?;
+        let sent = client.send_msg(&message_request(message)?)?;
         put(out_msg_random, sent.msg_random);
         Ok(())
+    })
+}
+
+/// timdesk_send_msg, returning at once: the outcome is queued on `completions` with
+/// `tag`, on success as {"MsgRandom": n}. Arguments that cannot be read are refused here; the rest are
+/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+/// and bodies are copied: the caller may free them once this returns.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_send_msg_start(
+    client: *const timdesk_client,
+    message: *const timdesk_message,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let request = message_request(message)?;
+        start(client, completions, tag, move |c| async move {
+            let sent = c.send_msg(&request).await?;
+            Ok(json!({"MsgRandom": sent.msg_random}))
+        })
+    })
+}
+
+/// The request of timdesk_send_msg and its `_start` twin.
+fn message_request(message: *const timdesk_message) -> Result<SendMsg, Failure> {
+    let m = sized(message, "message", "TIMDESK_MESSAGE_INIT")?
+        .ok_or_else(|| Failure::invalid("message", "is NULL"))?;
+    // SAFETY: the caller passes NULL or a live body that no thread changes meanwhile.
+    let built = unsafe { m.body.as_ref() };
+    let body = match (built, m.msg_body_json.is_null()) {
+        (Some(built), true) => built.elements.clone(),
+        (None, false) => match json(m.msg_body_json, "msg_body_json")? {
+            Value::Array(items) => items
+                .into_iter()
+                .map(MsgElement::from_json)
+                .collect::<Result<Vec<_>, _>>()?,
+            _ => {
+                return Err(Failure::invalid(
+                    "msg_body_json",
+                    "must be a JSON array of message elements",
+                ));
+            }
+        },
+        _ => {
+            return Err(Failure::invalid(
+                "body",
+                "give body or msg_body_json, exactly one",
+            ));
+        }
+    };
+    let target = MsgTarget::from_parts(
+        optional_string(m.session_id, "session_id")?.map(str::to_owned),
+        optional_string(m.from_account, "from_account")?.map(str::to_owned),
+        optional_string(m.to_account, "to_account")?.map(str::to_owned),
+    )?;
+    Ok(SendMsg {
+        target,
+        msg_random: m.has_msg_random.then_some(m.msg_random),
+        body,
+        cloud_custom_data: optional_string(m.cloud_custom_data, "cloud_custom_data")?
+            .map(str::to_owned),
+        exclude_from_user_resp_timeout: m.exclude_from_user_resp_timeout,
     })
 }
 
@@ -414,6 +478,30 @@ pub unsafe extern "C" fn timdesk_end_session(
         let client = client_ref(client)?;
         client.end_session(string(session_id, "session_id")?)?;
         Ok(())
+    })
+}
+
+/// timdesk_end_session, returning at once: the outcome is queued on `completions` with
+/// `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
+/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+/// and bodies are copied: the caller may free them once this returns.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_end_session_start(
+    client: *const timdesk_client,
+    session_id: *const c_char,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let session_id = string(session_id, "session_id")?.to_owned();
+        start(client, completions, tag, move |c| async move {
+            c.end_session(&session_id).await.map(|()| json!({}))
+        })
     })
 }
 
@@ -436,16 +524,58 @@ pub unsafe extern "C" fn timdesk_describe_im_cdr_list(
 ) -> timdesk_status {
     boundary::run(err, || {
         let client = client_ref(client)?;
-        let query = CdrQuery {
-            start,
-            end,
-            limit: (limit > 0).then_some(limit),
-            offset: Some(offset),
-            client_user_id: optional_string(client_user_id, "client_user_id")?.map(str::to_owned),
-        };
+        let query = cdr_query(start, end, limit, offset, client_user_id)?;
         let page = client.describe_im_cdr_list(&query)?;
         put_string(out_page_json, page.to_json().to_string(), "the CDR page")?;
         Ok(())
+    })
+}
+
+/// timdesk_describe_im_cdr_list, returning at once: the outcome is queued on
+/// `completions` with `tag`, on success as the page's JSON (as timdesk_describe_im_cdr_list
+/// gives it). Arguments that cannot be read are refused here; the rest are
+/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+/// and bodies are copied: the caller may free them once this returns.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_describe_im_cdr_list_start(
+    client: *const timdesk_client,
+    start: u64,
+    end: u64,
+    limit: u32,
+    offset: u32,
+    client_user_id: *const c_char,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let query = cdr_query(start, end, limit, offset, client_user_id)?;
+        completions::start(client, completions, tag, move |c| async move {
+            c.describe_im_cdr_list(&query)
+                .await
+                .map(|page| page.to_json())
+        })
+    })
+}
+
+/// The query of timdesk_describe_im_cdr_list and its `_start` twin.
+fn cdr_query(
+    start: u64,
+    end: u64,
+    limit: u32,
+    offset: u32,
+    client_user_id: *const c_char,
+) -> Result<CdrQuery, Failure> {
+    Ok(CdrQuery {
+        start,
+        end,
+        limit: (limit > 0).then_some(limit),
+        offset: Some(offset),
+        client_user_id: optional_string(client_user_id, "client_user_id")?.map(str::to_owned),
     })
 }
 
@@ -605,17 +735,54 @@ pub unsafe extern "C" fn timdesk_delete_recent_contact(
 ) -> timdesk_status {
     boundary::run(err, || {
         let client = client_ref(client)?;
-        let peer = ContactPeer::from_parts(
-            optional_string(to_account, "to_account")?.map(str::to_owned),
-            optional_string(to_group, "to_group")?.map(str::to_owned),
-        )?;
-        let request = DeleteRecentContact {
-            from_account: string(from_account, "from_account")?.to_owned(),
-            peer,
-            clear_roaming,
-        };
+        let request = delete_request(from_account, to_account, to_group, clear_roaming)?;
         client.delete_recent_contact(&request)?;
         Ok(())
+    })
+}
+
+/// timdesk_delete_recent_contact, returning at once: the outcome is queued on
+/// `completions` with `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
+/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+/// and bodies are copied: the caller may free them once this returns.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_delete_recent_contact_start(
+    client: *const timdesk_client,
+    from_account: *const c_char,
+    to_account: *const c_char,
+    to_group: *const c_char,
+    clear_roaming: bool,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let request = delete_request(from_account, to_account, to_group, clear_roaming)?;
+        start(client, completions, tag, move |c| async move {
+            c.delete_recent_contact(&request).await.map(|()| json!({}))
+        })
+    })
+}
+
+/// The request of timdesk_delete_recent_contact and its `_start` twin.
+fn delete_request(
+    from_account: *const c_char,
+    to_account: *const c_char,
+    to_group: *const c_char,
+    clear_roaming: bool,
+) -> Result<DeleteRecentContact, Failure> {
+    let peer = ContactPeer::from_parts(
+        optional_string(to_account, "to_account")?.map(str::to_owned),
+        optional_string(to_group, "to_group")?.map(str::to_owned),
+    )?;
+    Ok(DeleteRecentContact {
+        from_account: string(from_account, "from_account")?.to_owned(),
+        peer,
+        clear_roaming,
     })
 }
 

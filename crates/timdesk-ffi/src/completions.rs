@@ -1,8 +1,8 @@
-//! Calls that return at once and complete later: `timdesk_call_start` and
-//! `timdesk_call_endpoint_start` queue their outcome, with the caller's tag, on a
-//! `timdesk_completions` queue whose descriptor becomes readable. A runtime with its own
-//! poller (Go's netpoller, an event loop) waits on the descriptor instead of blocking a
-//! thread per call in flight.
+//! Calls that return at once and complete later: `timdesk_call_start`,
+//! `timdesk_call_endpoint_start` and each typed endpoint's `timdesk_<endpoint>_start`
+//! queue their outcome, with the caller's tag, on a `timdesk_completions` queue whose
+//! descriptor becomes readable. A runtime with its own poller (Go's netpoller, an event
+//! loop) waits on the descriptor instead of blocking a thread per call in flight.
 
 use std::collections::VecDeque;
 use std::ffi::{CString, c_char};
@@ -135,10 +135,12 @@ pub unsafe extern "C" fn timdesk_completions_free(completions: *mut timdesk_comp
     unsafe { boundary::free_handle(completions) }
 }
 
-/// Starts a call on the client's I/O thread and queues its outcome with `tag`.
-fn start<F, Fut>(
+/// Starts a call on the client's I/O thread and queues its outcome, the answer as JSON, on
+/// `completions` with `tag`: the common part of every `_start` function, whose arguments
+/// are all read before this.
+pub(crate) fn start<F, Fut>(
     client: &timdesk::Client,
-    queue: Arc<Queue>,
+    completions: *const timdesk_completions,
     tag: u64,
     call: F,
 ) -> Result<(), Failure>
@@ -146,6 +148,7 @@ where
     F: FnOnce(timdesk::AsyncClient) -> Fut,
     Fut: Future<Output = timdesk::Result<Value>> + Send + 'static,
 {
+    let queue = Arc::clone(&completions_ref(completions)?.queue);
     let pending = client.start(move |c| {
         let work = call(c);
         async move {
@@ -186,8 +189,7 @@ pub unsafe extern "C" fn timdesk_call_start(
         let client = client_ref(client)?;
         let path = string(path, "path")?.to_owned();
         let body = json(body_json, "body_json")?;
-        let queue = Arc::clone(&completions_ref(completions)?.queue);
-        start(client, queue, tag, move |c| async move {
+        start(client, completions, tag, move |c| async move {
             if idempotent {
                 c.call_idempotent(&path, &body).await
             } else {
@@ -216,8 +218,7 @@ pub unsafe extern "C" fn timdesk_call_endpoint_start(
         let client = client_ref(client)?;
         let name = string(name, "name")?.to_owned();
         let body = json(body_json, "body_json")?;
-        let queue = Arc::clone(&completions_ref(completions)?.queue);
-        start(client, queue, tag, move |c| async move {
+        start(client, completions, tag, move |c| async move {
             c.call_endpoint(&name, &body).await
         })
     })
