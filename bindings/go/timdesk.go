@@ -730,26 +730,26 @@ func (c *Client) DeleteRecentContact(fromAccount, toAccount, toGroup string, cle
 // Call sends a request to any v4 endpoint ("service/command") with body marshalled to a
 // JSON object, and returns the answer. With idempotent, lost answers are retried too.
 func (c *Client) Call(path string, body any, idempotent bool) (map[string]any, error) {
-	var cs cstrings
-	defer cs.free()
-	cbody, err := marshalBody(body, &cs)
-	if err != nil {
-		return nil, err
-	}
-	var answer map[string]any
-	err = c.started(&answer, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_call_start(ptr, cs.of(path), cbody, C.bool(idempotent), queue, tag, cerr)
+	cpath := C.CString(path)
+	defer C.free(unsafe.Pointer(cpath))
+	return c.callJSON(body, func(ptr *C.timdesk_client, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_call_start(ptr, cpath, cbody, C.bool(idempotent), queue, tag, cerr)
 	})
-	return answer, err
 }
 
-// marshalBody is body as C JSON text, owned by cs.
-func marshalBody(body any, cs *cstrings) (*C.char, error) {
+// callJSON marshals body, starts the call with `start` and unmarshals the answer.
+func (c *Client) callJSON(body any, start func(ptr *C.timdesk_client, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus) (map[string]any, error) {
 	text, err := json.Marshal(body)
 	if err != nil {
 		return nil, &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: body: " + err.Error()}
 	}
-	return cs.of(string(text)), nil
+	cbody := C.CString(string(text))
+	defer C.free(unsafe.Pointer(cbody))
+	var answer map[string]any
+	err = c.started(&answer, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return start(ptr, cbody, queue, tag, cerr)
+	})
+	return answer, err
 }
 
 // started makes a call with start, a `_start` function of the C ABI, and decodes the
@@ -779,17 +779,11 @@ func (c *Client) started(out any, start func(ptr *C.timdesk_client, queue *C.tim
 // is checked against the model before sending (an *Error matching ErrInvalidArgument names
 // the field and the rule) and the model's retry rule applies.
 func (c *Client) CallEndpoint(name string, body any) (map[string]any, error) {
-	var cs cstrings
-	defer cs.free()
-	cbody, err := marshalBody(body, &cs)
-	if err != nil {
-		return nil, err
-	}
-	var answer map[string]any
-	err = c.started(&answer, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_call_endpoint_start(ptr, cs.of(name), cbody, queue, tag, cerr)
+	cname := C.CString(name)
+	defer C.free(unsafe.Pointer(cname))
+	return c.callJSON(body, func(ptr *C.timdesk_client, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_call_endpoint_start(ptr, cname, cbody, queue, tag, cerr)
 	})
-	return answer, err
 }
 
 // StreamMsgOptions holds the optional fields of StreamMsg.
