@@ -33,11 +33,11 @@ func (c *Client) ContactUser(imAgentUserID string, clientUserID string, opts Con
 		options.group_id = C.uint64_t(*opts.GroupID)
 	}
 	if opts.MemberID != "" {
-		options.member_id = cs.of(opts.MemberID)
+		options.member_id = cs.of("MemberId", opts.MemberID)
 	}
 	var out ContactUserAnswer
-	if err := c.started(&out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_contact_user_start(ptr, cs.of(imAgentUserID), cs.of(clientUserID), &options, queue, tag, cerr)
+	if err := c.started(&cs, &out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_contact_user_start(ptr, cs.of("IMAgentUserId", imAgentUserID), cs.of("ClientUserId", clientUserID), &options, queue, tag, cerr)
 	}); err != nil {
 		return ContactUserAnswer{}, err
 	}
@@ -76,8 +76,8 @@ func (c *Client) DescribeChatMessages(sessionID string, opts DescribeChatMessage
 		options.order = C.uint64_t(*opts.Order)
 	}
 	var out DescribeChatMessagesAnswer
-	if err := c.started(&out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_describe_chat_messages_start(ptr, cs.of(sessionID), &options, queue, tag, cerr)
+	if err := c.started(&cs, &out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_describe_chat_messages_start(ptr, cs.of("SessionId", sessionID), &options, queue, tag, cerr)
 	}); err != nil {
 		return DescribeChatMessagesAnswer{}, err
 	}
@@ -89,8 +89,8 @@ func (c *Client) DescribeChatMessages(sessionID string, opts DescribeChatMessage
 func (c *Client) EndQueuing(sessionID string) error {
 	var cs cstrings
 	defer cs.free()
-	return c.started(nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_end_queuing_start(ptr, cs.of(sessionID), queue, tag, cerr)
+	return c.started(&cs, nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_end_queuing_start(ptr, cs.of("SessionID", sessionID), queue, tag, cerr)
 	})
 }
 
@@ -115,16 +115,16 @@ func (c *Client) GetSessionState(opts GetSessionStateOptions) (GetSessionStateAn
 	defer cs.free()
 	options := C.timdesk_get_session_state_options{size: C.size_t(unsafe.Sizeof(C.timdesk_get_session_state_options{}))}
 	if opts.SessionID != "" {
-		options.session_id = cs.of(opts.SessionID)
+		options.session_id = cs.of("SessionId", opts.SessionID)
 	}
 	if opts.ClientUserID != "" {
-		options.client_user_id = cs.of(opts.ClientUserID)
+		options.client_user_id = cs.of("ClientUserId", opts.ClientUserID)
 	}
 	if opts.CustomerServiceID != "" {
-		options.customer_service_id = cs.of(opts.CustomerServiceID)
+		options.customer_service_id = cs.of("CustomerServiceId", opts.CustomerServiceID)
 	}
 	var out GetSessionStateAnswer
-	if err := c.started(&out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+	if err := c.started(&cs, &out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_get_session_state_start(ptr, &options, queue, tag, cerr)
 	}); err != nil {
 		return GetSessionStateAnswer{}, err
@@ -149,10 +149,10 @@ func (c *Client) ModifyMsg(sessionID string, msgKey string, msgBody []Element, o
 	defer C.timdesk_message_body_free(msgBodyC)
 	options := C.timdesk_modify_msg_options{size: C.size_t(unsafe.Sizeof(C.timdesk_modify_msg_options{}))}
 	if opts.CloudCustomData != "" {
-		options.cloud_custom_data = cs.of(opts.CloudCustomData)
+		options.cloud_custom_data = cs.of("CloudCustomData", opts.CloudCustomData)
 	}
-	return c.started(nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_modify_msg_start(ptr, cs.of(sessionID), cs.of(msgKey), msgBodyC, &options, queue, tag, cerr)
+	return c.started(&cs, nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_modify_msg_start(ptr, cs.of("SessionId", sessionID), cs.of("MsgKey", msgKey), msgBodyC, &options, queue, tag, cerr)
 	})
 }
 
@@ -175,15 +175,15 @@ func (c *Client) SendStreamMsg(sessionID string, chunk string, opts SendStreamMs
 	defer cs.free()
 	options := C.timdesk_send_stream_msg_options{size: C.size_t(unsafe.Sizeof(C.timdesk_send_stream_msg_options{}))}
 	if opts.MsgKey != "" {
-		options.msg_key = cs.of(opts.MsgKey)
+		options.msg_key = cs.of("MsgKey", opts.MsgKey)
 	}
 	options.finish = C.bool(opts.Finish)
 	if opts.CloudCustomData != "" {
-		options.cloud_custom_data = cs.of(opts.CloudCustomData)
+		options.cloud_custom_data = cs.of("CloudCustomData", opts.CloudCustomData)
 	}
 	var out SendStreamMsgAnswer
-	if err := c.started(&out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_send_stream_msg_start(ptr, cs.of(sessionID), cs.of(chunk), &options, queue, tag, cerr)
+	if err := c.started(&cs, &out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_send_stream_msg_start(ptr, cs.of("SessionId", sessionID), cs.of("Chunk", chunk), &options, queue, tag, cerr)
 	}); err != nil {
 		return SendStreamMsgAnswer{}, err
 	}

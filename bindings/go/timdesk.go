@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"iter"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -158,25 +159,52 @@ func check(status cStatus, cerr *C.timdesk_error) error {
 	}
 }
 
-// cstrings owns C copies of Go strings for the length of one call.
-type cstrings []*C.char
+// cstrings owns C copies of Go strings for the length of one call. A C string ends at its
+// first NUL byte, so a Go string holding one would reach the library cut short (a message
+// text losing its end): of refuses it instead. It remembers the first such field as err,
+// which check and started return, and hands the library a string it refuses as invalid
+// UTF-8 before sending anything, so nothing goes out even where err is not looked at.
+type cstrings struct {
+	ptrs []*C.char
+	err  error
+}
 
-func (c *cstrings) of(s string) *C.char {
+// refusedString is not UTF-8: every function of the library refuses it.
+var refusedString = C.CString("\xff")
+
+// of is a C copy of s, the value of field.
+func (c *cstrings) of(field, s string) *C.char {
+	if at := strings.IndexByte(s, 0); at >= 0 {
+		if c.err == nil {
+			c.err = &Error{Status: StatusInvalidArgument, Kind: "invalid_argument",
+				Message: fmt.Sprintf("invalid argument: %s: holds a NUL byte (at byte %d), which a C string cannot carry", field, at)}
+		}
+		return refusedString
+	}
 	p := C.CString(s)
-	*c = append(*c, p)
+	c.ptrs = append(c.ptrs, p)
 	return p
 }
 
 // optional is NULL for "".
-func (c *cstrings) optional(s string) *C.char {
+func (c *cstrings) optional(field, s string) *C.char {
 	if s == "" {
 		return nil
 	}
-	return c.of(s)
+	return c.of(field, s)
+}
+
+// check is check(status, cerr), except that a string of refused is the error.
+func (c *cstrings) check(status cStatus, cerr *C.timdesk_error) error {
+	err := check(status, cerr)
+	if c.err != nil {
+		return c.err
+	}
+	return err
 }
 
 func (c *cstrings) free() {
-	for _, p := range *c {
+	for _, p := range c.ptrs {
 		C.free(unsafe.Pointer(p))
 	}
 }
@@ -252,16 +280,16 @@ func NewClient(cfg Config) (*Client, error) {
 	config := C.timdesk_config{
 		size:                    C.size_t(unsafe.Sizeof(C.timdesk_config{})),
 		sdkappid:                C.uint64_t(cfg.SDKAppID),
-		secret_key:              cs.optional(cfg.SecretKey),
-		admin:                   cs.optional(cfg.Admin),
-		region:                  cs.optional(cfg.Region),
-		endpoint:                cs.optional(cfg.Endpoint),
+		secret_key:              cs.optional("secret_key", cfg.SecretKey),
+		admin:                   cs.optional("admin", cfg.Admin),
+		region:                  cs.optional("region", cfg.Region),
+		endpoint:                cs.optional("endpoint", cfg.Endpoint),
 		timeout_ms:              millis(cfg.Timeout),
 		connect_timeout_ms:      millis(cfg.ConnectTimeout),
 		max_attempts:            C.uint32_t(cfg.MaxAttempts),
 		retry_base_delay_ms:     millis(cfg.RetryBaseDelay),
-		proxy:                   cs.optional(cfg.Proxy),
-		ca_bundle_pem:           cs.optional(cfg.CABundlePEM),
+		proxy:                   cs.optional("proxy", cfg.Proxy),
+		ca_bundle_pem:           cs.optional("ca_bundle_pem", cfg.CABundlePEM),
 		max_requests_per_second: C.uint32_t(cfg.MaxRequestsPerSecond),
 		send_msg_retry:          C.timdesk_send_msg_retry(cfg.SendMsgRetry),
 		retry_max_delay_ms:      millis(cfg.RetryMaxDelay),
@@ -270,7 +298,7 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	var ptr *C.timdesk_client
 	var cerr *C.timdesk_error
-	if err := check(C.timdesk_client_new(&config, &ptr, &cerr), cerr); err != nil {
+	if err := cs.check(C.timdesk_client_new(&config, &ptr, &cerr), cerr); err != nil {
 		return nil, err
 	}
 	return newClient(ptr), nil
@@ -424,7 +452,7 @@ func (c *Client) TransferToHuman(sessionID string, opts TransferOptions) (Transf
 		ids := (*[1 << 28]*C.char)(C.malloc(C.size_t(len(opts.AgentIDs)) * C.size_t(unsafe.Sizeof((*C.char)(nil)))))
 		defer C.free(unsafe.Pointer(ids))
 		for i, id := range opts.AgentIDs {
-			ids[i] = cs.of(id)
+			ids[i] = cs.of("AgentIdList", id)
 		}
 		options.agent_ids = &ids[0]
 	}
@@ -441,8 +469,8 @@ func (c *Client) TransferToHuman(sessionID string, opts TransferOptions) (Transf
 		options.queue_timeout = C.uint32_t(*opts.QueueTimeout)
 	}
 	var out Transfer
-	err := c.started(&out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_transfer_to_human_start(ptr, cs.of(sessionID), &options, queue, tag, cerr)
+	err := c.started(&cs, &out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_transfer_to_human_start(ptr, cs.of("SessionId", sessionID), &options, queue, tag, cerr)
 	})
 	return out, err
 }
@@ -456,28 +484,28 @@ type Element struct {
 // Text is a TIMTextElem.
 func Text(text string) Element {
 	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_message_body_add_text(body, cs.of(text), cerr)
+		return C.timdesk_message_body_add_text(body, cs.of("Text", text), cerr)
 	}}
 }
 
 // Custom is a TIMCustomElem carrying data (often serialized JSON).
 func Custom(data string) Element {
 	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_message_body_add_custom(body, cs.of(data), nil, nil, nil, cerr)
+		return C.timdesk_message_body_add_custom(body, cs.of("Data", data), nil, nil, nil, cerr)
 	}}
 }
 
 // Card is the desk's card message: title, description, picture URL and link URL.
 func Card(header, desc, pic, url string) Element {
 	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_message_body_add_card(body, cs.of(header), cs.of(desc), cs.of(pic), cs.of(url), cerr)
+		return C.timdesk_message_body_add_card(body, cs.of("header", header), cs.of("desc", desc), cs.of("pic", pic), cs.of("url", url), cerr)
 	}}
 }
 
 // JSONElement is any other element from its JSON form, {"MsgType": ..., "MsgContent": {...}}.
 func JSONElement(element string) Element {
 	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_message_body_add_json(body, cs.of(element), cerr)
+		return C.timdesk_message_body_add_json(body, cs.of("element", element), cerr)
 	}}
 }
 
@@ -494,7 +522,7 @@ func buildBody(elements []Element, cs *cstrings) (*C.timdesk_message_body, error
 			return nil, &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: MsgBody: a zero Element; make elements with Text, Custom, Card or JSONElement"}
 		}
 		var cerr *C.timdesk_error
-		if err := check(element.add(body, cs, &cerr), cerr); err != nil {
+		if err := cs.check(element.add(body, cs, &cerr), cerr); err != nil {
 			C.timdesk_message_body_free(body)
 			return nil, err
 		}
@@ -525,11 +553,11 @@ func (c *Client) SendMsg(m Message) (uint32, error) {
 	defer C.timdesk_message_body_free(body)
 	msg := C.timdesk_message{
 		size:                           C.size_t(unsafe.Sizeof(C.timdesk_message{})),
-		session_id:                     cs.optional(m.SessionID),
-		from_account:                   cs.optional(m.FromAccount),
-		to_account:                     cs.optional(m.ToAccount),
+		session_id:                     cs.optional("SessionId", m.SessionID),
+		from_account:                   cs.optional("FromAccount", m.FromAccount),
+		to_account:                     cs.optional("ToAccount", m.ToAccount),
 		body:                           body,
-		cloud_custom_data:              cs.optional(m.CloudCustomData),
+		cloud_custom_data:              cs.optional("CloudCustomData", m.CloudCustomData),
 		exclude_from_user_resp_timeout: C.bool(m.ExcludeFromUserRespTimeout),
 	}
 	if m.MsgRandom != nil {
@@ -537,7 +565,7 @@ func (c *Client) SendMsg(m Message) (uint32, error) {
 		msg.msg_random = C.uint32_t(*m.MsgRandom)
 	}
 	var sent struct{ MsgRandom uint32 }
-	err = c.started(&sent, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+	err = c.started(&cs, &sent, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_send_msg_start(ptr, &msg, queue, tag, cerr)
 	})
 	return sent.MsgRandom, err
@@ -547,8 +575,8 @@ func (c *Client) SendMsg(m Message) (uint32, error) {
 func (c *Client) EndSession(sessionID string) error {
 	var cs cstrings
 	defer cs.free()
-	return c.started(nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_end_session_start(ptr, cs.of(sessionID), queue, tag, cerr)
+	return c.started(&cs, nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_end_session_start(ptr, cs.of("SessionId", sessionID), queue, tag, cerr)
 	})
 }
 
@@ -586,8 +614,8 @@ func (c *Client) DescribeIMCdrList(q CdrQuery) (CdrPage, error) {
 	var cs cstrings
 	defer cs.free()
 	var page CdrPage
-	err := c.started(&page, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_describe_im_cdr_list_start(ptr, C.uint64_t(q.Start), C.uint64_t(q.End), C.uint32_t(q.Limit), C.uint32_t(q.Offset), cs.optional(q.ClientUserID), queue, tag, cerr)
+	err := c.started(&cs, &page, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_describe_im_cdr_list_start(ptr, C.uint64_t(q.Start), C.uint64_t(q.End), C.uint32_t(q.Limit), C.uint32_t(q.Offset), cs.optional("ClientUserId", q.ClientUserID), queue, tag, cerr)
 	})
 	return page, err
 }
@@ -651,7 +679,7 @@ func (c *Client) Cdrs(start, end uint64, clientUserID string) *CdrIterator {
 		var cs cstrings
 		defer cs.free()
 		var cerr *C.timdesk_error
-		return check(C.timdesk_cdr_iter_new(ptr, C.uint64_t(start), C.uint64_t(end), cs.optional(clientUserID), &iter, &cerr), cerr)
+		return cs.check(C.timdesk_cdr_iter_new(ptr, C.uint64_t(start), C.uint64_t(end), cs.optional("ClientUserId", clientUserID), &iter, &cerr), cerr)
 	})
 	if it.walk.err == nil {
 		it.walk.next = func(out **C.char, cerr **C.timdesk_error) cStatus { return C.timdesk_cdr_iter_next(iter, out, cerr) }
@@ -694,7 +722,7 @@ func (c *Client) ChatMessages(sessionID string, order uint32) *MessageIterator {
 		var cs cstrings
 		defer cs.free()
 		var cerr *C.timdesk_error
-		return check(C.timdesk_chat_message_iter_new(ptr, cs.of(sessionID), C.uint32_t(order), &iter, &cerr), cerr)
+		return cs.check(C.timdesk_chat_message_iter_new(ptr, cs.of("SessionId", sessionID), C.uint32_t(order), &iter, &cerr), cerr)
 	})
 	if it.walk.err == nil {
 		it.walk.next = func(out **C.char, cerr **C.timdesk_error) cStatus {
@@ -722,40 +750,40 @@ func (it *MessageIterator) Close() { it.walk.close() }
 func (c *Client) DeleteRecentContact(fromAccount, toAccount, toGroup string, clearRoaming bool) error {
 	var cs cstrings
 	defer cs.free()
-	return c.started(nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_delete_recent_contact_start(ptr, cs.of(fromAccount), cs.optional(toAccount), cs.optional(toGroup), C.bool(clearRoaming), queue, tag, cerr)
+	return c.started(&cs, nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_delete_recent_contact_start(ptr, cs.of("From_Account", fromAccount), cs.optional("To_Account", toAccount), cs.optional("ToGroupid", toGroup), C.bool(clearRoaming), queue, tag, cerr)
 	})
 }
 
 // Call sends a request to any v4 endpoint ("service/command") with body marshalled to a
 // JSON object, and returns the answer. With idempotent, lost answers are retried too.
 func (c *Client) Call(path string, body any, idempotent bool) (map[string]any, error) {
-	cpath := C.CString(path)
-	defer C.free(unsafe.Pointer(cpath))
-	return c.callJSON(body, func(ptr *C.timdesk_client, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_call_start(ptr, cpath, cbody, C.bool(idempotent), queue, tag, cerr)
+	return c.callJSON(body, func(ptr *C.timdesk_client, cs *cstrings, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_call_start(ptr, cs.of("path", path), cbody, C.bool(idempotent), queue, tag, cerr)
 	})
 }
 
 // callJSON marshals body, starts the call with `start` and unmarshals the answer.
-func (c *Client) callJSON(body any, start func(ptr *C.timdesk_client, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus) (map[string]any, error) {
+func (c *Client) callJSON(body any, start func(ptr *C.timdesk_client, cs *cstrings, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus) (map[string]any, error) {
 	text, err := json.Marshal(body)
 	if err != nil {
 		return nil, &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: body: " + err.Error()}
 	}
-	cbody := C.CString(string(text))
-	defer C.free(unsafe.Pointer(cbody))
+	var cs cstrings
+	defer cs.free()
+	cbody := cs.of("body", string(text))
 	var answer map[string]any
-	err = c.started(&answer, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return start(ptr, cbody, queue, tag, cerr)
+	err = c.started(&cs, &answer, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return start(ptr, &cs, cbody, queue, tag, cerr)
 	})
 	return answer, err
 }
 
-// started makes a call with start, a `_start` function of the C ABI, and decodes the
-// answer JSON it queues into out (nil to ignore it). The call waits on the completion
-// queue, so no OS thread waits meanwhile; it holds Close off until the answer arrives.
-func (c *Client) started(out any, start func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus) error {
+// started makes a call with start, a `_start` function of the C ABI given strings from cs,
+// and decodes the answer JSON it queues into out (nil to ignore it). The call waits on the
+// completion queue, so no OS thread waits meanwhile; it holds Close off until the answer
+// arrives.
+func (c *Client) started(cs *cstrings, out any, start func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus) error {
 	return c.with(func(ptr *C.timdesk_client) error {
 		calls, err := c.dispatcher()
 		if err != nil {
@@ -764,6 +792,9 @@ func (c *Client) started(out any, start func(ptr *C.timdesk_client, queue *C.tim
 		answer, err := calls.await(func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 			return start(ptr, queue, tag, cerr)
 		})
+		if cs.err != nil {
+			return cs.err
+		}
 		if err != nil || out == nil {
 			return err
 		}
@@ -779,10 +810,8 @@ func (c *Client) started(out any, start func(ptr *C.timdesk_client, queue *C.tim
 // is checked against the model before sending (an *Error matching ErrInvalidArgument names
 // the field and the rule) and the model's retry rule applies.
 func (c *Client) CallEndpoint(name string, body any) (map[string]any, error) {
-	cname := C.CString(name)
-	defer C.free(unsafe.Pointer(cname))
-	return c.callJSON(body, func(ptr *C.timdesk_client, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_call_endpoint_start(ptr, cname, cbody, queue, tag, cerr)
+	return c.callJSON(body, func(ptr *C.timdesk_client, cs *cstrings, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_call_endpoint_start(ptr, cs.of("name", name), cbody, queue, tag, cerr)
 	})
 }
 
@@ -802,23 +831,24 @@ func (c *Client) StreamMsg(sessionID string, chunks iter.Seq[string], opts Strea
 		defer cs.free()
 		var data *C.char
 		if opts.CloudCustomData != "" {
-			data = cs.of(opts.CloudCustomData)
+			data = cs.of("CloudCustomData", opts.CloudCustomData)
 		}
 		var cerr *C.timdesk_error
-		return check(C.timdesk_msg_stream_new(ptr, cs.of(sessionID), data, &stream, &cerr), cerr)
+		return cs.check(C.timdesk_msg_stream_new(ptr, cs.of("SessionId", sessionID), data, &stream, &cerr), cerr)
 	})
 	if err != nil {
 		return "", err
 	}
 	defer C.timdesk_msg_stream_free(stream)
 	for chunk := range chunks {
-		text := C.CString(chunk)
+		var cs cstrings
+		text := cs.of("Chunk", chunk)
 		var cerr *C.timdesk_error
 		release := blockingSlot()
 		status := C.timdesk_msg_stream_push(stream, text, &cerr)
 		release()
-		C.free(unsafe.Pointer(text))
-		if err := check(status, cerr); err != nil {
+		cs.free()
+		if err := cs.check(status, cerr); err != nil {
 			return "", err
 		}
 	}
@@ -850,8 +880,8 @@ func GenUserSig(sdkappid uint64, secretKey, identifier string, expire time.Durat
 	}
 	var out *C.char
 	var cerr *C.timdesk_error
-	status := C.timdesk_usersig_gen(C.uint64_t(sdkappid), cs.of(secretKey), cs.of(identifier), C.uint64_t(expire/time.Second), buf, C.size_t(len(userbuf)), when, &out, &cerr)
-	if err := check(status, cerr); err != nil {
+	status := C.timdesk_usersig_gen(C.uint64_t(sdkappid), cs.of("secret_key", secretKey), cs.of("identifier", identifier), C.uint64_t(expire/time.Second), buf, C.size_t(len(userbuf)), when, &out, &cerr)
+	if err := cs.check(status, cerr); err != nil {
 		return "", err
 	}
 	return take(out), nil
@@ -880,7 +910,7 @@ func VerifyUserSig(sdkappid uint64, secretKey, identifier, usersig string, at ti
 	var out *C.char
 	var cerr *C.timdesk_error
 	var doc UserSig
-	if err := check(C.timdesk_usersig_verify(C.uint64_t(sdkappid), cs.of(secretKey), cs.of(identifier), cs.of(usersig), when, &out, &cerr), cerr); err != nil {
+	if err := cs.check(C.timdesk_usersig_verify(C.uint64_t(sdkappid), cs.of("secret_key", secretKey), cs.of("identifier", identifier), cs.of("usersig", usersig), when, &out, &cerr), cerr); err != nil {
 		return doc, err
 	}
 	err := json.Unmarshal([]byte(take(out)), &doc)
@@ -894,7 +924,7 @@ func DecodeUserSig(usersig string) (UserSig, error) {
 	var out *C.char
 	var cerr *C.timdesk_error
 	var doc UserSig
-	if err := check(C.timdesk_usersig_decode(cs.of(usersig), &out, &cerr), cerr); err != nil {
+	if err := cs.check(C.timdesk_usersig_decode(cs.of("usersig", usersig), &out, &cerr), cerr); err != nil {
 		return doc, err
 	}
 	err := json.Unmarshal([]byte(take(out)), &doc)
@@ -916,7 +946,7 @@ func NewCallbackVerifier(sdkappid uint64, token string) (*CallbackVerifier, erro
 	defer cs.free()
 	var ptr *C.timdesk_callback_verifier
 	var cerr *C.timdesk_error
-	if err := check(C.timdesk_callback_verifier_new(C.uint64_t(sdkappid), cs.optional(token), &ptr, &cerr), cerr); err != nil {
+	if err := cs.check(C.timdesk_callback_verifier_new(C.uint64_t(sdkappid), cs.optional("token", token), &ptr, &cerr), cerr); err != nil {
 		return nil, err
 	}
 	v := &CallbackVerifier{ptr: ptr}
@@ -944,9 +974,9 @@ func (v *CallbackVerifier) Verify(query string, body []byte) (map[string]any, er
 	}
 	var out *C.char
 	var cerr *C.timdesk_error
-	status := C.timdesk_callback_verify(v.ptr, cs.of(query), buf, C.size_t(len(body)), &out, &cerr)
+	status := C.timdesk_callback_verify(v.ptr, cs.of("query", query), buf, C.size_t(len(body)), &out, &cerr)
 	runtime.KeepAlive(v)
-	if err := check(status, cerr); err != nil {
+	if err := cs.check(status, cerr); err != nil {
 		return nil, err
 	}
 	var callback map[string]any
@@ -975,13 +1005,13 @@ func AssignHumanAnswer(agentGroupID int64, agentIDs []string) ([]byte, error) {
 	if len(agentIDs) > 0 {
 		arr := make([]*C.char, len(agentIDs))
 		for i, id := range agentIDs {
-			arr[i] = cs.of(id)
+			arr[i] = cs.of("agent_ids", id)
 		}
 		ids = &arr[0]
 	}
 	var out *C.char
 	var cerr *C.timdesk_error
-	if err := check(C.timdesk_callback_assign_human_answer(C.int64_t(agentGroupID), ids, C.size_t(len(agentIDs)), &out, &cerr), cerr); err != nil {
+	if err := cs.check(C.timdesk_callback_assign_human_answer(C.int64_t(agentGroupID), ids, C.size_t(len(agentIDs)), &out, &cerr), cerr); err != nil {
 		return nil, err
 	}
 	return []byte(take(out)), nil
@@ -998,11 +1028,11 @@ func CallbackAnswer(variables map[string]any) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		vars = cs.of(string(text))
+		vars = cs.of("variables", string(text))
 	}
 	var out *C.char
 	var cerr *C.timdesk_error
-	if err := check(C.timdesk_callback_answer(vars, &out, &cerr), cerr); err != nil {
+	if err := cs.check(C.timdesk_callback_answer(vars, &out, &cerr), cerr); err != nil {
 		return nil, err
 	}
 	return []byte(take(out)), nil

@@ -450,3 +450,52 @@ func TestChatMessagesWalkTheWholeHistoryInEitherOrder(t *testing.T) {
 		t.Fatalf("order 3: %v", it.Err())
 	}
 }
+
+// A C string ends at its first NUL byte: a Go string holding one is refused, naming the
+// field, before anything is sent, instead of reaching the server cut short.
+func TestNULBytesAreRefusedNamingTheFieldAndNothingIsSent(t *testing.T) {
+	emu, client := setup(t)
+	const sid = "8f2e3d4c-5b6a-4f7e-9d8c-0b1a2f3e4d5c"
+	control(t, emu, "POST", "/sessions", map[string]any{"session_id": sid, "client_user_id": "nul_user"})
+	refused := func(what, field string, err error) {
+		t.Helper()
+		var e *timdesk.Error
+		if !errors.As(err, &e) || e.Status != timdesk.StatusInvalidArgument || !strings.Contains(e.Message, field+": holds a NUL byte") {
+			t.Errorf("%s: %v", what, err)
+		}
+	}
+	_, err := client.SendMsg(timdesk.Message{SessionID: sid, Body: []timdesk.Element{timdesk.Text("visible\x00hidden")}})
+	refused("a text element", "Text", err)
+	_, err = client.SendMsg(timdesk.Message{SessionID: sid, CloudCustomData: "a\x00b", Body: []timdesk.Element{timdesk.Text("x")}})
+	refused("SendMsg's CloudCustomData", "CloudCustomData", err)
+	_, err = client.GetSessionState(timdesk.GetSessionStateOptions{SessionID: sid + "\x00"})
+	refused("a generated method's option", "SessionId", err)
+	err = client.ModifyMsg(sid, "key", []timdesk.Element{timdesk.Text("edited\x00")}, timdesk.ModifyMsgOptions{})
+	refused("a generated method's body", "Text", err)
+	err = client.EndSession(sid + "\x00")
+	refused("EndSession", "SessionId", err)
+	_, err = client.Call("desk_http_svc/end_session\x00", map[string]any{"SessionId": sid}, false)
+	refused("Call's path", "path", err)
+	chunks := func(yield func(string) bool) { _ = yield("one ") && yield("two\x00") }
+	_, err = client.StreamMsg(sid, chunks, timdesk.StreamMsgOptions{})
+	refused("a StreamMsg chunk", "Chunk", err)
+	_, err = timdesk.GenUserSig(1400000000, "secret\x00key", "administrator", time.Hour, nil, time.Time{})
+	refused("GenUserSig", "secret_key", err)
+	if err != nil && strings.Contains(err.Error(), "secret\x00key") {
+		t.Errorf("the error shows the key: %v", err)
+	}
+	cfg := emu.Config()
+	cfg.Admin = "admin\x00istrator"
+	_, err = timdesk.NewClient(cfg)
+	refused("NewClient", "admin", err)
+
+	// Nothing reached the server: the session is open and holds no message.
+	state, err := client.GetSessionState(timdesk.GetSessionStateOptions{SessionID: sid})
+	if err != nil || state.CurrentState != "Chatbot" {
+		t.Fatalf("the session after the refusals: %+v, %v", state, err)
+	}
+	history, err := client.DescribeChatMessages(sid, timdesk.DescribeChatMessagesOptions{})
+	if err != nil || len(history.Messages) != 0 {
+		t.Fatalf("messages sent despite the refusals: %+v, %v", history, err)
+	}
+}

@@ -92,9 +92,25 @@ inline std::string take(char *s) {
     return owned ? std::string(owned.get()) : std::string();
 }
 
-/// NULL for an empty or absent string, so that C takes its default.
-inline const char *or_null(const std::string &s) { return s.empty() ? nullptr : s.c_str(); }
-inline const char *or_null(const std::optional<std::string> &s) { return s ? s->c_str() : nullptr; }
+/// `s` as a C string. A C string ends at its first NUL byte, so a string holding one would
+/// reach the library cut short (a message text losing its end): it is refused instead,
+/// naming `field`, before anything is sent.
+inline const char *c_str(const char *field, const std::string &s) {
+    auto at = s.find('\0');
+    if (at != std::string::npos) {
+        throw Error(TIMDESK_STATUS_INVALID_ARGUMENT, "invalid_argument", 0,
+                    std::string("invalid argument: ") + field + ": holds a NUL byte (at byte " + std::to_string(at) +
+                        "), which a C string cannot carry",
+                    false, false);
+    }
+    return s.c_str();
+}
+
+/// NULL for an empty or absent string, so that C takes its default; otherwise c_str.
+inline const char *or_null(const char *field, const std::string &s) { return s.empty() ? nullptr : c_str(field, s); }
+inline const char *or_null(const char *field, const std::optional<std::string> &s) {
+    return s ? c_str(field, *s) : nullptr;
+}
 
 } // namespace detail
 
@@ -160,14 +176,14 @@ public:
 
     /// A TIMTextElem.
     MessageBody &text(const std::string &text) {
-        detail::call([&](timdesk_error **err) { return timdesk_message_body_add_text(get(), text.c_str(), err); });
+        detail::call([&](timdesk_error **err) { return timdesk_message_body_add_text(get(), detail::c_str("Text", text), err); });
         return *this;
     }
 
     /// A TIMCustomElem carrying `data` (often serialized JSON).
     MessageBody &custom(const std::string &data, const std::optional<std::string> &desc = std::nullopt) {
         detail::call([&](timdesk_error **err) {
-            return timdesk_message_body_add_custom(get(), data.c_str(), detail::or_null(desc), nullptr, nullptr, err);
+            return timdesk_message_body_add_custom(get(), detail::c_str("Data", data), detail::or_null("Desc", desc), nullptr, nullptr, err);
         });
         return *this;
     }
@@ -176,7 +192,8 @@ public:
     MessageBody &card(const std::string &header, const std::string &desc, const std::string &pic,
                       const std::string &url) {
         detail::call([&](timdesk_error **err) {
-            return timdesk_message_body_add_card(get(), header.c_str(), desc.c_str(), pic.c_str(), url.c_str(), err);
+            return timdesk_message_body_add_card(get(), detail::c_str("header", header), detail::c_str("desc", desc),
+                                                  detail::c_str("pic", pic), detail::c_str("url", url), err);
         });
         return *this;
     }
@@ -184,7 +201,7 @@ public:
     /// Any other element from its JSON form.
     MessageBody &json(const std::string &element_json) {
         detail::call(
-            [&](timdesk_error **err) { return timdesk_message_body_add_json(get(), element_json.c_str(), err); });
+            [&](timdesk_error **err) { return timdesk_message_body_add_json(get(), detail::c_str("element_json", element_json), err); });
         return *this;
     }
 
@@ -308,16 +325,16 @@ public:
         timdesk_config config{};
         config.size = sizeof config;
         config.sdkappid = c.sdkappid;
-        config.secret_key = c.secret_key.c_str();
-        config.admin = detail::or_null(c.admin);
-        config.region = detail::or_null(c.region);
-        config.endpoint = detail::or_null(c.endpoint);
+        config.secret_key = detail::c_str("secret_key", c.secret_key);
+        config.admin = detail::or_null("admin", c.admin);
+        config.region = detail::or_null("region", c.region);
+        config.endpoint = detail::or_null("endpoint", c.endpoint);
         config.timeout_ms = c.timeout_ms;
         config.connect_timeout_ms = c.connect_timeout_ms;
         config.max_attempts = c.max_attempts;
         config.retry_base_delay_ms = c.retry_base_delay_ms;
-        config.proxy = detail::or_null(c.proxy);
-        config.ca_bundle_pem = detail::or_null(c.ca_bundle_pem);
+        config.proxy = detail::or_null("proxy", c.proxy);
+        config.ca_bundle_pem = detail::or_null("ca_bundle_pem", c.ca_bundle_pem);
         config.max_requests_per_second = c.max_requests_per_second;
         config.send_msg_retry = static_cast<timdesk_send_msg_retry>(c.send_msg_retry);
         config.retry_max_delay_ms = c.retry_max_delay_ms;
@@ -344,7 +361,7 @@ public:
     Transfer transfer_to_human(const std::string &session_id, const TransferOptions &o = {}) const {
         std::vector<const char *> ids;
         for (const auto &id : o.agent_ids) {
-            ids.push_back(id.c_str());
+            ids.push_back(detail::c_str("agent_ids", id));
         }
         timdesk_transfer_options options{};
         options.size = sizeof options;
@@ -365,7 +382,7 @@ public:
         char *agent = nullptr;
         bool queued = false;
         detail::call([&](timdesk_error **err) {
-            return timdesk_transfer_to_human(get(), session_id.c_str(), &options, &agent, &queued, err);
+            return timdesk_transfer_to_human(get(), detail::c_str("SessionId", session_id), &options, &agent, &queued, err);
         });
         return Transfer{detail::take(agent), queued};
     }
@@ -375,7 +392,7 @@ public:
     uint32_t send_msg_in_session(const std::string &session_id, const MessageBody &body,
                                  const MessageOptions &options = {}) const {
         timdesk_message m = message();
-        m.session_id = session_id.c_str();
+        m.session_id = detail::c_str("SessionId", session_id);
         return send(m, body, options);
     }
 
@@ -383,21 +400,21 @@ public:
     uint32_t send_msg_between(const std::string &from_account, const std::string &to_account,
                               const MessageBody &body, const MessageOptions &options = {}) const {
         timdesk_message m = message();
-        m.from_account = from_account.c_str();
-        m.to_account = to_account.c_str();
+        m.from_account = detail::c_str("FromAccount", from_account);
+        m.to_account = detail::c_str("ToAccount", to_account);
         return send(m, body, options);
     }
 
     /// desk_http_svc/end_session.
     void end_session(const std::string &session_id) const {
-        detail::call([&](timdesk_error **err) { return timdesk_end_session(get(), session_id.c_str(), err); });
+        detail::call([&](timdesk_error **err) { return timdesk_end_session(get(), detail::c_str("SessionId", session_id), err); });
     }
 
     /// desk_http_svc/describe_im_cdr_list: one page as JSON {"TotalCount", "IMCdrList"}.
     std::string describe_im_cdr_list(uint64_t start, uint64_t end, uint32_t limit = 0, uint32_t offset = 0,
                                      const std::optional<std::string> &client_user_id = std::nullopt) const {
         char *page = nullptr;
-        detail::call([&](timdesk_error **err) { return timdesk_describe_im_cdr_list(get(), start, end, limit, offset, detail::or_null(client_user_id),
+        detail::call([&](timdesk_error **err) { return timdesk_describe_im_cdr_list(get(), start, end, limit, offset, detail::or_null("ClientUserId", client_user_id),
                                                    &page, err); });
         return detail::take(page);
     }
@@ -406,7 +423,7 @@ public:
     CdrIterator cdrs(uint64_t start, uint64_t end,
                      const std::optional<std::string> &client_user_id = std::nullopt) const {
         timdesk_cdr_iter *iter = nullptr;
-        detail::call([&](timdesk_error **err) { return timdesk_cdr_iter_new(get(), start, end, detail::or_null(client_user_id), &iter, err); });
+        detail::call([&](timdesk_error **err) { return timdesk_cdr_iter_new(get(), start, end, detail::or_null("ClientUserId", client_user_id), &iter, err); });
         return CdrIterator(iter);
     }
 
@@ -414,28 +431,28 @@ public:
     /// server's default (newest first). A bad order throws before any request.
     ChatMessageIterator chat_messages(const std::string &session_id, uint32_t order = 0) const {
         timdesk_chat_message_iter *iter = nullptr;
-        detail::call([&](timdesk_error **err) { return timdesk_chat_message_iter_new(get(), session_id.c_str(), order, &iter, err); });
+        detail::call([&](timdesk_error **err) { return timdesk_chat_message_iter_new(get(), detail::c_str("SessionId", session_id), order, &iter, err); });
         return ChatMessageIterator(iter);
     }
 
     /// recentcontact/delete of a one-to-one conversation.
     void delete_recent_contact(const std::string &from_account, const std::string &to_account,
                                bool clear_roaming = false) const {
-        detail::call([&](timdesk_error **err) { return timdesk_delete_recent_contact(get(), from_account.c_str(), to_account.c_str(), nullptr,
+        detail::call([&](timdesk_error **err) { return timdesk_delete_recent_contact(get(), detail::c_str("From_Account", from_account), detail::c_str("To_Account", to_account), nullptr,
                                                     clear_roaming, err); });
     }
 
     /// recentcontact/delete of a group conversation.
     void delete_group_contact(const std::string &from_account, const std::string &group_id,
                               bool clear_roaming = false) const {
-        detail::call([&](timdesk_error **err) { return timdesk_delete_recent_contact(get(), from_account.c_str(), nullptr, group_id.c_str(),
+        detail::call([&](timdesk_error **err) { return timdesk_delete_recent_contact(get(), detail::c_str("From_Account", from_account), nullptr, detail::c_str("ToGroupid", group_id),
                                                     clear_roaming, err); });
     }
 
     /// Any v4 endpoint ("service/command") with a JSON body; returns the JSON answer.
     std::string call(const std::string &path, const std::string &body_json, bool idempotent = false) const {
         char *answer = nullptr;
-        detail::call([&](timdesk_error **err) { return timdesk_call(get(), path.c_str(), body_json.c_str(), idempotent, &answer, err); });
+        detail::call([&](timdesk_error **err) { return timdesk_call(get(), detail::c_str("path", path), detail::c_str("body_json", body_json), idempotent, &answer, err); });
         return detail::take(answer);
     }
 
@@ -450,9 +467,9 @@ public:
             options.has_group_id = true;
             options.group_id = *o.group_id;
         }
-        options.member_id = detail::or_null(o.member_id);
+        options.member_id = detail::or_null("MemberId", o.member_id);
         char *out_member_id = nullptr;
-        detail::call([&](timdesk_error **err) { return timdesk_contact_user(get(), im_agent_user_id.c_str(), client_user_id.c_str(), &options, &out_member_id, err); });
+        detail::call([&](timdesk_error **err) { return timdesk_contact_user(get(), detail::c_str("IMAgentUserId", im_agent_user_id), detail::c_str("ClientUserId", client_user_id), &options, &out_member_id, err); });
         ContactUserAnswer answer;
         answer.member_id = detail::take(out_member_id);
         return answer;
@@ -477,7 +494,7 @@ public:
         }
         uint64_t out_total_count = 0;
         char *out_messages_json = nullptr;
-        detail::call([&](timdesk_error **err) { return timdesk_describe_chat_messages(get(), session_id.c_str(), &options, &out_total_count, &out_messages_json, err); });
+        detail::call([&](timdesk_error **err) { return timdesk_describe_chat_messages(get(), detail::c_str("SessionId", session_id), &options, &out_total_count, &out_messages_json, err); });
         DescribeChatMessagesAnswer answer;
         answer.total_count = out_total_count;
         answer.messages_json = detail::take(out_messages_json);
@@ -487,7 +504,7 @@ public:
     /// Takes a queueing session out of the queue.
     /// `POST /v4/desk_http_svc/end_queuing`.
     void end_queuing(const std::string &session_id) const {
-        detail::call([&](timdesk_error **err) { return timdesk_end_queuing(get(), session_id.c_str(), err); });
+        detail::call([&](timdesk_error **err) { return timdesk_end_queuing(get(), detail::c_str("SessionID", session_id), err); });
     }
 
     /// Reads where a session is: by SessionId, or a user's session with an IM agent (SDK integration).
@@ -495,9 +512,9 @@ public:
     GetSessionStateAnswer get_session_state(const GetSessionStateOptions &o = {}) const {
         timdesk_get_session_state_options options{};
         options.size = sizeof options;
-        options.session_id = detail::or_null(o.session_id);
-        options.client_user_id = detail::or_null(o.client_user_id);
-        options.customer_service_id = detail::or_null(o.customer_service_id);
+        options.session_id = detail::or_null("SessionId", o.session_id);
+        options.client_user_id = detail::or_null("ClientUserId", o.client_user_id);
+        options.customer_service_id = detail::or_null("CustomerServiceId", o.customer_service_id);
         char *out_session_id = nullptr;
         char *out_current_state = nullptr;
         char *out_agent_id = nullptr;
@@ -514,8 +531,8 @@ public:
     void modify_msg(const std::string &session_id, const std::string &msg_key, const MessageBody &msg_body, const ModifyMsgOptions &o = {}) const {
         timdesk_modify_msg_options options{};
         options.size = sizeof options;
-        options.cloud_custom_data = detail::or_null(o.cloud_custom_data);
-        detail::call([&](timdesk_error **err) { return timdesk_modify_msg(get(), session_id.c_str(), msg_key.c_str(), msg_body.get(), &options, err); });
+        options.cloud_custom_data = detail::or_null("CloudCustomData", o.cloud_custom_data);
+        detail::call([&](timdesk_error **err) { return timdesk_modify_msg(get(), detail::c_str("SessionId", session_id), detail::c_str("MsgKey", msg_key), msg_body.get(), &options, err); });
     }
 
     /// Streams a reply in chunks (as an LLM-backed bot does): the first call starts the message, later ones append to it.
@@ -523,11 +540,11 @@ public:
     SendStreamMsgAnswer send_stream_msg(const std::string &session_id, const std::string &chunk, const SendStreamMsgOptions &o = {}) const {
         timdesk_send_stream_msg_options options{};
         options.size = sizeof options;
-        options.msg_key = detail::or_null(o.msg_key);
+        options.msg_key = detail::or_null("MsgKey", o.msg_key);
         options.finish = o.finish;
-        options.cloud_custom_data = detail::or_null(o.cloud_custom_data);
+        options.cloud_custom_data = detail::or_null("CloudCustomData", o.cloud_custom_data);
         char *out_msg_key = nullptr;
-        detail::call([&](timdesk_error **err) { return timdesk_send_stream_msg(get(), session_id.c_str(), chunk.c_str(), &options, &out_msg_key, err); });
+        detail::call([&](timdesk_error **err) { return timdesk_send_stream_msg(get(), detail::c_str("SessionId", session_id), detail::c_str("Chunk", chunk), &options, &out_msg_key, err); });
         SendStreamMsgAnswer answer;
         answer.msg_key = detail::take(out_msg_key);
         return answer;
@@ -539,7 +556,7 @@ public:
     /// object body, checked against its model before sending; returns the JSON answer.
     std::string call_endpoint(const std::string &name, const std::string &body_json) const {
         char *answer = nullptr;
-        detail::call([&](timdesk_error **err) { return timdesk_call_endpoint(get(), name.c_str(), body_json.c_str(), &answer, err); });
+        detail::call([&](timdesk_error **err) { return timdesk_call_endpoint(get(), detail::c_str("name", name), detail::c_str("body_json", body_json), &answer, err); });
         return detail::take(answer);
     }
 
@@ -564,7 +581,7 @@ private:
 
     uint32_t send(timdesk_message &m, const MessageBody &body, const MessageOptions &options) const {
         m.body = body.get();
-        m.cloud_custom_data = detail::or_null(options.cloud_custom_data);
+        m.cloud_custom_data = detail::or_null("CloudCustomData", options.cloud_custom_data);
         m.exclude_from_user_resp_timeout = options.exclude_from_user_resp_timeout;
         m.has_msg_random = options.msg_random.has_value();
         m.msg_random = options.msg_random.value_or(0);
@@ -586,7 +603,7 @@ inline std::string gen(uint64_t sdkappid, const std::string &secret_key, const s
     char *sig = nullptr;
     const uint8_t *buf = userbuf ? reinterpret_cast<const uint8_t *>(userbuf->data()) : nullptr;
     detail::call([&](timdesk_error **err) {
-        return timdesk_usersig_gen(sdkappid, secret_key.c_str(), identifier.c_str(), expire, buf,
+        return timdesk_usersig_gen(sdkappid, detail::c_str("secret_key", secret_key), detail::c_str("identifier", identifier), expire, buf,
                                    userbuf ? userbuf->size() : 0, time, &sig, err);
     });
     return detail::take(sig);
@@ -598,7 +615,8 @@ inline std::string verify(uint64_t sdkappid, const std::string &secret_key, cons
                           const std::string &usersig, int64_t at = -1) {
     char *doc = nullptr;
     detail::call([&](timdesk_error **err) {
-        return timdesk_usersig_verify(sdkappid, secret_key.c_str(), identifier.c_str(), usersig.c_str(), at, &doc, err);
+        return timdesk_usersig_verify(sdkappid, detail::c_str("secret_key", secret_key), detail::c_str("identifier", identifier),
+                                      detail::c_str("usersig", usersig), at, &doc, err);
     });
     return detail::take(doc);
 }
@@ -606,7 +624,7 @@ inline std::string verify(uint64_t sdkappid, const std::string &secret_key, cons
 /// Decodes a UserSig without the key; returns its fields as JSON.
 inline std::string decode(const std::string &usersig) {
     char *doc = nullptr;
-    detail::call([&](timdesk_error **err) { return timdesk_usersig_decode(usersig.c_str(), &doc, err); });
+    detail::call([&](timdesk_error **err) { return timdesk_usersig_decode(detail::c_str("usersig", usersig), &doc, err); });
     return detail::take(doc);
 }
 
@@ -624,7 +642,7 @@ public:
     explicit Verifier(uint64_t sdkappid, const std::optional<std::string> &token = std::nullopt) {
         timdesk_callback_verifier *raw = nullptr;
         detail::call([&](timdesk_error **err) {
-            return timdesk_callback_verifier_new(sdkappid, detail::or_null(token), &raw, err);
+            return timdesk_callback_verifier_new(sdkappid, detail::or_null("token", token), &raw, err);
         });
         handle_.reset(raw);
     }
@@ -635,7 +653,7 @@ public:
     std::string verify(const std::string &query, const std::string &body) const {
         char *json = nullptr;
         detail::call([&](timdesk_error **err) {
-            return timdesk_callback_verify(handle_.get(), query.c_str(), reinterpret_cast<const uint8_t *>(body.data()),
+            return timdesk_callback_verify(handle_.get(), detail::c_str("query", query), reinterpret_cast<const uint8_t *>(body.data()),
                                            body.size(), &json, err);
         });
         return detail::take(json);
@@ -649,7 +667,7 @@ private:
 inline std::string assign_human_answer(int64_t agent_group_id, const std::vector<std::string> &agent_ids = {}) {
     std::vector<const char *> ids;
     for (const auto &id : agent_ids) {
-        ids.push_back(id.c_str());
+        ids.push_back(detail::c_str("agent_ids", id));
     }
     char *json = nullptr;
     detail::call([&](timdesk_error **err) {
@@ -662,7 +680,7 @@ inline std::string assign_human_answer(int64_t agent_group_id, const std::vector
 /// without it, the acknowledgement of Desk.SessionEventNotify.
 inline std::string answer(const std::optional<std::string> &variables_json = std::nullopt) {
     char *json = nullptr;
-    detail::call([&](timdesk_error **err) { return timdesk_callback_answer(detail::or_null(variables_json), &json, err); });
+    detail::call([&](timdesk_error **err) { return timdesk_callback_answer(detail::or_null("variables_json", variables_json), &json, err); });
     return detail::take(json);
 }
 

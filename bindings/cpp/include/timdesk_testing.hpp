@@ -25,7 +25,7 @@ public:
     Emulator(uint64_t sdkappid, const std::string &secret_key, const std::string &admin, uint16_t port) {
         timdesk_emulator *raw = nullptr;
         detail::call([&](timdesk_error **err) {
-            return timdesk_emulator_start(sdkappid, detail::or_null(secret_key), detail::or_null(admin), port, &raw, err);
+            return timdesk_emulator_start(sdkappid, detail::or_null("secret_key", secret_key), detail::or_null("admin", admin), port, &raw, err);
         });
         handle_.reset(raw);
     }
@@ -48,8 +48,8 @@ public:
     /// A control API call (method and path as under /__control); returns the JSON answer.
     std::string control(const std::string &method, const std::string &path, const std::string &body_json = "") const {
         char *answer = nullptr;
-        detail::call([&](timdesk_error **err) { return timdesk_emulator_control(handle_.get(), method.c_str(), path.c_str(),
-                                               detail::or_null(body_json), &answer, err); });
+        detail::call([&](timdesk_error **err) { return timdesk_emulator_control(handle_.get(), detail::c_str("method", method), detail::c_str("path", path),
+                                               detail::or_null("body_json", body_json), &answer, err); });
         return detail::take(answer);
     }
 

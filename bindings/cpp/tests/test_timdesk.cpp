@@ -1,5 +1,6 @@
 // The C++ wrapper against the in-process emulator (GoogleTest).
 #include <atomic>
+#include <functional>
 #include <thread>
 #include <type_traits>
 
@@ -276,6 +277,37 @@ TEST_F(TimdeskTest, GeneratedEndpointsAreTyped) {
         EXPECT_EQ(e.status(), TIMDESK_STATUS_INVALID_ARGUMENT);
         EXPECT_NE(std::string(e.what()).find("Limit"), std::string::npos) << e.what();
     }
+}
+
+// A C string ends at its first NUL byte: a string holding one is refused, naming the
+// field, before anything is sent, instead of reaching the server cut short.
+TEST_F(TimdeskTest, NulBytesAreRefusedNamingTheFieldAndNothingIsSent) {
+    using namespace std::string_literals;
+    const std::string sid = "8f2e3d4c-5b6a-4f7e-9d8c-0b1a2f3e4d5c";
+    emulator.control("POST", "/sessions", R"({"session_id":")" + sid + R"(","client_user_id":"nul_user"})");
+    auto refused = [](const std::string &what, const std::string &field, const std::function<void()> &f) {
+        try {
+            f();
+            ADD_FAILURE() << what << ": not refused";
+        } catch (const timdesk::Error &e) {
+            EXPECT_EQ(e.status(), TIMDESK_STATUS_INVALID_ARGUMENT) << what;
+            EXPECT_NE(std::string(e.what()).find(field + ": holds a NUL byte"), std::string::npos) << what << ": " << e.what();
+        }
+    };
+    refused("a text element", "Text", [] { timdesk::MessageBody().text("visible\0hidden"s); });
+    refused("end_session", "SessionId", [&] { client.end_session(sid + "\0"s); });
+    timdesk::GetSessionStateOptions cut;
+    cut.session_id = sid + "\0"s;
+    refused("a generated method's option", "SessionId", [&] { client.get_session_state(cut); });
+    refused("a generated method's argument", "Chunk", [&] { client.send_stream_msg(sid, "chunk\0"s); });
+    refused("call's path", "path", [&] { client.call("desk_http_svc/end_session\0"s, R"({"SessionId":")" + sid + R"("})"); });
+    refused("usersig::gen", "secret_key", [] { timdesk::usersig::gen(1400000000, "secret\0key"s, "administrator"); });
+
+    // Nothing reached the server: the session is open and holds no message.
+    timdesk::GetSessionStateOptions by;
+    by.session_id = sid;
+    EXPECT_EQ(client.get_session_state(by).current_state, "Chatbot");
+    EXPECT_EQ(client.describe_chat_messages(sid).total_count, 0u);
 }
 
 TEST(UserSig, GenVerifyDecode) {

@@ -66,7 +66,7 @@ fn method(e: &Endpoint) -> Result<String, String> {
         match c_kind(e, f)? {
             CKind::Text => {
                 params.push(format!("const std::string &{name}"));
-                args.push(format!("{name}.c_str()"));
+                args.push(format!("detail::c_str({:?}, {name})", f.name));
             }
             CKind::Integer => {
                 params.push(format!("uint64_t {name}"));
@@ -89,7 +89,10 @@ fn method(e: &Endpoint) -> Result<String, String> {
         for f in optional(e) {
             let field = snake(&f.name);
             body += &match c_kind(e, f)? {
-                CKind::Text => format!("        options.{field} = detail::or_null(o.{field});\n"),
+                CKind::Text => format!(
+                    "        options.{field} = detail::or_null({:?}, o.{field});\n",
+                    f.name
+                ),
                 CKind::Integer => format!(
                     "        if (o.{field}) {{\n            options.has_{field} = true;\n            options.{field} = *o.{field};\n        }}\n"
                 ),

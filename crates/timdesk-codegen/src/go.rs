@@ -83,7 +83,7 @@ fn method(e: &Endpoint) -> Result<String, String> {
         match c_kind(e, f)? {
             CKind::Text => {
                 params.push(format!("{name} string"));
-                args.push(format!("cs.of({name})"));
+                args.push(format!("cs.of({:?}, {name})", f.name));
             }
             CKind::Integer => {
                 params.push(format!("{name} uint64"));
@@ -109,7 +109,8 @@ fn method(e: &Endpoint) -> Result<String, String> {
             let (field, go) = (snake(&f.name), go_name(&f.name));
             body += &match c_kind(e, f)? {
                 CKind::Text => format!(
-                    "\tif opts.{go} != \"\" {{\n\t\toptions.{field} = cs.of(opts.{go})\n\t}}\n"
+                    "\tif opts.{go} != \"\" {{\n\t\toptions.{field} = cs.of({:?}, opts.{go})\n\t}}\n",
+                    f.name
                 ),
                 CKind::Integer => format!(
                     "\tif opts.{go} != nil {{\n\t\toptions.has_{field} = true\n\t\toptions.{field} = C.uint64_t(*opts.{go})\n\t}}\n"
@@ -134,12 +135,12 @@ fn method(e: &Endpoint) -> Result<String, String> {
     );
     Ok(if e.response.is_empty() {
         format!(
-            "{doc}\nfunc (c *Client) {ty}({}) error {{\n{body}\treturn c.started(nil, {start})\n}}\n\n",
+            "{doc}\nfunc (c *Client) {ty}({}) error {{\n{body}\treturn c.started(&cs, nil, {start})\n}}\n\n",
             params.join(", ")
         )
     } else {
         format!(
-            "{doc}\nfunc (c *Client) {ty}({}) ({answer}, error) {{\n{body}\tvar out {answer}\n\tif err := c.started(&out, {start}); err != nil {{\n\t\t{fail}\n\t}}\n\treturn out, nil\n}}\n\n",
+            "{doc}\nfunc (c *Client) {ty}({}) ({answer}, error) {{\n{body}\tvar out {answer}\n\tif err := c.started(&cs, &out, {start}); err != nil {{\n\t\t{fail}\n\t}}\n\treturn out, nil\n}}\n\n",
             params.join(", ")
         )
     })
