@@ -44,14 +44,31 @@ api = TLSSigAPIv2.TLSSigAPIv2(1400000000, "timdesk-emulator-secret")
 print(min(timeit.repeat(lambda: api.gen_sig("user_000123", 86400), number=2000, repeat=5)) / 2000)
 """
 
+# Both in a process that has imported only the two packages: the reference's "warm" figure
+# (#13 speaks of about 20 µs), between the fresh interpreter's and the one beside requests,
+# aiohttp and httpx. Interleaved rounds; prints both bests and the ratio of each round.
+BESIDE_TIMDESK_ONLY = """
+import timeit, TLSSigAPIv2, timdesk
+api = TLSSigAPIv2.TLSSigAPIv2(1400000000, "timdesk-emulator-secret")
+signer = timdesk.Signer(sdkappid=1400000000, secret_key="timdesk-emulator-secret")
+ref, ours = [], []
+for _ in range(7):
+    ref.append(timeit.timeit(lambda: api.gen_sig("user_000123", 86400), number=2000) / 2000)
+    ours.append(timeit.timeit(lambda: signer.gen("user_000123", 86400), number=20000) / 20000)
+print(min(ref), min(ours), *(r / o for r, o in zip(ref, ours)))
+"""
+
 
 def bench_usersig() -> None:
     # The reference's cost depends on glibc's malloc state: zlib.compress allocates about
     # 256 KiB of deflate state per call, an mmap/munmap pair in a fresh interpreter, but a
     # reuse of heap memory once other imports have raised glibc's dynamic mmap threshold.
-    # So it is timed both in a fresh interpreter and here, beside timdesk and requests.
+    # So it is timed in a fresh interpreter, in one that imported only it and timdesk, and
+    # here, beside requests, aiohttp and httpx.
     alone = float(subprocess.run([sys.executable, "-c", REFERENCE_ALONE], capture_output=True, text=True,
                                  check=True).stdout)
+    warm_ref, warm_ours, *warm_rounds = map(float, subprocess.run(
+        [sys.executable, "-c", BESIDE_TIMDESK_ONLY], capture_output=True, text=True, check=True).stdout.split())
     reference = TLSSigAPIv2.TLSSigAPIv2(SDKAPPID, KEY)
     signer = timdesk.Signer(sdkappid=SDKAPPID, secret_key=KEY)
     # Signer.gen is called as the reference is, gen_sig("user_000123", 86400); the keyword
@@ -73,6 +90,9 @@ def bench_usersig() -> None:
     print(f"gen_usersig  timdesk.Signer.gen (keyed once)              {keyed * 1e6:6.2f} us  "
           f"(reference in this process {beside / keyed:4.0f}x slower, fresh {alone / keyed:4.0f}x)")
     print("  the reference's time over Signer.gen's, round by round: " + ", ".join(f"{r:.1f}x" for r in paired))
+    print(f"gen_usersig  timdesk.Signer.gen beside the reference only  {warm_ours * 1e6:6.2f} us  "
+          f"(reference {warm_ref * 1e6:.1f} us there, {warm_ref / warm_ours:4.0f}x slower; round by round "
+          + ", ".join(f"{r:.0f}x" for r in sorted(warm_rounds)) + ")")
     print(f"gen_usersig  timdesk.Signer.gen, expire= by keyword       {keyword * 1e6:6.2f} us  "
           f"(reference {beside / keyword:4.0f}x slower)")
     print(f"gen_usersig  timdesk.gen_usersig                          {ours * 1e6:6.2f} us")
