@@ -598,14 +598,60 @@ static void test_generated_endpoints(timdesk_emulator *emu, timdesk_client *clie
     timdesk_error_free(err);
 }
 
+/* One finished call taken from a completion queue. */
+typedef struct {
+    uint64_t tag;
+    timdesk_status status;
+    char *answer;         /* on success; free with timdesk_string_free */
+    timdesk_error *error; /* on failure; free with timdesk_error_free */
+} completion;
+
+/* Polls the queue's descriptor (5 s at most per wait) and takes finished calls until
+ * `count` have arrived, keeping the first `count` in `out`; returns how many arrived. */
+static int await_completions(timdesk_completions *queue, completion *out, int count) {
+    int seen = 0;
+    for (int round = 0; round < 100 && seen < count; round++) {
+        struct pollfd p = {.fd = timdesk_completions_fd(queue), .events = POLLIN};
+        CHECK(poll(&p, 1, 5000) == 1);
+        completion c = {0, TIMDESK_STATUS_PANIC, NULL, NULL};
+        while (timdesk_completions_next(queue, &c.tag, &c.status, &c.answer, &c.error)) {
+            if (seen < count) {
+                out[seen] = c;
+            } else {
+                timdesk_string_free(c.answer);
+                timdesk_error_free(c.error);
+            }
+            seen++;
+            c = (completion){0, TIMDESK_STATUS_PANIC, NULL, NULL};
+        }
+    }
+    return seen;
+}
+
+/* The call with `tag` among `n` finished ones, or NULL. */
+static const completion *with_tag(const completion *done, int n, uint64_t tag) {
+    for (int i = 0; i < n; i++) {
+        if (done[i].tag == tag) {
+            return &done[i];
+        }
+    }
+    return NULL;
+}
+
+static void free_completions(completion *done, int n) {
+    for (int i = 0; i < n; i++) {
+        timdesk_string_free(done[i].answer);
+        timdesk_error_free(done[i].error);
+    }
+}
+
 /* Calls that return at once: outcomes arrive on a completion queue whose descriptor
  * becomes readable, each with the tag given at the start. */
 static void test_completion_queue(timdesk_client *client) {
     timdesk_completions *queue = NULL;
     timdesk_error *err = NULL;
     EXPECT(timdesk_completions_new(&queue, &err), TIMDESK_STATUS_OK, "completions_new");
-    int fd = timdesk_completions_fd(queue);
-    CHECK(fd >= 0);
+    CHECK(timdesk_completions_fd(queue) >= 0);
     CHECK(timdesk_completions_fd(NULL) == -1);
     CHECK(!timdesk_completions_next(queue, NULL, NULL, NULL, NULL)); /* nothing yet */
     EXPECT(timdesk_call_endpoint_start(client, "get_session_state", "{\"SessionId\":\"" BOB "\"}", queue, 41, &err),
@@ -621,29 +667,14 @@ static void test_completion_queue(timdesk_client *client) {
            "NULL queue");
     timdesk_error_free(err);
     err = NULL;
-    int seen = 0, ok = 0, failed_with_code = 0;
-    for (int round = 0; round < 100 && seen < 2; round++) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        CHECK(poll(&p, 1, 5000) == 1);
-        uint64_t tag = 0;
-        timdesk_status status = TIMDESK_STATUS_PANIC;
-        char *answer = NULL;
-        timdesk_error *outcome = NULL;
-        while (timdesk_completions_next(queue, &tag, &status, &answer, &outcome)) {
-            seen++;
-            if (tag == 41 && status == TIMDESK_STATUS_OK && answer != NULL && strstr(answer, "\"CurrentState\"") != NULL) {
-                ok++;
-            }
-            if (tag == 42 && status == TIMDESK_STATUS_NOT_FOUND && outcome != NULL && timdesk_error_code(outcome) == 141005) {
-                failed_with_code++;
-            }
-            timdesk_string_free(answer);
-            timdesk_error_free(outcome);
-            answer = NULL;
-            outcome = NULL;
-        }
-    }
-    CHECK(seen == 2 && ok == 1 && failed_with_code == 1);
+    completion done[2];
+    CHECK(await_completions(queue, done, 2) == 2);
+    const completion *state = with_tag(done, 2, 41), *ended = with_tag(done, 2, 42);
+    CHECK(state != NULL && state->status == TIMDESK_STATUS_OK && state->answer != NULL &&
+          strstr(state->answer, "\"CurrentState\"") != NULL);
+    CHECK(ended != NULL && ended->status == TIMDESK_STATUS_NOT_FOUND && ended->error != NULL &&
+          timdesk_error_code(ended->error) == 141005);
+    free_completions(done, 2);
     timdesk_completions_free(queue);
     timdesk_completions_free(NULL);
 }
@@ -1049,35 +1080,16 @@ static void test_typed_starts(timdesk_client *client) {
     timdesk_error_free(err);
     err = NULL;
 
-    int seen = 0, sent = 0, stated = 0, refused = 0;
-    int fd = timdesk_completions_fd(queue);
-    for (int round = 0; round < 100 && seen < 3; round++) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        CHECK(poll(&p, 1, 5000) == 1);
-        uint64_t tag = 0;
-        timdesk_status status = TIMDESK_STATUS_PANIC;
-        char *answer = NULL;
-        timdesk_error *outcome = NULL;
-        while (timdesk_completions_next(queue, &tag, &status, &answer, &outcome)) {
-            seen++;
-            if (tag == 61 && status == TIMDESK_STATUS_OK && answer != NULL && strcmp(answer, "{\"MsgRandom\":515151}") == 0) {
-                sent++;
-            }
-            if (tag == 62 && status == TIMDESK_STATUS_OK && answer != NULL && strstr(answer, "\"SessionId\":\"" BOB "\"") != NULL &&
-                strstr(answer, "\"CurrentState\":") != NULL) {
-                stated++;
-            }
-            if (tag == 63 && status == TIMDESK_STATUS_INVALID_ARGUMENT && outcome != NULL &&
-                strstr(timdesk_error_message(outcome), "SessionId") != NULL) {
-                refused++;
-            }
-            timdesk_string_free(answer);
-            timdesk_error_free(outcome);
-            answer = NULL;
-            outcome = NULL;
-        }
-    }
-    CHECK(seen == 3 && sent == 1 && stated == 1 && refused == 1);
+    completion done[3];
+    CHECK(await_completions(queue, done, 3) == 3);
+    const completion *sent = with_tag(done, 3, 61), *stated = with_tag(done, 3, 62), *refused = with_tag(done, 3, 63);
+    CHECK(sent != NULL && sent->status == TIMDESK_STATUS_OK && sent->answer != NULL &&
+          strcmp(sent->answer, "{\"MsgRandom\":515151}") == 0);
+    CHECK(stated != NULL && stated->status == TIMDESK_STATUS_OK && stated->answer != NULL &&
+          strstr(stated->answer, "\"SessionId\":\"" BOB "\"") != NULL && strstr(stated->answer, "\"CurrentState\":") != NULL);
+    CHECK(refused != NULL && refused->status == TIMDESK_STATUS_INVALID_ARGUMENT && refused->error != NULL &&
+          strstr(timdesk_error_message(refused->error), "SessionId") != NULL);
+    free_completions(done, 3);
     timdesk_completions_free(queue);
 }
 
