@@ -10,9 +10,13 @@
 //	if errors.Is(err, timdesk.ErrNoAgentOnline) { ... }
 //
 // Calls block with the client's own timeouts; one Client is safe for concurrent use, from
-// any number of goroutines. Call and CallEndpoint wait on a completion queue and hold no
-// OS thread while the server answers; the typed methods wait in C, a thread each, at most
-// SetMaxBlockingCalls of them at once per process (the rest wait in Go without a thread).
+// any number of goroutines. Every method that calls the server waits on a completion
+// queue and holds no OS thread while the server answers, except the iterators' Next and
+// StreamMsg's chunks, which wait in C, a thread each, at most SetMaxBlockingCalls of them
+// at once per process (the rest wait in Go without a thread).
+//
+// Strings cross to the library as C strings, which end at a NUL byte: a string holding
+// one is refused (ErrInvalidArgument, naming the field) before anything is sent.
 package timdesk
 
 /*
