@@ -430,20 +430,6 @@ enum timdesk_status timdesk_transfer_to_human(const struct timdesk_client *clien
                                               bool *out_in_queue,
                                               struct timdesk_error **err);
 
-// timdesk_transfer_to_human, returning at once: the outcome is queued on `completions`
-// with `tag`, on success as {"AgentId": "...", "InQueue": bool}. Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
-//
-// # Safety
-// Pointers must be NULL or valid as described in timdesk.h's conventions.
-enum timdesk_status timdesk_transfer_to_human_start(const struct timdesk_client *client,
-                                                    const char *session_id,
-                                                    const struct timdesk_transfer_options *options,
-                                                    const struct timdesk_completions *completions,
-                                                    uint64_t tag,
-                                                    struct timdesk_error **err);
-
 // desk_http_svc/send_msg: at most once unless the config asks for at least once (a
 // lost answer is then an error with timdesk_error_maybe_applied, naming the MsgRandom).
 // On success `*out_msg_random` (may be NULL) receives the MsgRandom used.
@@ -455,19 +441,6 @@ enum timdesk_status timdesk_send_msg(const struct timdesk_client *client,
                                      uint32_t *out_msg_random,
                                      struct timdesk_error **err);
 
-// timdesk_send_msg, returning at once: the outcome is queued on `completions` with
-// `tag`, on success as {"MsgRandom": n}. Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
-//
-// # Safety
-// Pointers must be NULL or valid as described in timdesk.h's conventions.
-enum timdesk_status timdesk_send_msg_start(const struct timdesk_client *client,
-                                           const struct timdesk_message *message,
-                                           const struct timdesk_completions *completions,
-                                           uint64_t tag,
-                                           struct timdesk_error **err);
-
 // desk_http_svc/end_session.
 //
 // # Safety
@@ -475,19 +448,6 @@ enum timdesk_status timdesk_send_msg_start(const struct timdesk_client *client,
 enum timdesk_status timdesk_end_session(const struct timdesk_client *client,
                                         const char *session_id,
                                         struct timdesk_error **err);
-
-// timdesk_end_session, returning at once: the outcome is queued on `completions` with
-// `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
-//
-// # Safety
-// Pointers must be NULL or valid as described in timdesk.h's conventions.
-enum timdesk_status timdesk_end_session_start(const struct timdesk_client *client,
-                                              const char *session_id,
-                                              const struct timdesk_completions *completions,
-                                              uint64_t tag,
-                                              struct timdesk_error **err);
 
 // desk_http_svc/describe_im_cdr_list: one page. `limit` 0 takes the server's default
 // (20); `client_user_id` may be NULL. On success `*out_page_json` receives
@@ -503,24 +463,6 @@ enum timdesk_status timdesk_describe_im_cdr_list(const struct timdesk_client *cl
                                                  const char *client_user_id,
                                                  char **out_page_json,
                                                  struct timdesk_error **err);
-
-// timdesk_describe_im_cdr_list, returning at once: the outcome is queued on
-// `completions` with `tag`, on success as the page's JSON (as timdesk_describe_im_cdr_list
-// gives it). Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
-//
-// # Safety
-// Pointers must be NULL or valid as described in timdesk.h's conventions.
-enum timdesk_status timdesk_describe_im_cdr_list_start(const struct timdesk_client *client,
-                                                       uint64_t start,
-                                                       uint64_t end,
-                                                       uint32_t limit,
-                                                       uint32_t offset,
-                                                       const char *client_user_id,
-                                                       const struct timdesk_completions *completions,
-                                                       uint64_t tag,
-                                                       struct timdesk_error **err);
 
 // Starts iterating over every CDR record with a session time in [start, end]
 // (`client_user_id` may be NULL). Pages are fetched by timdesk_cdr_iter_next.
@@ -589,22 +531,6 @@ enum timdesk_status timdesk_delete_recent_contact(const struct timdesk_client *c
                                                   const char *to_group,
                                                   bool clear_roaming,
                                                   struct timdesk_error **err);
-
-// timdesk_delete_recent_contact, returning at once: the outcome is queued on
-// `completions` with `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
-//
-// # Safety
-// Pointers must be NULL or valid as described in timdesk.h's conventions.
-enum timdesk_status timdesk_delete_recent_contact_start(const struct timdesk_client *client,
-                                                        const char *from_account,
-                                                        const char *to_account,
-                                                        const char *to_group,
-                                                        bool clear_roaming,
-                                                        const struct timdesk_completions *completions,
-                                                        uint64_t tag,
-                                                        struct timdesk_error **err);
 
 // Any v4 endpoint: `path` is "service/command", `body_json` a JSON object. On success
 // `*out_answer_json` receives the answer (free with timdesk_string_free). With
@@ -694,6 +620,80 @@ enum timdesk_status timdesk_call_endpoint_start(const struct timdesk_client *cli
                                                 const struct timdesk_completions *completions,
                                                 uint64_t tag,
                                                 struct timdesk_error **err);
+
+// timdesk_transfer_to_human, returning at once: the outcome is queued on `completions`
+// with `tag`, on success as {"AgentId": "...", "InQueue": bool}. Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_transfer_to_human_start(const struct timdesk_client *client,
+                                                    const char *session_id,
+                                                    const struct timdesk_transfer_options *options,
+                                                    const struct timdesk_completions *completions,
+                                                    uint64_t tag,
+                                                    struct timdesk_error **err);
+
+// timdesk_send_msg, returning at once: the outcome is queued on `completions` with
+// `tag`, on success as {"MsgRandom": n}. Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_send_msg_start(const struct timdesk_client *client,
+                                           const struct timdesk_message *message,
+                                           const struct timdesk_completions *completions,
+                                           uint64_t tag,
+                                           struct timdesk_error **err);
+
+// timdesk_end_session, returning at once: the outcome is queued on `completions` with
+// `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_end_session_start(const struct timdesk_client *client,
+                                              const char *session_id,
+                                              const struct timdesk_completions *completions,
+                                              uint64_t tag,
+                                              struct timdesk_error **err);
+
+// timdesk_describe_im_cdr_list, returning at once: the outcome is queued on
+// `completions` with `tag`, on success as the page's JSON (as timdesk_describe_im_cdr_list
+// gives it). Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_describe_im_cdr_list_start(const struct timdesk_client *client,
+                                                       uint64_t start,
+                                                       uint64_t end,
+                                                       uint32_t limit,
+                                                       uint32_t offset,
+                                                       const char *client_user_id,
+                                                       const struct timdesk_completions *completions,
+                                                       uint64_t tag,
+                                                       struct timdesk_error **err);
+
+// timdesk_delete_recent_contact, returning at once: the outcome is queued on
+// `completions` with `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
+// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+// and bodies are copied: the caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_delete_recent_contact_start(const struct timdesk_client *client,
+                                                        const char *from_account,
+                                                        const char *to_account,
+                                                        const char *to_group,
+                                                        bool clear_roaming,
+                                                        const struct timdesk_completions *completions,
+                                                        uint64_t tag,
+                                                        struct timdesk_error **err);
 
 // The failure's status (the same value the function returned).
 //

@@ -4,7 +4,7 @@ use std::ffi::c_char;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use timdesk::api::{
     CdrQuery, ContactPeer, DeleteRecentContact, MsgElement, MsgTarget, SendMsg, TransferToHuman,
 };
@@ -13,7 +13,6 @@ use timdesk::{Config, SendMsgRetry, Target};
 use crate::boundary::{
     self, Failure, json, optional_string, put, put_handle, put_string, sized, string, string_list,
 };
-use crate::completions::{self, start, timdesk_completions};
 use crate::error::*;
 use crate::message_body::timdesk_message_body;
 
@@ -301,34 +300,8 @@ pub unsafe extern "C" fn timdesk_transfer_to_human(
     })
 }
 
-/// timdesk_transfer_to_human, returning at once: the outcome is queued on `completions`
-/// with `tag`, on success as {"AgentId": "...", "InQueue": bool}. Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
-///
-/// # Safety
-/// Pointers must be NULL or valid as described in timdesk.h's conventions.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn timdesk_transfer_to_human_start(
-    client: *const timdesk_client,
-    session_id: *const c_char,
-    options: *const timdesk_transfer_options,
-    completions: *const timdesk_completions,
-    tag: u64,
-    err: *mut *mut timdesk_error,
-) -> timdesk_status {
-    boundary::run(err, || {
-        let client = client_ref(client)?;
-        let request = transfer_request(session_id, options)?;
-        start(client, completions, tag, move |c| async move {
-            let transfer = c.transfer_to_human(&request).await?;
-            Ok(json!({"AgentId": transfer.agent_id, "InQueue": transfer.in_queue}))
-        })
-    })
-}
-
 /// The request of timdesk_transfer_to_human and its `_start` twin.
-fn transfer_request(
+pub(crate) fn transfer_request(
     session_id: *const c_char,
     options: *const timdesk_transfer_options,
 ) -> Result<TransferToHuman, Failure> {
@@ -397,33 +370,8 @@ pub unsafe extern "C" fn timdesk_send_msg(
     })
 }
 
-/// timdesk_send_msg, returning at once: the outcome is queued on `completions` with
-/// `tag`, on success as {"MsgRandom": n}. Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
-///
-/// # Safety
-/// Pointers must be NULL or valid as described in timdesk.h's conventions.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn timdesk_send_msg_start(
-    client: *const timdesk_client,
-    message: *const timdesk_message,
-    completions: *const timdesk_completions,
-    tag: u64,
-    err: *mut *mut timdesk_error,
-) -> timdesk_status {
-    boundary::run(err, || {
-        let client = client_ref(client)?;
-        let request = message_request(message)?;
-        start(client, completions, tag, move |c| async move {
-            let sent = c.send_msg(&request).await?;
-            Ok(json!({"MsgRandom": sent.msg_random}))
-        })
-    })
-}
-
 /// The request of timdesk_send_msg and its `_start` twin.
-fn message_request(message: *const timdesk_message) -> Result<SendMsg, Failure> {
+pub(crate) fn message_request(message: *const timdesk_message) -> Result<SendMsg, Failure> {
     let m = sized(message, "message", "TIMDESK_MESSAGE_INIT")?
         .ok_or_else(|| Failure::invalid("message", "is NULL"))?;
     // SAFETY: the caller passes NULL or a live body that no thread changes meanwhile.
@@ -481,30 +429,6 @@ pub unsafe extern "C" fn timdesk_end_session(
     })
 }
 
-/// timdesk_end_session, returning at once: the outcome is queued on `completions` with
-/// `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
-///
-/// # Safety
-/// Pointers must be NULL or valid as described in timdesk.h's conventions.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn timdesk_end_session_start(
-    client: *const timdesk_client,
-    session_id: *const c_char,
-    completions: *const timdesk_completions,
-    tag: u64,
-    err: *mut *mut timdesk_error,
-) -> timdesk_status {
-    boundary::run(err, || {
-        let client = client_ref(client)?;
-        let session_id = string(session_id, "session_id")?.to_owned();
-        start(client, completions, tag, move |c| async move {
-            c.end_session(&session_id).await.map(|()| json!({}))
-        })
-    })
-}
-
 /// desk_http_svc/describe_im_cdr_list: one page. `limit` 0 takes the server's default
 /// (20); `client_user_id` may be NULL. On success `*out_page_json` receives
 /// {"TotalCount": n, "IMCdrList": [...]} (free with timdesk_string_free).
@@ -531,39 +455,8 @@ pub unsafe extern "C" fn timdesk_describe_im_cdr_list(
     })
 }
 
-/// timdesk_describe_im_cdr_list, returning at once: the outcome is queued on
-/// `completions` with `tag`, on success as the page's JSON (as timdesk_describe_im_cdr_list
-/// gives it). Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
-///
-/// # Safety
-/// Pointers must be NULL or valid as described in timdesk.h's conventions.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn timdesk_describe_im_cdr_list_start(
-    client: *const timdesk_client,
-    start: u64,
-    end: u64,
-    limit: u32,
-    offset: u32,
-    client_user_id: *const c_char,
-    completions: *const timdesk_completions,
-    tag: u64,
-    err: *mut *mut timdesk_error,
-) -> timdesk_status {
-    boundary::run(err, || {
-        let client = client_ref(client)?;
-        let query = cdr_query(start, end, limit, offset, client_user_id)?;
-        completions::start(client, completions, tag, move |c| async move {
-            c.describe_im_cdr_list(&query)
-                .await
-                .map(|page| page.to_json())
-        })
-    })
-}
-
 /// The query of timdesk_describe_im_cdr_list and its `_start` twin.
-fn cdr_query(
+pub(crate) fn cdr_query(
     start: u64,
     end: u64,
     limit: u32,
@@ -741,35 +634,8 @@ pub unsafe extern "C" fn timdesk_delete_recent_contact(
     })
 }
 
-/// timdesk_delete_recent_contact, returning at once: the outcome is queued on
-/// `completions` with `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
-///
-/// # Safety
-/// Pointers must be NULL or valid as described in timdesk.h's conventions.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn timdesk_delete_recent_contact_start(
-    client: *const timdesk_client,
-    from_account: *const c_char,
-    to_account: *const c_char,
-    to_group: *const c_char,
-    clear_roaming: bool,
-    completions: *const timdesk_completions,
-    tag: u64,
-    err: *mut *mut timdesk_error,
-) -> timdesk_status {
-    boundary::run(err, || {
-        let client = client_ref(client)?;
-        let request = delete_request(from_account, to_account, to_group, clear_roaming)?;
-        start(client, completions, tag, move |c| async move {
-            c.delete_recent_contact(&request).await.map(|()| json!({}))
-        })
-    })
-}
-
 /// The request of timdesk_delete_recent_contact and its `_start` twin.
-fn delete_request(
+pub(crate) fn delete_request(
     from_account: *const c_char,
     to_account: *const c_char,
     to_group: *const c_char,

@@ -8,12 +8,15 @@ use std::collections::VecDeque;
 use std::ffi::{CString, c_char};
 use std::sync::{Arc, Mutex};
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use timdesk::completion::CompletionQueue;
 use timdesk_ffi_base::boundary::error_object;
 
 use crate::boundary::{self, Failure, json, put, put_handle, string};
-use crate::client::{client_ref, timdesk_client};
+use crate::client::{
+    cdr_query, client_ref, delete_request, message_request, timdesk_client, timdesk_message,
+    timdesk_transfer_options, transfer_request,
+};
 use crate::error::*;
 
 /// A queue of finished calls. Its descriptor (timdesk_completions_fd) becomes readable when
@@ -220,6 +223,140 @@ pub unsafe extern "C" fn timdesk_call_endpoint_start(
         let body = json(body_json, "body_json")?;
         start(client, completions, tag, move |c| async move {
             c.call_endpoint(&name, &body).await
+        })
+    })
+}
+
+/// timdesk_transfer_to_human, returning at once: the outcome is queued on `completions`
+/// with `tag`, on success as {"AgentId": "...", "InQueue": bool}. Arguments that cannot be read are refused here; the rest are
+/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+/// and bodies are copied: the caller may free them once this returns.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_transfer_to_human_start(
+    client: *const timdesk_client,
+    session_id: *const c_char,
+    options: *const timdesk_transfer_options,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let request = transfer_request(session_id, options)?;
+        start(client, completions, tag, move |c| async move {
+            let transfer = c.transfer_to_human(&request).await?;
+            Ok(json!({"AgentId": transfer.agent_id, "InQueue": transfer.in_queue}))
+        })
+    })
+}
+
+/// timdesk_send_msg, returning at once: the outcome is queued on `completions` with
+/// `tag`, on success as {"MsgRandom": n}. Arguments that cannot be read are refused here; the rest are
+/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+/// and bodies are copied: the caller may free them once this returns.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_send_msg_start(
+    client: *const timdesk_client,
+    message: *const timdesk_message,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let request = message_request(message)?;
+        start(client, completions, tag, move |c| async move {
+            let sent = c.send_msg(&request).await?;
+            Ok(json!({"MsgRandom": sent.msg_random}))
+        })
+    })
+}
+
+/// timdesk_end_session, returning at once: the outcome is queued on `completions` with
+/// `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
+/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+/// and bodies are copied: the caller may free them once this returns.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_end_session_start(
+    client: *const timdesk_client,
+    session_id: *const c_char,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let session_id = string(session_id, "session_id")?.to_owned();
+        start(client, completions, tag, move |c| async move {
+            c.end_session(&session_id).await.map(|()| json!({}))
+        })
+    })
+}
+
+/// timdesk_describe_im_cdr_list, returning at once: the outcome is queued on
+/// `completions` with `tag`, on success as the page's JSON (as timdesk_describe_im_cdr_list
+/// gives it). Arguments that cannot be read are refused here; the rest are
+/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+/// and bodies are copied: the caller may free them once this returns.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_describe_im_cdr_list_start(
+    client: *const timdesk_client,
+    start: u64,
+    end: u64,
+    limit: u32,
+    offset: u32,
+    client_user_id: *const c_char,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let query = cdr_query(start, end, limit, offset, client_user_id)?;
+        // `start` here is the window's start; the function is this module's.
+        self::start(client, completions, tag, move |c| async move {
+            c.describe_im_cdr_list(&query)
+                .await
+                .map(|page| page.to_json())
+        })
+    })
+}
+
+/// timdesk_delete_recent_contact, returning at once: the outcome is queued on
+/// `completions` with `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
+/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
+/// and bodies are copied: the caller may free them once this returns.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_delete_recent_contact_start(
+    client: *const timdesk_client,
+    from_account: *const c_char,
+    to_account: *const c_char,
+    to_group: *const c_char,
+    clear_roaming: bool,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let request = delete_request(from_account, to_account, to_group, clear_roaming)?;
+        start(client, completions, tag, move |c| async move {
+            c.delete_recent_contact(&request).await.map(|()| json!({}))
         })
     })
 }
