@@ -5,8 +5,8 @@
 //! struct initialisers in `crates/timdesk-ffi/cbindgen.toml`. The C++ and Go renderers
 //! wrap the same shape, described here once.
 
+use crate::format::rustfmt;
 use crate::model::{Endpoint, Field};
-use crate::rust::rustfmt;
 use crate::surface::{pascal, snake};
 
 /// The endpoints with a generated surface.

@@ -3,8 +3,8 @@
 //! and a `Client` method over cgo that waits on the completion queue.
 
 use crate::ffi::{CKind, c_kind, generated, optional, options_struct, required};
+use crate::format::gofmt;
 use crate::model::Endpoint;
-use crate::rust::format_with;
 use crate::surface::{pascal, snake};
 
 /// Go's spelling of a wire name: `SessionId` → `SessionID`, `IMAgentUserId` →
@@ -167,11 +167,6 @@ pub fn render(endpoints: &[Endpoint]) -> Result<String, String> {
             .collect::<String>()
     );
     gofmt(&out)
-}
-
-/// Formats `source` with gofmt, as the test command's gofmt check expects.
-fn gofmt(source: &str) -> Result<String, String> {
-    format_with("gofmt", &[], "install Go", source)
 }
 
 #[cfg(test)]

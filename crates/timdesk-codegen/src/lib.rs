@@ -5,6 +5,7 @@
 
 mod cpp;
 mod ffi;
+mod format;
 mod go;
 mod model;
 mod python;

@@ -2,8 +2,8 @@
 //! answer classes (`crates/timdesk-py/src/generated.rs`) and their stubs (the generated
 //! regions of `python/timdesk/_native.pyi`).
 
+use crate::format::rustfmt;
 use crate::model::{Endpoint, Field};
-use crate::rust::rustfmt;
 use crate::surface::{pascal, snake};
 
 fn generated(endpoints: &[Endpoint]) -> impl Iterator<Item = &Endpoint> {

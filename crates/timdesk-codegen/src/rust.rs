@@ -1,8 +1,6 @@
 //! `crates/timdesk/src/model/data.rs`: the models as Rust data, formatted by rustfmt.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
+use crate::format::rustfmt;
 use crate::model::{Endpoint, Field};
 
 /// The Rust source of the model data.
@@ -81,46 +79,4 @@ fn fields(fields: &[Field]) -> String {
 
 fn option<T: std::fmt::Display>(value: Option<T>) -> String {
     value.map_or("None".to_owned(), |v| format!("Some({v})"))
-}
-
-/// Formats `source` with rustfmt (edition 2024), as `cargo fmt` would.
-pub(crate) fn rustfmt(source: &str) -> Result<String, String> {
-    format_with(
-        "rustfmt",
-        &["--edition", "2024", "--emit", "stdout"],
-        "rustup component add rustfmt",
-        source,
-    )
-}
-
-/// Pipes `source` through the formatter `program` (`install` says how to get it).
-pub(crate) fn format_with(
-    program: &str,
-    args: &[&str],
-    install: &str,
-    source: &str,
-) -> Result<String, String> {
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run {program} ({install}): {e}"))?;
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(source.as_bytes())
-        .map_err(|e| format!("{program}: {e}"))?;
-    let output = child
-        .wait_with_output()
-        .map_err(|e| format!("{program}: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "{program}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    String::from_utf8(output.stdout).map_err(|e| format!("{program}: {e}"))
 }

@@ -3,8 +3,8 @@
 //! others, the body checked against the model), its answer type, and its `AsyncClient` and
 //! `Client` methods.
 
+use crate::format::rustfmt;
 use crate::model::{Endpoint, Field};
-use crate::rust::rustfmt;
 
 /// `SessionID` → `session_id`, `IMAgentUserId` → `im_agent_user_id`.
 pub(crate) fn snake(wire: &str) -> String {
