@@ -3,7 +3,7 @@
 use timdesk::usersig::{Signer, UserSigError};
 
 use crate::answer::ApiError;
-use crate::control::AppConfig;
+use crate::app::AppConfig;
 use crate::endpoints::Endpoint;
 
 /// Checks sdkappid, random, contenttype, identifier and usersig, in that order:

@@ -9,33 +9,12 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use timdesk::usersig::Signer;
 
+use crate::app::AppConfig;
 use crate::endpoints::Endpoint;
 use crate::faults::{Fault, RateLimit};
 use crate::notify::{Notifier, Policy};
 use crate::seed;
 use crate::world::{Agent, DedupWindow, MemberStatus, NewSession, WorkingHours, World};
-
-/// The emulated application: what a client needs to talk to the emulator.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppConfig {
-    /// The SDKAppID it serves.
-    pub sdkappid: u64,
-    /// The secret key UserSigs must be signed with.
-    pub secret_key: String,
-    /// The administrator account REST calls must come from.
-    pub admin: String,
-}
-
-impl Default for AppConfig {
-    /// The built-in app: sdkappid 1400000000, key `timdesk-emulator-secret`, admin `administrator`.
-    fn default() -> Self {
-        Self {
-            sdkappid: 1_400_000_000,
-            secret_key: "timdesk-emulator-secret".into(),
-            admin: "administrator".into(),
-        }
-    }
-}
 
 /// State shared by the server and every [`Control`].
 pub(crate) struct Shared {

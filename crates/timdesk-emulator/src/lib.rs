@@ -27,6 +27,7 @@
 //! 60009 and a request that is not a POST 60002.
 
 mod answer;
+mod app;
 pub mod assumptions;
 mod auth;
 mod control;
@@ -39,7 +40,8 @@ mod server;
 mod world;
 
 pub use answer::ApiError;
-pub use control::{AppConfig, Control};
+pub use app::AppConfig;
+pub use control::Control;
 pub use endpoints::{Endpoint, MAX_MSG_BODY_BYTES};
 pub use faults::{Fault, FaultAction};
 pub use seed::summary as seed_summary;

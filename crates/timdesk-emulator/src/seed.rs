@@ -1,6 +1,6 @@
 //! The built-in data set, so that the demo and first experiments need no setup.
 
-use crate::control::AppConfig;
+use crate::app::AppConfig;
 use crate::world::{Agent, BOT_ACCOUNT, MemberStatus, NewSession, World};
 
 /// Agent groups: (AgentGroupId, AgentGroupName).
