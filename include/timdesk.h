@@ -695,6 +695,30 @@ enum timdesk_status timdesk_delete_recent_contact_start(const struct timdesk_cli
                                                         uint64_t tag,
                                                         struct timdesk_error **err);
 
+// timdesk_cdr_iter_next, returning at once and a page at a time: the next records are
+// queued on `completions` with `tag` as a JSON array, those fetched already or else the
+// next page's; `[]` when the walk is over. An error ends the walk. One step at a time per
+// iterator: another step (this or timdesk_cdr_iter_next) while one is under way is
+// refused.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_cdr_iter_next_page_start(struct timdesk_cdr_iter *iter,
+                                                     const struct timdesk_completions *completions,
+                                                     uint64_t tag,
+                                                     struct timdesk_error **err);
+
+// timdesk_chat_message_iter_next, returning at once and a page at a time: the next
+// messages are queued on `completions` with `tag` as a JSON array, as
+// timdesk_cdr_iter_next_page_start does for records.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_chat_message_iter_next_page_start(struct timdesk_chat_message_iter *iter,
+                                                              const struct timdesk_completions *completions,
+                                                              uint64_t tag,
+                                                              struct timdesk_error **err);
+
 // The failure's status (the same value the function returned).
 //
 // # Safety

@@ -127,10 +127,11 @@ func peakThreads(t *testing.T, goroutines, rounds int, call func() error) int64 
 	return stop()
 }
 
-// Typed calls wait on the completion queue, as Call does: 64 goroutines with a slow call
-// each in flight add no OS thread per call, with the blocking bound out of the way. A
-// generated method (GetSessionState) and a hand-written one (DescribeIMCdrList) are
-// measured; calls waiting in C would take one thread each, over 64.
+// Typed calls and iterator steps wait on the completion queue, as Call does: 64
+// goroutines with a slow call each in flight add no OS thread per call, with the blocking
+// bound out of the way. A generated method (GetSessionState), a hand-written one
+// (DescribeIMCdrList) and a CDR walk are measured; calls waiting in C would take one
+// thread each, over 64.
 func TestTypedCallsHoldNoThreadWhileWaiting(t *testing.T) {
 	emu, client := setup(t)
 	defer timdesk.SetMaxBlockingCalls(timdesk.DefaultMaxBlockingCalls)
@@ -151,6 +152,13 @@ func TestTypedCallsHoldNoThreadWhileWaiting(t *testing.T) {
 			_, err := client.DescribeIMCdrList(timdesk.CdrQuery{Start: 0, End: 1})
 			return err
 		},
+		"Cdrs": func() error {
+			records := client.Cdrs(0, 1, "")
+			defer records.Close()
+			for records.Next() {
+			}
+			return records.Err()
+		},
 	}
 	const goroutines = 64
 	for name, call := range calls {
@@ -170,20 +178,20 @@ func TestTypedCallsHoldNoThreadWhileWaiting(t *testing.T) {
 	}
 }
 
-// The iterators' Next waits in C, each holding an OS thread; SetMaxBlockingCalls bounds
+// StreamMsg's chunks wait in C, each holding an OS thread; SetMaxBlockingCalls bounds
 // how many do at once, and the rest wait in Go without a thread. Measured both ways in
 // one run: the bound must be what keeps the threads down.
-func TestIteratorsHoldNoMoreThreadsThanTheBlockingBound(t *testing.T) {
+func TestStreamMsgHoldsNoMoreThreadsThanTheBlockingBound(t *testing.T) {
 	emu, client := setup(t)
 	defer timdesk.SetMaxBlockingCalls(timdesk.DefaultMaxBlockingCalls)
-	// Slow answers keep every goroutine's page fetch in C at once.
-	control(t, emu, "POST", "/faults", map[string]any{"kind": "delay", "ms": 20, "count": -1, "path": "desk_http_svc/describe_im_cdr_list"})
+	const sid = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+	control(t, emu, "POST", "/sessions", map[string]any{"session_id": sid, "client_user_id": "bound_user"})
+	// Slow answers keep every goroutine's chunk in C at once.
+	control(t, emu, "POST", "/faults", map[string]any{"kind": "delay", "ms": 20, "count": -1, "path": "desk_http_svc/send_stream_msg"})
+	// One chunk: nothing is sent until the stream finishes, which sends it in C.
 	call := func() error {
-		records := client.Cdrs(0, 1, "")
-		defer records.Close()
-		for records.Next() {
-		}
-		return records.Err()
+		_, err := client.StreamMsg(sid, func(yield func(string) bool) { yield("token") }, timdesk.StreamMsgOptions{})
+		return err
 	}
 	const bound, goroutines = 4, 64
 	before := osThreads()
@@ -193,7 +201,7 @@ func TestIteratorsHoldNoMoreThreadsThanTheBlockingBound(t *testing.T) {
 	elapsed := time.Since(start)
 	timdesk.SetMaxBlockingCalls(1000)
 	unbounded := peakThreads(t, goroutines, 2, call)
-	t.Logf("threads before %d; peak with %d slots %d (%v for %d walks), with 1000 slots %d", before, bound, bounded, elapsed, 2*goroutines, unbounded)
+	t.Logf("threads before %d; peak with %d slots %d (%v for %d streams), with 1000 slots %d", before, bound, bounded, elapsed, 2*goroutines, unbounded)
 	// The Go runtime may start a few threads of its own (GC, sysmon, the netpoller).
 	if bounded > before+bound+6 {
 		t.Errorf("with %d slots the process reached %d threads from %d", bound, bounded, before)
@@ -201,8 +209,8 @@ func TestIteratorsHoldNoMoreThreadsThanTheBlockingBound(t *testing.T) {
 	if unbounded <= before+bound+6 {
 		t.Errorf("without a bound the process stayed at %d threads: this test measures nothing", unbounded)
 	}
-	// 128 one-page walks of 20 ms through 4 slots take at least 32 rounds of 20 ms.
+	// 128 streams of 20 ms through 4 slots take at least 32 rounds of 20 ms.
 	if elapsed < 600*time.Millisecond {
-		t.Errorf("128 walks through %d slots took %v: the slots did not bound them", bound, elapsed)
+		t.Errorf("128 streams through %d slots took %v: the slots did not bound them", bound, elapsed)
 	}
 }

@@ -11,9 +11,9 @@
 //
 // Calls block with the client's own timeouts; one Client is safe for concurrent use, from
 // any number of goroutines. Every method that calls the server waits on a completion
-// queue and holds no OS thread while the server answers, except the iterators' Next and
-// StreamMsg's chunks, which wait in C, a thread each, at most SetMaxBlockingCalls of them
-// at once per process (the rest wait in Go without a thread).
+// queue and holds no OS thread while the server answers (the iterators fetch their pages
+// so too), except StreamMsg's chunks, which wait in C, a thread each, at most
+// SetMaxBlockingCalls of them at once per process (the rest wait in Go without a thread).
 //
 // Strings cross to the library as C strings, which end at a NUL byte: a string holding
 // one is refused (ErrInvalidArgument, naming the field) before anything is sent.
@@ -60,7 +60,6 @@ const (
 	StatusUserSigInvalid  Status = C.TIMDESK_STATUS_USERSIG_INVALID
 	StatusEmulator        Status = C.TIMDESK_STATUS_EMULATOR
 	StatusPanic           Status = C.TIMDESK_STATUS_PANIC
-	statusDone            Status = C.TIMDESK_STATUS_DONE
 )
 
 // Error is every error this package returns. Match a kind with errors.Is against the
@@ -373,8 +372,8 @@ func optionNames() []string {
 	return names
 }
 
-// DefaultMaxBlockingCalls is how many iterator steps and StreamMsg chunks may wait in C
-// for the server at once in a process, until SetMaxBlockingCalls says otherwise.
+// DefaultMaxBlockingCalls is how many StreamMsg chunks may wait in C for the server at
+// once in a process, until SetMaxBlockingCalls says otherwise.
 const DefaultMaxBlockingCalls = 256
 
 // blockingSlots bounds the calls waiting in C, process-wide: threads are the process's.
@@ -384,10 +383,10 @@ var blockingSlots = struct {
 }{slots: make(chan struct{}, DefaultMaxBlockingCalls)}
 
 // SetMaxBlockingCalls sets how many calls may wait in C for the server at once in this
-// process; n < 1 counts as 1. Only the iterators' Next (Cdrs, ChatMessages) and StreamMsg's
-// chunks wait in C: every other method waits on the completion queue and holds no thread.
-// A goroutine blocked in a cgo call holds an OS thread, and Go ends the program past
-// 10,000 threads, so without a bound 10,000 goroutines iterating at once would crash it.
+// process; n < 1 counts as 1. Only StreamMsg's chunks wait in C: every other method, the
+// iterators' Next too, waits on the completion queue and holds no thread. A goroutine
+// blocked in a cgo call holds an OS thread, and Go ends the program past 10,000 threads,
+// so without a bound 10,000 goroutines streaming at once would crash it.
 // Calls over the bound wait in Go, holding no thread, as the net package does for its
 // cgo DNS lookups. Calls already waiting keep the bound they started under.
 func SetMaxBlockingCalls(n int) {
@@ -624,44 +623,47 @@ func (c *Client) DescribeIMCdrList(q CdrQuery) (CdrPage, error) {
 	return page, err
 }
 
-// pageWalk is what the paged iterators share: the C iterator's next and free, the
-// current item decoded from its JSON, and the error that ended the walk.
+// pageWalk is what the paged iterators share: the C iterator's page step (its
+// `_next_page_start`) and free, the items taken and not yet handed out, the current item,
+// and the error that ended the walk. A step waits on the client's completion queue, so a
+// walk holds no OS thread while a page is fetched.
 type pageWalk[T any] struct {
-	next func(out **C.char, cerr **C.timdesk_error) cStatus
-	free func()
-	item T
-	err  error
+	client *Client
+	page   func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus
+	free   func()
+	items  []T
+	ended  bool
+	item   T
+	err    error
 }
 
-// advance takes the next item; false at the end or on an error.
+// advance takes the next item, stepping the C iterator for more when none is left; false
+// at the end or on an error.
 func (w *pageWalk[T]) advance() bool {
-	if w.err != nil || w.next == nil {
-		return false
+	for len(w.items) == 0 {
+		if w.err != nil || w.page == nil {
+			return false
+		}
+		if w.ended {
+			w.close()
+			return false
+		}
+		var cs cstrings
+		var items []T
+		w.err = w.client.started(&cs, &items, func(_ *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+			return w.page(queue, tag, cerr)
+		})
+		w.items, w.ended = items, len(items) == 0
 	}
-	var text *C.char
-	var cerr *C.timdesk_error
-	release := blockingSlot()
-	status := w.next(&text, &cerr)
-	release()
-	if Status(status) == statusDone {
-		C.timdesk_error_free(cerr)
-		w.close()
-		return false
-	}
-	if w.err = check(status, cerr); w.err != nil {
-		return false
-	}
-	var item T
-	w.err = json.Unmarshal([]byte(take(text)), &item)
-	w.item = item
-	return w.err == nil
+	w.item, w.items = w.items[0], w.items[1:]
+	return true
 }
 
 // close frees the C iterator (idempotent).
 func (w *pageWalk[T]) close() {
 	if w.free != nil {
 		w.free()
-		w.free, w.next = nil, nil
+		w.free, w.page = nil, nil
 	}
 }
 
@@ -677,7 +679,7 @@ type CdrIterator struct {
 
 // Cdrs iterates over the records of [start, end] (of one user when clientUserID is set).
 func (c *Client) Cdrs(start, end uint64, clientUserID string) *CdrIterator {
-	it := &CdrIterator{}
+	it := &CdrIterator{walk: pageWalk[CdrRecord]{client: c}}
 	var iter *C.timdesk_cdr_iter
 	it.walk.err = c.with(func(ptr *C.timdesk_client) error {
 		var cs cstrings
@@ -686,7 +688,9 @@ func (c *Client) Cdrs(start, end uint64, clientUserID string) *CdrIterator {
 		return cs.check(C.timdesk_cdr_iter_new(ptr, C.uint64_t(start), C.uint64_t(end), cs.optional("ClientUserId", clientUserID), &iter, &cerr), cerr)
 	})
 	if it.walk.err == nil {
-		it.walk.next = func(out **C.char, cerr **C.timdesk_error) cStatus { return C.timdesk_cdr_iter_next(iter, out, cerr) }
+		it.walk.page = func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+			return C.timdesk_cdr_iter_next_page_start(iter, queue, tag, cerr)
+		}
 		it.walk.free = func() { C.timdesk_cdr_iter_free(iter) }
 	}
 	return it
@@ -720,7 +724,7 @@ type MessageIterator struct {
 // first, 0 the server's default: newest first). The request is checked before any is
 // sent: a bad order is an *Error matching ErrInvalidArgument from Err.
 func (c *Client) ChatMessages(sessionID string, order uint32) *MessageIterator {
-	it := &MessageIterator{}
+	it := &MessageIterator{walk: pageWalk[map[string]any]{client: c}}
 	var iter *C.timdesk_chat_message_iter
 	it.walk.err = c.with(func(ptr *C.timdesk_client) error {
 		var cs cstrings
@@ -729,8 +733,8 @@ func (c *Client) ChatMessages(sessionID string, order uint32) *MessageIterator {
 		return cs.check(C.timdesk_chat_message_iter_new(ptr, cs.of("SessionId", sessionID), C.uint32_t(order), &iter, &cerr), cerr)
 	})
 	if it.walk.err == nil {
-		it.walk.next = func(out **C.char, cerr **C.timdesk_error) cStatus {
-			return C.timdesk_chat_message_iter_next(iter, out, cerr)
+		it.walk.page = func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+			return C.timdesk_chat_message_iter_next_page_start(iter, queue, tag, cerr)
 		}
 		it.walk.free = func() { C.timdesk_chat_message_iter_free(iter) }
 	}

@@ -1093,6 +1093,51 @@ static void test_typed_starts(timdesk_client *client) {
     timdesk_completions_free(queue);
 }
 
+/* How many times `needle` occurs in `text`. */
+static int occurrences(const char *text, const char *needle) {
+    int n = 0;
+    for (const char *at = strstr(text, needle); at != NULL; at = strstr(at + 1, needle)) {
+        n++;
+    }
+    return n;
+}
+
+/* test_cdr_iterator's walk again, a page at a time on a completion queue: 100 records,
+ * 30, then [] for the end. One step at a time: another, page-wise or blocking, is refused
+ * while one is under way (its answer delayed here so that it surely is). */
+static void test_iterator_pages(timdesk_emulator *emu, timdesk_client *client) {
+    timdesk_completions *queue = NULL;
+    CHECK(timdesk_completions_new(&queue, NULL) == TIMDESK_STATUS_OK);
+    timdesk_cdr_iter *iter = NULL;
+    CHECK(timdesk_cdr_iter_new(client, 9000, 9999, "iter_user", &iter, NULL) == TIMDESK_STATUS_OK);
+    control(emu, "POST", "/faults", "{\"kind\":\"delay\",\"ms\":300,\"count\":1,\"path\":\"desk_http_svc/describe_im_cdr_list\"}");
+    int records[3] = {-1, -1, -1};
+    for (int page = 0; page < 3; page++) {
+        CHECK(timdesk_cdr_iter_next_page_start(iter, queue, 70 + page, NULL) == TIMDESK_STATUS_OK);
+        if (page == 0) {
+            timdesk_error *err = NULL;
+            EXPECT(timdesk_cdr_iter_next_page_start(iter, queue, 79, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "a second step");
+            CHECK(strstr(timdesk_error_message(err), "under way") != NULL);
+            timdesk_error_free(err);
+            char *record = NULL;
+            CHECK(timdesk_cdr_iter_next(iter, &record, NULL) == TIMDESK_STATUS_INVALID_ARGUMENT && record == NULL);
+        }
+        completion done[1];
+        CHECK(await_completions(queue, done, 1) == 1);
+        CHECK(done[0].tag == (uint64_t)(70 + page) && done[0].status == TIMDESK_STATUS_OK && done[0].answer != NULL);
+        if (done[0].answer != NULL) {
+            records[page] = occurrences(done[0].answer, "\"SessionId\":");
+        }
+        free_completions(done, 1);
+    }
+    CHECK(records[0] == 100 && records[1] == 30 && records[2] == 0);
+    timdesk_error *err = NULL;
+    EXPECT(timdesk_cdr_iter_next_page_start(NULL, queue, 80, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "NULL iterator");
+    timdesk_error_free(err);
+    timdesk_cdr_iter_free(iter);
+    timdesk_completions_free(queue);
+}
+
 int main(void) {
     test_version();
     timdesk_emulator *emu = NULL;
@@ -1119,6 +1164,7 @@ int main(void) {
     test_generated_endpoints(emu, client);
     test_completion_queue(client);
     test_typed_starts(client);
+    test_iterator_pages(emu, client);
     test_error_kinds();
     test_every_option_takes_effect();
     test_hostile_input(client);

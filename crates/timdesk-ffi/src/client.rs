@@ -1,14 +1,15 @@
 //! The client: configuration, the typed endpoints, the CDR iterator and the generic call.
 
 use std::ffi::c_char;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
 use timdesk::api::{
     CdrQuery, ContactPeer, DeleteRecentContact, MsgElement, MsgTarget, SendMsg, TransferToHuman,
 };
-use timdesk::{Config, SendMsgRetry, Target};
+use timdesk::{Config, PageIter, Paging, SendMsgRetry, Target};
 
 use crate::boundary::{
     self, Failure, json, optional_string, put, put_handle, put_string, sized, string, string_list,
@@ -112,12 +113,39 @@ pub struct timdesk_client {
 
 /// Iterates over the CDR records of a time window, a page of 100 at a time.
 pub struct timdesk_cdr_iter {
-    inner: Mutex<timdesk::CdrIter>,
+    pub(crate) inner: Walk<timdesk::CdrPages>,
 }
 
 /// Iterates over a session's messages, a page of 100 at a time.
 pub struct timdesk_chat_message_iter {
-    inner: Mutex<timdesk::HistoryIter>,
+    pub(crate) inner: Walk<timdesk::HistoryPages>,
+}
+
+/// The paged walk behind a C iterator, shared with the page fetch that its
+/// `_next_page_start` call may have under way (which `busy` marks).
+pub(crate) struct Walk<P: Paging> {
+    pub(crate) iter: Arc<Mutex<PageIter<P>>>,
+    pub(crate) busy: Arc<AtomicBool>,
+}
+
+impl<P: Paging> Walk<P> {
+    fn new(iter: PageIter<P>) -> Self {
+        Self {
+            iter: Arc::new(Mutex::new(iter)),
+            busy: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Refuses a second step while a page fetch is under way: both would take the same page.
+    pub(crate) fn claim(&self) -> Result<(), Failure> {
+        if self.busy.swap(true, Ordering::AcqRel) {
+            return Err(Failure::invalid(
+                "iter",
+                "has a page fetch under way (timdesk_*_iter_next_page_start): wait for its outcome",
+            ));
+        }
+        Ok(())
+    }
 }
 
 fn config_from(c: &timdesk_config) -> Result<Config, Failure> {
@@ -493,7 +521,7 @@ pub unsafe extern "C" fn timdesk_cdr_iter_new(
         put_handle(
             out_iter,
             timdesk_cdr_iter {
-                inner: Mutex::new(iter),
+                inner: Walk::new(iter),
             },
         );
         Ok(())
@@ -520,8 +548,8 @@ pub unsafe extern "C" fn timdesk_cdr_iter_next(
 
 /// The next item of a paged walk as JSON in `*out_json`, or TIMDESK_STATUS_DONE when
 /// there is none left; an error ends the walk. `iter` None (a NULL handle) is refused.
-fn page_iter_next<P: timdesk::Paging>(
-    iter: Option<&Mutex<timdesk::PageIter<P>>>,
+fn page_iter_next<P: Paging>(
+    walk: Option<&Walk<P>>,
     out_json: *mut *mut c_char,
     err: *mut *mut timdesk_error,
     what: &str,
@@ -529,8 +557,10 @@ fn page_iter_next<P: timdesk::Paging>(
 ) -> timdesk_status {
     let mut done = false;
     let status = boundary::run(err, || {
-        let iter = iter.ok_or_else(|| Failure::invalid("iter", "is NULL"))?;
-        let next = iter.lock().unwrap_or_else(|p| p.into_inner()).next();
+        let walk = walk.ok_or_else(|| Failure::invalid("iter", "is NULL"))?;
+        walk.claim()?;
+        let next = walk.iter.lock().unwrap_or_else(|p| p.into_inner()).next();
+        walk.busy.store(false, Ordering::Release);
         match next {
             None => done = true,
             Some(item) => put_string(out_json, to_json(item?), what)?,
@@ -576,7 +606,7 @@ pub unsafe extern "C" fn timdesk_chat_message_iter_new(
         put_handle(
             out_iter,
             timdesk_chat_message_iter {
-                inner: Mutex::new(iter),
+                inner: Walk::new(iter),
             },
         );
         Ok(())

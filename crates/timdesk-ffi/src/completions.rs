@@ -6,16 +6,19 @@
 
 use std::collections::VecDeque;
 use std::ffi::{CString, c_char};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 use timdesk::completion::CompletionQueue;
+use timdesk::{Paging, Step};
 use timdesk_ffi_base::boundary::error_object;
 
 use crate::boundary::{self, Failure, json, put, put_handle, string};
 use crate::client::{
-    cdr_query, client_ref, delete_request, message_request, timdesk_client, timdesk_message,
-    timdesk_transfer_options, transfer_request,
+    Walk, cdr_query, client_ref, delete_request, message_request, timdesk_cdr_iter,
+    timdesk_chat_message_iter, timdesk_client, timdesk_message, timdesk_transfer_options,
+    transfer_request,
 };
 use crate::error::*;
 
@@ -359,4 +362,84 @@ pub unsafe extern "C" fn timdesk_delete_recent_contact_start(
             c.delete_recent_contact(&request).await.map(|()| json!({}))
         })
     })
+}
+
+/// timdesk_cdr_iter_next, returning at once and a page at a time: the next records are
+/// queued on `completions` with `tag` as a JSON array, those fetched already or else the
+/// next page's; `[]` when the walk is over. An error ends the walk. One step at a time per
+/// iterator: another step (this or timdesk_cdr_iter_next) while one is under way is
+/// refused.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_cdr_iter_next_page_start(
+    iter: *mut timdesk_cdr_iter,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        // SAFETY: the caller passes NULL or a live iterator.
+        let walk = unsafe { iter.as_ref() }.map(|iter| &iter.inner);
+        next_page_start(walk, completions, tag, |record| record.to_json())
+    })
+}
+
+/// timdesk_chat_message_iter_next, returning at once and a page at a time: the next
+/// messages are queued on `completions` with `tag` as a JSON array, as
+/// timdesk_cdr_iter_next_page_start does for records.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_chat_message_iter_next_page_start(
+    iter: *mut timdesk_chat_message_iter,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        // SAFETY: the caller passes NULL or a live iterator.
+        let walk = unsafe { iter.as_ref() }.map(|iter| &iter.inner);
+        next_page_start(walk, completions, tag, |message| message)
+    })
+}
+
+/// Starts the next step of `walk` on the I/O thread: its items fetched already, or else
+/// the next page fetched, queued as a JSON array (`[]` at the end). The step is taken
+/// there, so that a start refused here takes nothing from the walk.
+fn next_page_start<P: Paging>(
+    walk: Option<&Walk<P>>,
+    completions: *const timdesk_completions,
+    tag: u64,
+    to_json: fn(P::Item) -> Value,
+) -> Result<(), Failure> {
+    let walk = walk.ok_or_else(|| Failure::invalid("iter", "is NULL"))?;
+    completions_ref(completions)?;
+    let client = walk
+        .iter
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .client()
+        .clone();
+    walk.claim()?;
+    let (iter, busy) = (Arc::clone(&walk.iter), Arc::clone(&walk.busy));
+    let started = start(&client, completions, tag, move |c| async move {
+        let step = iter.lock().unwrap_or_else(|p| p.into_inner()).step();
+        let items = match step {
+            Step::Items(items) => Ok(items),
+            Step::Done => Ok(Vec::new()),
+            Step::Fetch(request) => {
+                let page = P::fetch(c, request).await;
+                iter.lock().unwrap_or_else(|p| p.into_inner()).accept(page)
+            }
+        };
+        busy.store(false, Ordering::Release);
+        items.map(|items| Value::Array(items.into_iter().map(to_json).collect()))
+    });
+    if started.is_err() {
+        walk.busy.store(false, Ordering::Release);
+    }
+    started
 }

@@ -32,7 +32,7 @@ pub use timdesk_usersig as usersig;
 
 pub use client::{
     AsyncClient, BlockingMsgStream, CdrIter, CdrPages, Client, HistoryIter, HistoryPages,
-    MsgStream, PageIter, Paging,
+    MsgStream, PageIter, Paging, Step,
 };
 pub use codes::ErrorKind;
 pub use config::{Config, Event, EventHook, RetryPolicy, SendMsgRetry, Target};

@@ -12,7 +12,7 @@ mod stream;
 
 pub use history::{HistoryIter, HistoryPages};
 use pages::next_offset;
-pub use pages::{PageIter, Paging};
+pub use pages::{PageIter, Paging, Step};
 pub use stream::{BlockingMsgStream, MsgStream};
 
 use std::fmt;

@@ -56,6 +56,50 @@ impl<P: Paging> PageIter<P> {
             buffered: Vec::new().into_iter(),
         }
     }
+
+    /// The client the walk fetches its pages with.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The walk's next step, for walking it without blocking: the items fetched and not yet
+    /// taken, or else the request for the next page (fetch it with [`Paging::fetch`] and
+    /// hand the outcome to [`PageIter::accept`]), or the end.
+    pub fn step(&mut self) -> Step<P> {
+        let items: Vec<P::Item> = self.buffered.by_ref().collect();
+        if !items.is_empty() {
+            return Step::Items(items);
+        }
+        match self.pages.next_request() {
+            Some(request) => Step::Fetch(request),
+            None => Step::Done,
+        }
+    }
+
+    /// Takes in the outcome of fetching the page [`PageIter::step`] asked for, and returns
+    /// its items; a failed page ends the walk. [`Iterator::next`] walks the same way.
+    pub fn accept(&mut self, page: Result<P::Page>) -> Result<Vec<P::Item>> {
+        match page {
+            Err(e) => {
+                self.pages.stop();
+                Err(e)
+            }
+            Ok(page) => {
+                self.pages.advance(&page);
+                Ok(P::into_items(page))
+            }
+        }
+    }
+}
+
+/// What a walk does next; see [`PageIter::step`].
+pub enum Step<P: Paging> {
+    /// Items already fetched, in order (never empty).
+    Items(Vec<P::Item>),
+    /// The next page is to be fetched with this request.
+    Fetch(P::Request),
+    /// The walk is over.
+    Done,
 }
 
 impl<P: Paging> Iterator for PageIter<P> {
@@ -66,14 +110,11 @@ impl<P: Paging> Iterator for PageIter<P> {
             return Some(Ok(item));
         }
         let request = self.pages.next_request()?;
-        match self.client.block(move |c| P::fetch(c, request)) {
-            Err(e) => {
-                self.pages.stop();
-                Some(Err(e))
-            }
-            Ok(page) => {
-                self.pages.advance(&page);
-                self.buffered = P::into_items(page).into_iter();
+        let page = self.client.block(move |c| P::fetch(c, request));
+        match self.accept(page) {
+            Err(e) => Some(Err(e)),
+            Ok(items) => {
+                self.buffered = items.into_iter();
                 self.buffered.next().map(Ok)
             }
         }
