@@ -719,6 +719,30 @@ enum timdesk_status timdesk_chat_message_iter_next_page_start(struct timdesk_cha
                                                               uint64_t tag,
                                                               struct timdesk_error **err);
 
+// timdesk_msg_stream_push, returning at once: the outcome is queued on `completions` with
+// `tag`, on success as {}. The chunk is copied. One call at a time per stream: another
+// (this, timdesk_msg_stream_push or _finish, or their `_start` twins) while one is under
+// way is refused.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_msg_stream_push_start(struct timdesk_msg_stream *stream,
+                                                  const char *chunk,
+                                                  const struct timdesk_completions *completions,
+                                                  uint64_t tag,
+                                                  struct timdesk_error **err);
+
+// timdesk_msg_stream_finish, returning at once: the outcome is queued on `completions`
+// with `tag`, on success as {"MsgKey": "..."}. One call at a time per stream, as for
+// timdesk_msg_stream_push_start.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_msg_stream_finish_start(struct timdesk_msg_stream *stream,
+                                                    const struct timdesk_completions *completions,
+                                                    uint64_t tag,
+                                                    struct timdesk_error **err);
+
 // The failure's status (the same value the function returned).
 //
 // # Safety

@@ -10,10 +10,10 @@
 //	if errors.Is(err, timdesk.ErrNoAgentOnline) { ... }
 //
 // Calls block with the client's own timeouts; one Client is safe for concurrent use, from
-// any number of goroutines. Every method that calls the server waits on a completion
-// queue and holds no OS thread while the server answers (the iterators fetch their pages
-// so too), except StreamMsg's chunks, which wait in C, a thread each, at most
-// SetMaxBlockingCalls of them at once per process (the rest wait in Go without a thread).
+// any number of goroutines. Every method that calls the server (the iterators' page
+// fetches and StreamMsg's chunks too) starts its call with a short cgo call and waits on
+// the library's completion queue through Go's netpoller, so a call in flight holds no OS
+// thread.
 //
 // Strings cross to the library as C strings, which end at a NUL byte: a string holding
 // one is refused (ErrInvalidArgument, naming the field) before anything is sent.
@@ -370,38 +370,6 @@ func optionNames() []string {
 		names = append(names, C.GoString(C.timdesk_client_option_at(C.size_t(i))))
 	}
 	return names
-}
-
-// DefaultMaxBlockingCalls is how many StreamMsg chunks may wait in C for the server at
-// once in a process, until SetMaxBlockingCalls says otherwise.
-const DefaultMaxBlockingCalls = 256
-
-// blockingSlots bounds the calls waiting in C, process-wide: threads are the process's.
-var blockingSlots = struct {
-	sync.Mutex
-	slots chan struct{}
-}{slots: make(chan struct{}, DefaultMaxBlockingCalls)}
-
-// SetMaxBlockingCalls sets how many calls may wait in C for the server at once in this
-// process; n < 1 counts as 1. Only StreamMsg's chunks wait in C: every other method, the
-// iterators' Next too, waits on the completion queue and holds no thread. A goroutine
-// blocked in a cgo call holds an OS thread, and Go ends the program past 10,000 threads,
-// so without a bound 10,000 goroutines streaming at once would crash it.
-// Calls over the bound wait in Go, holding no thread, as the net package does for its
-// cgo DNS lookups. Calls already waiting keep the bound they started under.
-func SetMaxBlockingCalls(n int) {
-	blockingSlots.Lock()
-	defer blockingSlots.Unlock()
-	blockingSlots.slots = make(chan struct{}, max(n, 1))
-}
-
-// blockingSlot takes a slot for a call that waits in C and returns its release.
-func blockingSlot() func() {
-	blockingSlots.Lock()
-	slots := blockingSlots.slots
-	blockingSlots.Unlock()
-	slots <- struct{}{}
-	return func() { <-slots }
 }
 
 // with runs f with the live handle, holding Close off until it returns.
@@ -850,25 +818,22 @@ func (c *Client) StreamMsg(sessionID string, chunks iter.Seq[string], opts Strea
 	defer C.timdesk_msg_stream_free(stream)
 	for chunk := range chunks {
 		var cs cstrings
-		text := cs.of("Chunk", chunk)
-		var cerr *C.timdesk_error
-		release := blockingSlot()
-		status := C.timdesk_msg_stream_push(stream, text, &cerr)
-		release()
+		err := c.started(&cs, nil, func(_ *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+			return C.timdesk_msg_stream_push_start(stream, cs.of("Chunk", chunk), queue, tag, cerr)
+		})
 		cs.free()
-		if err := cs.check(status, cerr); err != nil {
+		if err != nil {
 			return "", err
 		}
 	}
-	var key *C.char
-	var cerr *C.timdesk_error
-	release := blockingSlot()
-	status := C.timdesk_msg_stream_finish(stream, &key, &cerr)
-	release()
-	if err := check(status, cerr); err != nil {
+	var finished struct{ MsgKey string }
+	err = c.started(&cstrings{}, &finished, func(_ *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_msg_stream_finish_start(stream, queue, tag, cerr)
+	})
+	if err != nil {
 		return "", err
 	}
-	return take(key), nil
+	return finished.MsgKey, nil
 }
 
 // GenUserSig makes a UserSig valid expire from issued (the zero time: now), carrying

@@ -1138,6 +1138,54 @@ static void test_iterator_pages(timdesk_emulator *emu, timdesk_client *client) {
     timdesk_completions_free(queue);
 }
 
+/* A reply streamed on a completion queue: each push and the finish return at once; one
+ * call at a time per stream (the second chunk's push, which sends the first, is delayed
+ * here so that it is surely under way when the next is tried). The chunks are freed as
+ * soon as their start returns. */
+static void test_stream_starts(timdesk_emulator *emu, timdesk_client *client) {
+    const char *sid = "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f";
+    control(emu, "POST", "/sessions", "{\"session_id\":\"3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f\",\"client_user_id\":\"stream_c\"}");
+    timdesk_completions *queue = NULL;
+    CHECK(timdesk_completions_new(&queue, NULL) == TIMDESK_STATUS_OK);
+    timdesk_msg_stream *stream = NULL;
+    CHECK(timdesk_msg_stream_new(client, sid, NULL, &stream, NULL) == TIMDESK_STATUS_OK);
+    completion done[1];
+    char *chunk = strdup("Your ");
+    CHECK(timdesk_msg_stream_push_start(stream, chunk, queue, 90, NULL) == TIMDESK_STATUS_OK);
+    free(chunk);
+    CHECK(await_completions(queue, done, 1) == 1);
+    CHECK(done[0].tag == 90 && done[0].status == TIMDESK_STATUS_OK && done[0].answer != NULL && strcmp(done[0].answer, "{}") == 0);
+    free_completions(done, 1);
+
+    control(emu, "POST", "/faults", "{\"kind\":\"delay\",\"ms\":300,\"count\":1,\"path\":\"desk_http_svc/send_stream_msg\"}");
+    chunk = strdup("order ships.");
+    CHECK(timdesk_msg_stream_push_start(stream, chunk, queue, 91, NULL) == TIMDESK_STATUS_OK);
+    free(chunk);
+    timdesk_error *err = NULL;
+    EXPECT(timdesk_msg_stream_push_start(stream, "x", queue, 92, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "a second push");
+    CHECK(strstr(timdesk_error_message(err), "under way") != NULL);
+    timdesk_error_free(err);
+    CHECK(timdesk_msg_stream_push(stream, "x", NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
+    CHECK(await_completions(queue, done, 1) == 1);
+    CHECK(done[0].tag == 91 && done[0].status == TIMDESK_STATUS_OK);
+    free_completions(done, 1);
+
+    CHECK(timdesk_msg_stream_finish_start(stream, queue, 93, NULL) == TIMDESK_STATUS_OK);
+    CHECK(await_completions(queue, done, 1) == 1);
+    CHECK(done[0].tag == 93 && done[0].status == TIMDESK_STATUS_OK && done[0].answer != NULL &&
+          strstr(done[0].answer, "{\"MsgKey\":\"") == done[0].answer && strlen(done[0].answer) > 12);
+    free_completions(done, 1);
+    char *messages = NULL;
+    CHECK(timdesk_describe_chat_messages(client, sid, NULL, NULL, &messages, NULL) == TIMDESK_STATUS_OK);
+    CHECK(messages != NULL && strstr(messages, "Your order ships.") != NULL);
+    timdesk_string_free(messages);
+    err = NULL;
+    EXPECT(timdesk_msg_stream_finish_start(NULL, queue, 94, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "NULL stream");
+    timdesk_error_free(err);
+    timdesk_msg_stream_free(stream);
+    timdesk_completions_free(queue);
+}
+
 int main(void) {
     test_version();
     timdesk_emulator *emu = NULL;
@@ -1165,6 +1213,7 @@ int main(void) {
     test_completion_queue(client);
     test_typed_starts(client);
     test_iterator_pages(emu, client);
+    test_stream_starts(emu, client);
     test_error_kinds();
     test_every_option_takes_effect();
     test_hostile_input(client);

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 use timdesk::completion::CompletionQueue;
-use timdesk::{Paging, Step};
+use timdesk::{MsgStream, Paging, Step};
 use timdesk_ffi_base::boundary::error_object;
 
 use crate::boundary::{self, Failure, json, put, put_handle, string};
@@ -21,6 +21,7 @@ use crate::client::{
     transfer_request,
 };
 use crate::error::*;
+use crate::stream::{stream_ref, timdesk_msg_stream};
 
 /// A queue of finished calls. Its descriptor (timdesk_completions_fd) becomes readable when
 /// a call finishes; then call timdesk_completions_next until it returns false. Safe to
@@ -442,4 +443,78 @@ fn next_page_start<P: Paging>(
         walk.busy.store(false, Ordering::Release);
     }
     started
+}
+
+/// timdesk_msg_stream_push, returning at once: the outcome is queued on `completions` with
+/// `tag`, on success as {}. The chunk is copied. One call at a time per stream: another
+/// (this, timdesk_msg_stream_push or _finish, or their `_start` twins) while one is under
+/// way is refused.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_msg_stream_push_start(
+    stream: *mut timdesk_msg_stream,
+    chunk: *const c_char,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let chunk = string(chunk, "chunk")?.to_owned();
+        stream_start(stream, completions, tag, move |mut s| async move {
+            let result = s.push(chunk).await;
+            (s, result.map(|()| json!({})))
+        })
+    })
+}
+
+/// timdesk_msg_stream_finish, returning at once: the outcome is queued on `completions`
+/// with `tag`, on success as {"MsgKey": "..."}. One call at a time per stream, as for
+/// timdesk_msg_stream_push_start.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_msg_stream_finish_start(
+    stream: *mut timdesk_msg_stream,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        stream_start(stream, completions, tag, |mut s| async move {
+            let result = s.finish().await;
+            (s, result.map(|key| json!({"MsgKey": key})))
+        })
+    })
+}
+
+/// Runs `step` on the stream on the I/O thread, gives the stream back to its handle and
+/// queues the outcome.
+fn stream_start<F, Fut>(
+    stream: *mut timdesk_msg_stream,
+    completions: *const timdesk_completions,
+    tag: u64,
+    step: F,
+) -> Result<(), Failure>
+where
+    F: FnOnce(MsgStream) -> Fut + Send + 'static,
+    Fut: Future<Output = (MsgStream, timdesk::Result<Value>)> + Send + 'static,
+{
+    let handle = stream_ref(stream)?;
+    completions_ref(completions)?;
+    let (client, taken) = {
+        let mut inner = handle.inner.lock().unwrap_or_else(|p| p.into_inner());
+        (inner.client().clone(), inner.take()?)
+    };
+    let shared = Arc::clone(&handle.inner);
+    start(&client, completions, tag, move |_| async move {
+        let (taken, result) = step(taken).await;
+        shared
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .restore(taken);
+        result
+    })
 }

@@ -2,7 +2,7 @@
 //! sequencing (MsgKey, Finish on the last chunk, one chunk held back) is the core's.
 
 use std::ffi::c_char;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::boundary::{self, Failure, optional_string, put_handle, put_string, string};
 use crate::client::{client_ref, timdesk_client};
@@ -12,10 +12,13 @@ use crate::error::*;
 /// chunk goes out when the next one arrives, so that the last can carry Finish. Keeps
 /// what it needs of its client; free with timdesk_msg_stream_free.
 pub struct timdesk_msg_stream {
-    inner: Mutex<timdesk::BlockingMsgStream>,
+    /// Shared with a step that its `_start` call has under way.
+    pub(crate) inner: Arc<Mutex<timdesk::BlockingMsgStream>>,
 }
 
-fn stream_ref<'a>(stream: *mut timdesk_msg_stream) -> Result<&'a timdesk_msg_stream, Failure> {
+pub(crate) fn stream_ref<'a>(
+    stream: *mut timdesk_msg_stream,
+) -> Result<&'a timdesk_msg_stream, Failure> {
     // SAFETY: the caller passes NULL (refused) or a live stream.
     unsafe { stream.as_ref() }.ok_or_else(|| Failure::invalid("stream", "is NULL"))
 }
@@ -42,7 +45,7 @@ pub unsafe extern "C" fn timdesk_msg_stream_new(
         put_handle(
             out_stream,
             timdesk_msg_stream {
-                inner: Mutex::new(stream),
+                inner: Arc::new(Mutex::new(stream)),
             },
         );
         Ok(())

@@ -139,6 +139,28 @@ impl BlockingMsgStream {
         })
     }
 
+    /// The client the stream sends with.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Takes the stream out, for a step run without blocking (a completion queue, an event
+    /// loop); give it back with [`BlockingMsgStream::restore`], whatever the step's outcome.
+    /// Refused while another step has it, or after one that never gave it back.
+    pub fn take(&mut self) -> Result<MsgStream> {
+        self.stream.take().ok_or_else(|| {
+            Error::invalid_argument(
+                "stream",
+                "another call on it is under way, or one was interrupted; start another",
+            )
+        })
+    }
+
+    /// Gives back the stream [`BlockingMsgStream::take`] took.
+    pub fn restore(&mut self, stream: MsgStream) {
+        self.stream = Some(stream);
+    }
+
     /// Runs `step` on the stream on the client's I/O thread and keeps the stream it hands
     /// back, whatever the outcome.
     fn run<T, F, Fut>(&mut self, step: F) -> Result<T>
@@ -147,15 +169,12 @@ impl BlockingMsgStream {
         F: FnOnce(MsgStream) -> Fut,
         Fut: Future<Output = (MsgStream, Result<T>)> + Send + 'static,
     {
-        let stream = self.stream.take().ok_or_else(|| {
-            Error::invalid_argument("stream", "an earlier call was interrupted; start another")
-        })?;
-        let future = step(stream);
+        let future = step(self.take()?);
         let (stream, result) = self
             .client
             .start(move |_| async move { Ok(future.await) })?
             .wait()?;
-        self.stream = Some(stream);
+        self.restore(stream);
         result
     }
 }
