@@ -147,6 +147,27 @@ def test_a_session_history_walks_page_by_page_with_async_for():
         asyncio.run(refused())
 
 
+def test_a_failed_page_ends_an_async_walk_after_its_error():
+    with Emulator() as emu:
+        for i in range(130):
+            emu.end_session(emu.create_session("walker", started_at=7000 + i), "UserTimeout")
+
+        async def main():
+            client = emu.async_client()
+            walk = client.iter_cdrs(start=7000, end=8000)
+            first_page = [await walk.__anext__() for _ in range(100)]
+            emu.inject_fault("error_code", path="desk_http_svc/describe_im_cdr_list", code=141004, info="injected")
+            with pytest.raises(timdesk.InvalidArgumentError, match="injected"):
+                await walk.__anext__()
+            with pytest.raises(StopAsyncIteration):
+                await walk.__anext__()
+            await client.aclose()
+            return first_page
+        first_page = asyncio.run(main())
+        assert [r.timestamp for r in first_page] == list(range(7000, 7100))
+        assert emu.request_count("desk_http_svc/describe_im_cdr_list") == 2
+
+
 def test_a_call_in_flight_when_the_client_closes_still_ends():
     """Closing lets calls in flight finish with their answers: the I/O thread lives until
     its last call ends, and writes its pending wake-ups as it stops."""

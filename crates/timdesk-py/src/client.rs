@@ -440,13 +440,12 @@ impl AsyncClient {
         client_user_id: Option<String>,
     ) -> PyResult<AsyncCdrIterator> {
         let (start, end) = (timestamp(start, "start")?, timestamp(end, "end")?);
-        let pages = self
+        let iter = self
             .handle
             .live()?
-            .as_async()
-            .cdr_pages(start, end, client_user_id.as_deref())
+            .cdrs(start, end, client_user_id.as_deref())
             .map_err(|e| client_error(&e))?;
-        Ok(AsyncCdrIterator::new(self.handle.live()?, pages))
+        Ok(AsyncCdrIterator::new(iter))
     }
 
     /// Every message of a session, fetched lazily in pages of 100: `async for`; as
@@ -458,12 +457,12 @@ impl AsyncClient {
         order: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<AsyncChatMessageIterator> {
         let order = optional_bounded(order, "order", 0, u64::MAX)?;
-        let client = self.handle.live()?;
-        let pages = client
-            .as_async()
-            .history_pages(session_id, order)
+        let iter = self
+            .handle
+            .live()?
+            .chat_messages(session_id, order)
             .map_err(|e| client_error(&e))?;
-        Ok(AsyncChatMessageIterator::new(client, pages))
+        Ok(AsyncChatMessageIterator::new(iter))
     }
 }
 

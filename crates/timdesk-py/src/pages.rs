@@ -1,6 +1,6 @@
-//! Iterators over paged answers (CDR records, a session's messages): blocking ones over
-//! the core's [`timdesk::PageIter`], and `async for` ones that run the core's
-//! [`Paging`] rules through one generic walk.
+//! Iterators over paged answers (CDR records, a session's messages), blocking or with
+//! `async for`, both over the core's [`timdesk::PageIter`]: the async ones step it
+//! ([`PageIter::step`], [`PageIter::accept`]) and await each page.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use pyo3::exceptions::PyStopAsyncIteration;
 use pyo3::prelude::*;
 use serde_json::Value;
-use timdesk::{CdrPages, HistoryPages, Paging};
+use timdesk::{PageIter, Paging, Step};
 
 use crate::convert::to_py;
 use crate::errors::client_error;
@@ -32,43 +32,55 @@ impl ToPython for Value {
     }
 }
 
-/// What an async walk has fetched and where it stands.
-struct Fetched<P: Paging> {
-    /// None once a page failed.
-    pages: Option<P>,
-    items: VecDeque<P::Item>,
-}
-
-/// An `async for` walk: hands out what it fetched, then awaits the next page.
+/// An `async for` walk over the core's [`timdesk::PageIter`], stepped without blocking:
+/// hands out what it fetched, then awaits the next page.
 struct AsyncWalk<P: Paging> {
     client: timdesk::Client,
-    state: Arc<Mutex<Fetched<P>>>,
+    state: Arc<Mutex<Walking<P>>>,
+}
+
+/// The walk and the items fetched and not yet handed out.
+struct Walking<P: Paging> {
+    iter: PageIter<P>,
+    items: VecDeque<P::Item>,
 }
 
 impl<P: Paging> AsyncWalk<P>
 where
     P::Item: ToPython,
 {
-    fn new(client: timdesk::Client, pages: P) -> Self {
+    fn new(iter: PageIter<P>) -> Self {
         Self {
-            client,
-            state: Arc::new(Mutex::new(Fetched {
-                pages: Some(pages),
+            client: iter.client().clone(),
+            state: Arc::new(Mutex::new(Walking {
+                iter,
                 items: VecDeque::new(),
             })),
         }
     }
 
     fn anext(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let request = {
+        let (item, request) = {
             let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(item) = state.items.pop_front() {
-                return done(py, item.to_python(py)?);
-            }
-            match state.pages.as_ref().and_then(P::next_request) {
-                Some(request) => request,
-                None => return Err(PyStopAsyncIteration::new_err(())),
-            }
+            let request = if state.items.is_empty() {
+                match state.iter.step() {
+                    Step::Fetch(request) => Some(request),
+                    Step::Items(items) => {
+                        state.items.extend(items);
+                        None
+                    }
+                    Step::Done => None,
+                }
+            } else {
+                None
+            };
+            (state.items.pop_front(), request)
+        };
+        let Some(request) = request else {
+            return match item {
+                Some(item) => done(py, item.to_python(py)?),
+                None => Err(PyStopAsyncIteration::new_err(())),
+            };
         };
         let state = Arc::clone(&self.state);
         awaitable(
@@ -77,17 +89,8 @@ where
             move |c| async move { Ok(P::fetch(c, request).await) },
             move |py, page| {
                 let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
-                let page = match page {
-                    Ok(page) => page,
-                    Err(e) => {
-                        state.pages = None;
-                        return Err(client_error(&e));
-                    }
-                };
-                if let Some(pages) = state.pages.as_mut() {
-                    pages.advance(&page);
-                }
-                state.items.extend(P::into_items(page));
+                let items = state.iter.accept(page).map_err(|e| client_error(&e))?;
+                state.items.extend(items);
                 match state.items.pop_front() {
                     Some(item) => item.to_python(py),
                     None => Err(PyStopAsyncIteration::new_err(())),
@@ -142,13 +145,13 @@ impl CdrIterator {
 /// Iterates over CDR records with `async for`, fetching a page of 100 when needed.
 #[pyclass(module = "timdesk._native")]
 pub struct AsyncCdrIterator {
-    walk: AsyncWalk<CdrPages>,
+    walk: AsyncWalk<timdesk::CdrPages>,
 }
 
 impl AsyncCdrIterator {
-    pub(crate) fn new(client: timdesk::Client, pages: CdrPages) -> Self {
+    pub(crate) fn new(iter: timdesk::CdrIter) -> Self {
         Self {
-            walk: AsyncWalk::new(client, pages),
+            walk: AsyncWalk::new(iter),
         }
     }
 }
@@ -194,13 +197,13 @@ impl ChatMessageIterator {
 /// needed.
 #[pyclass(module = "timdesk._native")]
 pub struct AsyncChatMessageIterator {
-    walk: AsyncWalk<HistoryPages>,
+    walk: AsyncWalk<timdesk::HistoryPages>,
 }
 
 impl AsyncChatMessageIterator {
-    pub(crate) fn new(client: timdesk::Client, pages: HistoryPages) -> Self {
+    pub(crate) fn new(iter: timdesk::HistoryIter) -> Self {
         Self {
-            walk: AsyncWalk::new(client, pages),
+            walk: AsyncWalk::new(iter),
         }
     }
 }
