@@ -192,17 +192,26 @@ fn send_msg_is_at_most_once_by_default_under_twenty_percent_faults() {
 
 #[test]
 fn send_msg_at_least_once_loses_nothing_and_its_duplicates_are_counted() {
+    // What is shown here is the repeating, not the size of the budget. With six attempts
+    // under ~20% faults, a message whose every attempt failed unapplied (141002, 502,
+    // 504) was given up on and never stored in one clean-clone run: rare, but each extra
+    // attempt divides those odds by about seven, and ten attempts make it vanishingly so.
+    // A message given up on is still reported, never lost silently (checked for every
+    // message in two_thousand_messages).
     let tally = two_thousand_messages(
         Config::new(1, "k")
             .timeout(Duration::from_millis(250))
-            .retry(patient())
+            .retry(RetryPolicy {
+                max_attempts: 10,
+                ..patient()
+            })
             .send_msg_retry(SendMsgRetry::AtLeastOnce),
     );
     eprintln!("send_msg at least once, ~20% faults, same-second dedup: {tally:?}");
     assert!(tally.confirmed >= 1990, "{tally:?}");
     assert_eq!(
         tally.maybe_not_stored, 0,
-        "a message given up on after repeats was still stored: {tally:?}"
+        "a message was given up on after its repeats and never stored: {tally:?}"
     );
 }
 
