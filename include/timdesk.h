@@ -622,9 +622,10 @@ enum timdesk_status timdesk_call_endpoint_start(const struct timdesk_client *cli
                                                 struct timdesk_error **err);
 
 // timdesk_transfer_to_human, returning at once: the outcome is queued on `completions`
-// with `tag`, on success as {"AgentId": "...", "InQueue": bool}. Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
+// with `tag`, on success as {"AgentId": "...", "InQueue": bool}.
+// Arguments that cannot be read are refused here; the rest are checked before anything
+// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+// caller may free them once this returns.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -636,9 +637,10 @@ enum timdesk_status timdesk_transfer_to_human_start(const struct timdesk_client 
                                                     struct timdesk_error **err);
 
 // timdesk_send_msg, returning at once: the outcome is queued on `completions` with
-// `tag`, on success as {"MsgRandom": n}. Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
+// `tag`, on success as {"MsgRandom": n}.
+// Arguments that cannot be read are refused here; the rest are checked before anything
+// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+// caller may free them once this returns.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -649,9 +651,10 @@ enum timdesk_status timdesk_send_msg_start(const struct timdesk_client *client,
                                            struct timdesk_error **err);
 
 // timdesk_end_session, returning at once: the outcome is queued on `completions` with
-// `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
+// `tag`, on success as {}.
+// Arguments that cannot be read are refused here; the rest are checked before anything
+// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+// caller may free them once this returns.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -663,9 +666,10 @@ enum timdesk_status timdesk_end_session_start(const struct timdesk_client *clien
 
 // timdesk_describe_im_cdr_list, returning at once: the outcome is queued on
 // `completions` with `tag`, on success as the page's JSON (as timdesk_describe_im_cdr_list
-// gives it). Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
+// gives it).
+// Arguments that cannot be read are refused here; the rest are checked before anything
+// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+// caller may free them once this returns.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -680,9 +684,10 @@ enum timdesk_status timdesk_describe_im_cdr_list_start(const struct timdesk_clie
                                                        struct timdesk_error **err);
 
 // timdesk_delete_recent_contact, returning at once: the outcome is queued on
-// `completions` with `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
+// `completions` with `tag`, on success as {}.
+// Arguments that cannot be read are refused here; the rest are checked before anything
+// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+// caller may free them once this returns.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -815,9 +820,10 @@ enum timdesk_status timdesk_contact_user(const struct timdesk_client *client,
                                          struct timdesk_error **err);
 
 // timdesk_contact_user, returning at once: the outcome is queued on `completions` with `tag`,
-// on success as {"MemberId": …}. Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
+// on success as {"MemberId": …}.
+// Arguments that cannot be read are refused here; the rest are checked before anything
+// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+// caller may free them once this returns.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -846,9 +852,10 @@ enum timdesk_status timdesk_describe_chat_messages(const struct timdesk_client *
                                                    struct timdesk_error **err);
 
 // timdesk_describe_chat_messages, returning at once: the outcome is queued on `completions` with `tag`,
-// on success as {"TotalCount": …, "Messages": …}. Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
+// on success as {"TotalCount": …, "Messages": …}.
+// Arguments that cannot be read are refused here; the rest are checked before anything
+// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+// caller may free them once this returns.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -870,9 +877,10 @@ enum timdesk_status timdesk_end_queuing(const struct timdesk_client *client,
                                         struct timdesk_error **err);
 
 // timdesk_end_queuing, returning at once: the outcome is queued on `completions` with `tag`,
-// on success as {}. Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
+// on success as {}.
+// Arguments that cannot be read are refused here; the rest are checked before anything
+// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+// caller may free them once this returns.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -899,9 +907,10 @@ enum timdesk_status timdesk_get_session_state(const struct timdesk_client *clien
                                               struct timdesk_error **err);
 
 // timdesk_get_session_state, returning at once: the outcome is queued on `completions` with `tag`,
-// on success as {"SessionId": …, "CurrentState": …, "AgentId": …}. Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
+// on success as {"SessionId": …, "CurrentState": …, "AgentId": …}.
+// Arguments that cannot be read are refused here; the rest are checked before anything
+// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+// caller may free them once this returns.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -925,9 +934,10 @@ enum timdesk_status timdesk_modify_msg(const struct timdesk_client *client,
                                        struct timdesk_error **err);
 
 // timdesk_modify_msg, returning at once: the outcome is queued on `completions` with `tag`,
-// on success as {}. Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
+// on success as {}.
+// Arguments that cannot be read are refused here; the rest are checked before anything
+// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+// caller may free them once this returns.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -955,9 +965,10 @@ enum timdesk_status timdesk_send_stream_msg(const struct timdesk_client *client,
                                             struct timdesk_error **err);
 
 // timdesk_send_stream_msg, returning at once: the outcome is queued on `completions` with `tag`,
-// on success as {"MsgKey": …}. Arguments that cannot be read are refused here; the rest are
-// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-// and bodies are copied: the caller may free them once this returns.
+// on success as {"MsgKey": …}.
+// Arguments that cannot be read are refused here; the rest are checked before anything
+// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+// caller may free them once this returns.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.

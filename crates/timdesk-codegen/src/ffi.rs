@@ -253,14 +253,14 @@ fn function_source(e: &Endpoint) -> Result<String, String> {
             .collect();
         format!("{{{}}}", fields.join(", "))
     };
-    const STARTED: &str = "Arguments that cannot be read are refused here; the rest are\n\
-         /// checked before anything is sent, a refusal arriving as the call's outcome. Strings\n\
-         /// and bodies are copied: the caller may free them once this returns.";
+    const STARTED: &str = "Arguments that cannot be read are refused here; the rest are checked before anything\n\
+         /// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the\n\
+         /// caller may free them once this returns.";
     let safety = "///\n/// # Safety\n/// Pointers must be NULL or valid as described in timdesk.h's conventions.\n#[unsafe(no_mangle)]";
     Ok(format!(
         "{doc}\n{safety}\npub unsafe extern \"C\" fn timdesk_{name}({}) -> timdesk_status {{\nboundary::run(err, || {{\nlet client = client_ref(client)?;\n{body}Ok(())\n}})\n}}\n\n\
          /// timdesk_{name}, returning at once: the outcome is queued on `completions` with `tag`,\n\
-         /// on success as {answer_doc}. {STARTED}\n{safety}\n\
+         /// on success as {answer_doc}.\n/// {STARTED}\n{safety}\n\
          pub unsafe extern \"C\" fn timdesk_{name}_start({}) -> timdesk_status {{\nboundary::run(err, || {{\nlet client = client_ref(client)?;\nlet request = {request};\n\
          start(client, completions, tag, move |c| async move {{ c.{name}(&request).await.{outcome} }})\n}})\n}}\n\n{request_fn}",
         params.join(", "),

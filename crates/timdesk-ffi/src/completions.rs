@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 use std::ffi::{CString, c_char};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
@@ -232,9 +232,10 @@ pub unsafe extern "C" fn timdesk_call_endpoint_start(
 }
 
 /// timdesk_transfer_to_human, returning at once: the outcome is queued on `completions`
-/// with `tag`, on success as {"AgentId": "...", "InQueue": bool}. Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
+/// with `tag`, on success as {"AgentId": "...", "InQueue": bool}.
+/// Arguments that cannot be read are refused here; the rest are checked before anything
+/// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+/// caller may free them once this returns.
 ///
 /// # Safety
 /// Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -258,9 +259,10 @@ pub unsafe extern "C" fn timdesk_transfer_to_human_start(
 }
 
 /// timdesk_send_msg, returning at once: the outcome is queued on `completions` with
-/// `tag`, on success as {"MsgRandom": n}. Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
+/// `tag`, on success as {"MsgRandom": n}.
+/// Arguments that cannot be read are refused here; the rest are checked before anything
+/// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+/// caller may free them once this returns.
 ///
 /// # Safety
 /// Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -283,9 +285,10 @@ pub unsafe extern "C" fn timdesk_send_msg_start(
 }
 
 /// timdesk_end_session, returning at once: the outcome is queued on `completions` with
-/// `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
+/// `tag`, on success as {}.
+/// Arguments that cannot be read are refused here; the rest are checked before anything
+/// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+/// caller may free them once this returns.
 ///
 /// # Safety
 /// Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -308,9 +311,10 @@ pub unsafe extern "C" fn timdesk_end_session_start(
 
 /// timdesk_describe_im_cdr_list, returning at once: the outcome is queued on
 /// `completions` with `tag`, on success as the page's JSON (as timdesk_describe_im_cdr_list
-/// gives it). Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
+/// gives it).
+/// Arguments that cannot be read are refused here; the rest are checked before anything
+/// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+/// caller may free them once this returns.
 ///
 /// # Safety
 /// Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -339,9 +343,10 @@ pub unsafe extern "C" fn timdesk_describe_im_cdr_list_start(
 }
 
 /// timdesk_delete_recent_contact, returning at once: the outcome is queued on
-/// `completions` with `tag`, on success as {}. Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
+/// `completions` with `tag`, on success as {}.
+/// Arguments that cannot be read are refused here; the rest are checked before anything
+/// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+/// caller may free them once this returns.
 ///
 /// # Safety
 /// Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -427,6 +432,9 @@ fn next_page_start<P: Paging>(
     walk.claim()?;
     let (iter, busy) = (Arc::clone(&walk.iter), Arc::clone(&walk.busy));
     let started = start(&client, completions, tag, move |c| async move {
+        // Frees the walk for its next step however this ends, even dropped unfinished
+        // (after a fork, say), and before the outcome is queued.
+        let _release = Release(busy);
         let step = iter.lock().unwrap_or_else(|p| p.into_inner()).step();
         let items = match step {
             Step::Items(items) => Ok(items),
@@ -436,13 +444,21 @@ fn next_page_start<P: Paging>(
                 iter.lock().unwrap_or_else(|p| p.into_inner()).accept(page)
             }
         };
-        busy.store(false, Ordering::Release);
         items.map(|items| Value::Array(items.into_iter().map(to_json).collect()))
     });
     if started.is_err() {
         walk.busy.store(false, Ordering::Release);
     }
     started
+}
+
+/// Clears a walk's busy flag when dropped.
+struct Release(Arc<AtomicBool>);
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
 }
 
 /// timdesk_msg_stream_push, returning at once: the outcome is queued on `completions` with

@@ -64,9 +64,10 @@ pub unsafe extern "C" fn timdesk_contact_user(
 }
 
 /// timdesk_contact_user, returning at once: the outcome is queued on `completions` with `tag`,
-/// on success as {"MemberId": …}. Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
+/// on success as {"MemberId": …}.
+/// Arguments that cannot be read are refused here; the rest are checked before anything
+/// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+/// caller may free them once this returns.
 ///
 /// # Safety
 /// Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -167,9 +168,10 @@ pub unsafe extern "C" fn timdesk_describe_chat_messages(
 }
 
 /// timdesk_describe_chat_messages, returning at once: the outcome is queued on `completions` with `tag`,
-/// on success as {"TotalCount": …, "Messages": …}. Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
+/// on success as {"TotalCount": …, "Messages": …}.
+/// Arguments that cannot be read are refused here; the rest are checked before anything
+/// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+/// caller may free them once this returns.
 ///
 /// # Safety
 /// Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -236,9 +238,10 @@ pub unsafe extern "C" fn timdesk_end_queuing(
 }
 
 /// timdesk_end_queuing, returning at once: the outcome is queued on `completions` with `tag`,
-/// on success as {}. Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
+/// on success as {}.
+/// Arguments that cannot be read are refused here; the rest are checked before anything
+/// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+/// caller may free them once this returns.
 ///
 /// # Safety
 /// Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -310,9 +313,10 @@ pub unsafe extern "C" fn timdesk_get_session_state(
 }
 
 /// timdesk_get_session_state, returning at once: the outcome is queued on `completions` with `tag`,
-/// on success as {"SessionId": …, "CurrentState": …, "AgentId": …}. Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
+/// on success as {"SessionId": …, "CurrentState": …, "AgentId": …}.
+/// Arguments that cannot be read are refused here; the rest are checked before anything
+/// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+/// caller may free them once this returns.
 ///
 /// # Safety
 /// Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -388,9 +392,10 @@ pub unsafe extern "C" fn timdesk_modify_msg(
 }
 
 /// timdesk_modify_msg, returning at once: the outcome is queued on `completions` with `tag`,
-/// on success as {}. Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
+/// on success as {}.
+/// Arguments that cannot be read are refused here; the rest are checked before anything
+/// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+/// caller may free them once this returns.
 ///
 /// # Safety
 /// Pointers must be NULL or valid as described in timdesk.h's conventions.
@@ -476,9 +481,10 @@ pub unsafe extern "C" fn timdesk_send_stream_msg(
 }
 
 /// timdesk_send_stream_msg, returning at once: the outcome is queued on `completions` with `tag`,
-/// on success as {"MsgKey": …}. Arguments that cannot be read are refused here; the rest are
-/// checked before anything is sent, a refusal arriving as the call's outcome. Strings
-/// and bodies are copied: the caller may free them once this returns.
+/// on success as {"MsgKey": …}.
+/// Arguments that cannot be read are refused here; the rest are checked before anything
+/// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+/// caller may free them once this returns.
 ///
 /// # Safety
 /// Pointers must be NULL or valid as described in timdesk.h's conventions.
