@@ -28,13 +28,11 @@
 #define TIMDESK_TRANSFER_OPTIONS_INIT TIMDESK_SIZED_INIT(timdesk_transfer_options)
 #define TIMDESK_MESSAGE_INIT TIMDESK_SIZED_INIT(timdesk_message)
 /* The options of the generated endpoint functions (C and C++ alike). */
-/* BEGIN generated initialisers */
 #define TIMDESK_CONTACT_USER_OPTIONS_INIT TIMDESK_SIZED_INIT(timdesk_contact_user_options)
 #define TIMDESK_DESCRIBE_CHAT_MESSAGES_OPTIONS_INIT TIMDESK_SIZED_INIT(timdesk_describe_chat_messages_options)
 #define TIMDESK_GET_SESSION_STATE_OPTIONS_INIT TIMDESK_SIZED_INIT(timdesk_get_session_state_options)
 #define TIMDESK_MODIFY_MSG_OPTIONS_INIT TIMDESK_SIZED_INIT(timdesk_modify_msg_options)
 #define TIMDESK_SEND_STREAM_MSG_OPTIONS_INIT TIMDESK_SIZED_INIT(timdesk_send_stream_msg_options)
-/* END generated initialisers */
 
 // Major version of the library (also in the version string).
 #define TIMDESK_VERSION_MAJOR 0
