@@ -43,11 +43,7 @@ pub fn render_rust(endpoints: &[Endpoint]) -> Result<String, String> {
         "/// Adds the generated answer classes to the module.\n\
          pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {\n",
     );
-    let mut methods = String::from(
-        "/// The generated endpoint methods, the same for both clients ([`Runs`] waits or\n\
-         /// returns an awaitable).\n\
-         macro_rules! generated_methods {\n($client:ty) => {\n#[pymethods]\nimpl $client {\n",
-    );
+    let mut methods = String::new();
     for e in generated(endpoints) {
         let answer = answer_class(e);
         if !e.response.is_empty() {
@@ -176,9 +172,17 @@ pub fn render_rust(endpoints: &[Endpoint]) -> Result<String, String> {
             e.name
         );
     }
-    methods += "}\n};\n}\n\ngenerated_methods!(Client);\ngenerated_methods!(AsyncClient);\n\n";
     register += "Ok(())\n}\n";
-    out += &methods;
+    // The same methods on both clients: [`Runs`] waits (Client) or returns an awaitable
+    // (AsyncClient).
+    for (client, how) in [
+        ("Client", "waits for the answer"),
+        ("AsyncClient", "returns an awaitable"),
+    ] {
+        out += &format!(
+            "/// The generated endpoint methods of {client}: each {how}.\n#[pymethods]\nimpl {client} {{\n{methods}}}\n\n"
+        );
+    }
     out += &register;
     rustfmt(&out)
 }
