@@ -1,7 +1,11 @@
 //! The generator: the endpoint models (`models/*.json`, one file per endpoint, format in
-//! `models/README.md`) in; the core's model data (`crates/timdesk/src/model/data.rs`) and
-//! the API reference (`docs/api.md`) out. Data plus plain templates: each output is a
-//! function from the models to text.
+//! `models/README.md`) in; every generated file out, listed in `OUTPUTS` (and in
+//! `models/README.md`): the core's model data (one item per model) and typed Rust
+//! surface, the pyo3 surface and its stubs, the C functions and the C headers (by the
+//! pinned cbindgen, as a library), the C++ and Go surfaces, the API reference, and the
+//! README's table of the emulator's assumptions. `cargo run -p timdesk-codegen` writes
+//! them all; `cargo test -p timdesk-codegen` fails when any is stale. Data plus plain
+//! templates: each output is a function from the models to the text of a whole file.
 
 mod cpp;
 mod ffi;
@@ -44,15 +48,15 @@ const OUTPUTS: &[(&str, Render)] = &[
     ("crates/timdesk-py/src/generated.rs", |i| {
         python::render_rust(i.endpoints)
     }),
-    ("python/timdesk/_native.pyi", |i| {
-        python::render_stubs(i.endpoints, &i.current("python/timdesk/_native.pyi"))
+    ("python/timdesk/_native_generated.pyi", |i| {
+        python::render_stubs(i.endpoints, &i.current(python::NATIVE_STUB))
     }),
     ("docs/api.md", |i| reference::render(i.endpoints)),
     ("crates/timdesk-ffi/src/generated.rs", |i| {
         ffi::render_rust(i.endpoints)
     }),
-    ("bindings/cpp/include/timdesk.hpp", |i| {
-        cpp::render(i.endpoints, &i.current("bindings/cpp/include/timdesk.hpp"))
+    ("bindings/cpp/include/timdesk_endpoints.hpp", |i| {
+        cpp::render(i.endpoints)
     }),
     ("bindings/go/endpoints_generated.go", |i| {
         go::render(i.endpoints)
@@ -96,7 +100,7 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Renders every output from the models under `root`, in the order of [`OUTPUTS`];
+/// Renders every output from the models under `root`, in the order of `OUTPUTS`;
 /// writes them, or with `check` only compares. Returns the outputs that were (or would
 /// be) changed.
 pub fn run(root: &Path, check: bool) -> Result<Vec<String>, String> {
