@@ -1,11 +1,15 @@
 """Type stubs of timdesk._native, the Rust core (checked with mypy's stubtest)."""
 import datetime
 from typing import (
-    Any, AsyncIterable, AsyncIterator, Awaitable, Coroutine, Dict, Iterable, Iterator, List, Literal, Optional, Sequence,
+    Any, AsyncIterator, Awaitable, Coroutine, Dict, Iterable, Iterator, List, Literal, Optional, Sequence,
     Tuple, Union,
 )
 
 from typing import final
+
+# The generated endpoints' answers and methods, and AsyncClient (derived from Client below).
+from timdesk._native_generated import *  # noqa: F403
+from timdesk._native_generated import AsyncClient as AsyncClient, _Endpoints
 
 _Timestamp = Union[int, datetime.datetime]
 
@@ -263,38 +267,8 @@ class Video:
 
 _Element_ = Union[Text, Custom, Card, Face, Location, Image, Sound, File, Video, Dict[str, Any]]
 
-# BEGIN generated answers
 @final
-class ContactUserAnswer:
-    @property
-    def member_id(self) -> str: ...
-
-@final
-class DescribeChatMessagesAnswer:
-    @property
-    def total_count(self) -> int: ...
-    @property
-    def messages(self) -> List[Dict[str, Any]]: ...
-
-@final
-class GetSessionStateAnswer:
-    @property
-    def session_id(self) -> str: ...
-    @property
-    def current_state(self) -> str: ...
-    @property
-    def agent_id(self) -> str: ...
-
-@final
-class SendStreamMsgAnswer:
-    @property
-    def msg_key(self) -> str: ...
-
-# END generated answers
-
-# BEGIN Client
-@final
-class Client:
+class Client(_Endpoints):
     def __new__(
         cls,
         *,
@@ -377,110 +351,7 @@ class Client:
         clear_roaming: bool = False,
     ) -> None: ...
     def call(self, path: str, body: Dict[str, Any], *, idempotent: bool = False) -> Dict[str, Any]: ...
-    # BEGIN generated methods
-    def contact_user(self, im_agent_user_id: str, client_user_id: str, *, group_id: Optional[int] = None, member_id: Optional[str] = None) -> ContactUserAnswer: ...
-    def describe_chat_messages(self, session_id: str, *, limit: Optional[int] = None, offset: Optional[int] = None, order: Optional[int] = None) -> DescribeChatMessagesAnswer: ...
-    def end_queuing(self, session_id: str) -> None: ...
-    def get_session_state(self, *, session_id: Optional[str] = None, client_user_id: Optional[str] = None, customer_service_id: Optional[str] = None) -> GetSessionStateAnswer: ...
-    def modify_msg(self, session_id: str, msg_key: str, body: Sequence[_Element_], *, cloud_custom_data: Optional[str] = None) -> None: ...
-    def send_stream_msg(self, session_id: str, chunk: str, *, msg_key: Optional[str] = None, finish: bool = False, cloud_custom_data: Optional[str] = None) -> SendStreamMsgAnswer: ...
-    # END generated methods
     def call_endpoint(self, name: str, body: Dict[str, Any]) -> Dict[str, Any]: ...
-# END Client
-
-# BEGIN generated AsyncClient
-@final
-class AsyncClient:
-    def __new__(
-        cls,
-        *,
-        sdkappid: int,
-        secret_key: str,
-        admin: Optional[str] = None,
-        region: Optional[str] = None,
-        endpoint: Optional[str] = None,
-        timeout: Optional[float] = None,
-        connect_timeout: Optional[float] = None,
-        max_attempts: Optional[int] = None,
-        retry_base_delay: Optional[float] = None,
-        retry_max_delay: Optional[float] = None,
-        retry_max_elapsed: Optional[float] = None,
-        usersig_ttl: Optional[int] = None,
-        proxy: Optional[str] = None,
-        ca_bundle: Union[bytes, str, None] = None,
-        max_requests_per_second: Optional[int] = None,
-        send_msg_retry: Optional[Literal["at_most_once", "at_least_once"]] = None,
-    ) -> AsyncClient: ...
-    @staticmethod
-    def from_env() -> AsyncClient: ...
-    @property
-    def base_url(self) -> str: ...
-    @property
-    def options(self) -> Dict[str, Any]: ...
-    @property
-    def closed(self) -> bool: ...
-    def aclose(self) -> Coroutine[Any, Any, None]: ...
-    def __aenter__(self) -> Awaitable[AsyncClient]: ...
-    def __aexit__(self, *_exc: object) -> Coroutine[Any, Any, None]: ...
-    def transfer_to_human(
-        self,
-        session_id: str,
-        *,
-        agent_ids: Sequence[str] = ...,
-        agent_group_id: Optional[int] = None,
-        send_tip_if_no_agent_online: bool = False,
-        check_if_during_working_hours: bool = False,
-        send_prompt_not_during_working_hours: bool = False,
-        end_session_when_no_member_online: bool = False,
-        disable_queuing: bool = False,
-        allow_assign_busy_member: bool = False,
-        priority: Optional[int] = None,
-        queue_timeout: Optional[int] = None,
-    ) -> Coroutine[Any, Any, Transfer]: ...
-    def send_msg(
-        self,
-        *,
-        body: Sequence[_Element_],
-        session_id: Optional[str] = None,
-        from_account: Optional[str] = None,
-        to_account: Optional[str] = None,
-        msg_random: Optional[int] = None,
-        cloud_custom_data: Optional[str] = None,
-        exclude_from_user_resp_timeout: bool = False,
-    ) -> Coroutine[Any, Any, SentMsg]: ...
-    def msg_stream(self, session_id: str, *, cloud_custom_data: Optional[str] = None) -> AsyncMsgStream: ...
-    def stream_msg(
-        self, session_id: str, chunks: Union[Iterable[str], AsyncIterable[str]], *, cloud_custom_data: Optional[str] = None
-    ) -> Coroutine[Any, Any, str]: ...
-    def end_session(self, session_id: str) -> Coroutine[Any, Any, None]: ...
-    def describe_im_cdr_list(
-        self,
-        *,
-        start: _Timestamp,
-        end: _Timestamp,
-        limit: Optional[int] = None,
-        offset: Optional[int] = None,
-        client_user_id: Optional[str] = None,
-    ) -> Coroutine[Any, Any, CdrPage]: ...
-    def iter_cdrs(self, *, start: _Timestamp, end: _Timestamp, client_user_id: Optional[str] = None) -> AsyncCdrIterator: ...
-    def iter_chat_messages(self, session_id: str, *, order: Optional[int] = None) -> AsyncChatMessageIterator: ...
-    def delete_recent_contact(
-        self,
-        *,
-        from_account: str,
-        to_account: Optional[str] = None,
-        to_group: Optional[str] = None,
-        clear_roaming: bool = False,
-    ) -> Coroutine[Any, Any, None]: ...
-    def call(self, path: str, body: Dict[str, Any], *, idempotent: bool = False) -> Coroutine[Any, Any, Dict[str, Any]]: ...
-    def contact_user(self, im_agent_user_id: str, client_user_id: str, *, group_id: Optional[int] = None, member_id: Optional[str] = None) -> Coroutine[Any, Any, ContactUserAnswer]: ...
-    def describe_chat_messages(self, session_id: str, *, limit: Optional[int] = None, offset: Optional[int] = None, order: Optional[int] = None) -> Coroutine[Any, Any, DescribeChatMessagesAnswer]: ...
-    def end_queuing(self, session_id: str) -> Coroutine[Any, Any, None]: ...
-    def get_session_state(self, *, session_id: Optional[str] = None, client_user_id: Optional[str] = None, customer_service_id: Optional[str] = None) -> Coroutine[Any, Any, GetSessionStateAnswer]: ...
-    def modify_msg(self, session_id: str, msg_key: str, body: Sequence[_Element_], *, cloud_custom_data: Optional[str] = None) -> Coroutine[Any, Any, None]: ...
-    def send_stream_msg(self, session_id: str, chunk: str, *, msg_key: Optional[str] = None, finish: bool = False, cloud_custom_data: Optional[str] = None) -> Coroutine[Any, Any, SendStreamMsgAnswer]: ...
-    def call_endpoint(self, name: str, body: Dict[str, Any]) -> Coroutine[Any, Any, Dict[str, Any]]: ...
-# END generated AsyncClient
 
 @final
 class Emulator:

@@ -258,68 +258,18 @@ using CdrIterator = detail::JsonPages<timdesk_cdr_iter, timdesk_cdr_iter_next, t
 using ChatMessageIterator = detail::JsonPages<timdesk_chat_message_iter, timdesk_chat_message_iter_next,
                                               timdesk_chat_message_iter_free>;
 
-// The generated endpoints' option and answer structs (timdesk-codegen, from models/).
-// BEGIN generated types
-/// The optional fields of contact_user (unset ones are left out of the request).
-struct ContactUserOptions {
-    std::optional<uint64_t> group_id; ///< GroupId
-    std::optional<std::string> member_id; ///< MemberId
-};
+} // namespace timdesk
 
-/// The answer of contact_user.
-struct ContactUserAnswer {
-    std::string member_id; ///< MemberId
-};
+// The generated endpoints' option and answer structs and the Endpoints base of Client
+// (timdesk-codegen, from models/).
+#include "timdesk_endpoints.hpp"
 
-/// The optional fields of describe_chat_messages (unset ones are left out of the request).
-struct DescribeChatMessagesOptions {
-    std::optional<uint64_t> limit; ///< Limit
-    std::optional<uint64_t> offset; ///< Offset
-    std::optional<uint64_t> order; ///< Order
-};
-
-/// The answer of describe_chat_messages.
-struct DescribeChatMessagesAnswer {
-    uint64_t total_count = 0; ///< TotalCount
-    std::string messages_json; ///< Messages, a JSON array
-};
-
-/// The optional fields of get_session_state (unset ones are left out of the request).
-struct GetSessionStateOptions {
-    std::optional<std::string> session_id; ///< SessionId
-    std::optional<std::string> client_user_id; ///< ClientUserId
-    std::optional<std::string> customer_service_id; ///< CustomerServiceId
-};
-
-/// The answer of get_session_state.
-struct GetSessionStateAnswer {
-    std::string session_id; ///< SessionId
-    std::string current_state; ///< CurrentState
-    std::string agent_id; ///< AgentId
-};
-
-/// The optional fields of modify_msg (unset ones are left out of the request).
-struct ModifyMsgOptions {
-    std::optional<std::string> cloud_custom_data; ///< CloudCustomData
-};
-
-/// The optional fields of send_stream_msg (unset ones are left out of the request).
-struct SendStreamMsgOptions {
-    std::optional<std::string> msg_key; ///< MsgKey
-    bool finish = false; ///< Finish
-    std::optional<std::string> cloud_custom_data; ///< CloudCustomData
-};
-
-/// The answer of send_stream_msg.
-struct SendStreamMsgAnswer {
-    std::string msg_key; ///< MsgKey
-};
-
-// END generated types
+namespace timdesk {
 
 /// A client of one application's server API; move-only, safe to share across threads
-/// by reference.
-class Client {
+/// by reference. The generated endpoints' methods come from its base Endpoints
+/// (timdesk_endpoints.hpp).
+class Client : public Endpoints<Client> {
 public:
     explicit Client(const Config &c) {
         timdesk_config config{};
@@ -455,102 +405,6 @@ public:
         detail::call([&](timdesk_error **err) { return timdesk_call(get(), detail::c_str("path", path), detail::c_str("body_json", body_json), idempotent, &answer, err); });
         return detail::take(answer);
     }
-
-    // The generated endpoints (timdesk-codegen, from models/).
-    // BEGIN generated methods
-    /// An agent proactively starts a session with a user (SDK integration).
-    /// `POST /v4/desk_http_svc/contact_user`.
-    ContactUserAnswer contact_user(const std::string &im_agent_user_id, const std::string &client_user_id, const ContactUserOptions &o = {}) const {
-        timdesk_contact_user_options options{};
-        options.size = sizeof options;
-        if (o.group_id) {
-            options.has_group_id = true;
-            options.group_id = *o.group_id;
-        }
-        options.member_id = detail::or_null("MemberId", o.member_id);
-        char *out_member_id = nullptr;
-        detail::call([&](timdesk_error **err) { return timdesk_contact_user(get(), detail::c_str("IMAgentUserId", im_agent_user_id), detail::c_str("ClientUserId", client_user_id), &options, &out_member_id, err); });
-        ContactUserAnswer answer;
-        answer.member_id = detail::take(out_member_id);
-        return answer;
-    }
-
-    /// Reads a session's message history, a page at a time, oldest or newest first.
-    /// `POST /v4/desk_http_svc/describe_chat_messages`.
-    DescribeChatMessagesAnswer describe_chat_messages(const std::string &session_id, const DescribeChatMessagesOptions &o = {}) const {
-        timdesk_describe_chat_messages_options options{};
-        options.size = sizeof options;
-        if (o.limit) {
-            options.has_limit = true;
-            options.limit = *o.limit;
-        }
-        if (o.offset) {
-            options.has_offset = true;
-            options.offset = *o.offset;
-        }
-        if (o.order) {
-            options.has_order = true;
-            options.order = *o.order;
-        }
-        uint64_t out_total_count = 0;
-        char *out_messages_json = nullptr;
-        detail::call([&](timdesk_error **err) { return timdesk_describe_chat_messages(get(), detail::c_str("SessionId", session_id), &options, &out_total_count, &out_messages_json, err); });
-        DescribeChatMessagesAnswer answer;
-        answer.total_count = out_total_count;
-        answer.messages_json = detail::take(out_messages_json);
-        return answer;
-    }
-
-    /// Takes a queueing session out of the queue.
-    /// `POST /v4/desk_http_svc/end_queuing`.
-    void end_queuing(const std::string &session_id) const {
-        detail::call([&](timdesk_error **err) { return timdesk_end_queuing(get(), detail::c_str("SessionID", session_id), err); });
-    }
-
-    /// Reads where a session is: by SessionId, or a user's session with an IM agent (SDK integration).
-    /// `POST /v4/desk_http_svc/get_session_state`.
-    GetSessionStateAnswer get_session_state(const GetSessionStateOptions &o = {}) const {
-        timdesk_get_session_state_options options{};
-        options.size = sizeof options;
-        options.session_id = detail::or_null("SessionId", o.session_id);
-        options.client_user_id = detail::or_null("ClientUserId", o.client_user_id);
-        options.customer_service_id = detail::or_null("CustomerServiceId", o.customer_service_id);
-        char *out_session_id = nullptr;
-        char *out_current_state = nullptr;
-        char *out_agent_id = nullptr;
-        detail::call([&](timdesk_error **err) { return timdesk_get_session_state(get(), &options, &out_session_id, &out_current_state, &out_agent_id, err); });
-        GetSessionStateAnswer answer;
-        answer.session_id = detail::take(out_session_id);
-        answer.current_state = detail::take(out_current_state);
-        answer.agent_id = detail::take(out_agent_id);
-        return answer;
-    }
-
-    /// Edits a message already in a session's history.
-    /// `POST /v4/desk_http_svc/modify_msg`.
-    void modify_msg(const std::string &session_id, const std::string &msg_key, const MessageBody &msg_body, const ModifyMsgOptions &o = {}) const {
-        timdesk_modify_msg_options options{};
-        options.size = sizeof options;
-        options.cloud_custom_data = detail::or_null("CloudCustomData", o.cloud_custom_data);
-        detail::call([&](timdesk_error **err) { return timdesk_modify_msg(get(), detail::c_str("SessionId", session_id), detail::c_str("MsgKey", msg_key), msg_body.get(), &options, err); });
-    }
-
-    /// Streams a reply in chunks (as an LLM-backed bot does): the first call starts the message, later ones append to it.
-    /// `POST /v4/desk_http_svc/send_stream_msg`.
-    SendStreamMsgAnswer send_stream_msg(const std::string &session_id, const std::string &chunk, const SendStreamMsgOptions &o = {}) const {
-        timdesk_send_stream_msg_options options{};
-        options.size = sizeof options;
-        options.msg_key = detail::or_null("MsgKey", o.msg_key);
-        options.finish = o.finish;
-        options.cloud_custom_data = detail::or_null("CloudCustomData", o.cloud_custom_data);
-        char *out_msg_key = nullptr;
-        detail::call([&](timdesk_error **err) { return timdesk_send_stream_msg(get(), detail::c_str("SessionId", session_id), detail::c_str("Chunk", chunk), &options, &out_msg_key, err); });
-        SendStreamMsgAnswer answer;
-        answer.msg_key = detail::take(out_msg_key);
-        return answer;
-    }
-
-    // END generated methods
 
     /// A modelled endpoint by name (e.g. "get_session_state"; see docs/api.md) with a JSON
     /// object body, checked against its model before sending; returns the JSON answer.

@@ -126,9 +126,7 @@ impl FromArgMatches for ApiCall {
         let (name, sub) = matches
             .subcommand()
             .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::MissingSubcommand))?;
-        let endpoint = ENDPOINTS
-            .iter()
-            .find(|e| e.name == name)
+        let endpoint = timdesk::model::by_name(name)
             .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidSubcommand))?;
         Ok(Self {
             endpoint,
@@ -156,7 +154,7 @@ impl Subcommand for ApiCall {
     }
 
     fn has_subcommand(name: &str) -> bool {
-        ENDPOINTS.iter().any(|e| e.name == name)
+        timdesk::model::by_name(name).is_some()
     }
 }
 
@@ -171,25 +169,18 @@ pub(crate) fn run(call: ApiCall, out: &mut dyn Write, err: &mut dyn Write) -> u8
 #[cfg(test)]
 mod tests {
     use super::flag_name;
-    use timdesk::model::ENDPOINTS;
+    use timdesk::model;
 
     #[test]
     fn wire_names_become_flags() {
-        let field = |endpoint: &str, wire: &str| {
-            ENDPOINTS
-                .iter()
-                .find(|e| e.name == endpoint)
-                .and_then(|e| e.field(wire))
-                .unwrap()
-        };
         for (endpoint, wire, flag) in [
-            ("get_session_state", "SessionId", "session-id"),
-            ("end_queuing", "SessionID", "session-id"),
-            ("contact_user", "IMAgentUserId", "im-agent-user-id"),
-            ("recentcontact_delete", "From_Account", "from-account"),
-            ("modify_msg", "MsgBody", "msg-body"),
+            (&model::GET_SESSION_STATE, "SessionId", "session-id"),
+            (&model::END_QUEUING, "SessionID", "session-id"),
+            (&model::CONTACT_USER, "IMAgentUserId", "im-agent-user-id"),
+            (&model::RECENTCONTACT_DELETE, "From_Account", "from-account"),
+            (&model::MODIFY_MSG, "MsgBody", "msg-body"),
         ] {
-            assert_eq!(flag_name(field(endpoint, wire)), flag, "{wire}");
+            assert_eq!(flag_name(endpoint.field(wire).unwrap()), flag, "{wire}");
         }
     }
 }

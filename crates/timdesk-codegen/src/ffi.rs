@@ -2,7 +2,7 @@
 //! `crates/timdesk-ffi/src/generated.rs` (a blocking `timdesk_<name>` function, its
 //! `timdesk_<name>_start` twin that queues the outcome on a completion queue, and, when
 //! the endpoint has optional fields, a growable `timdesk_<name>_options` struct) and the
-//! struct initialisers in `crates/timdesk-ffi/cbindgen.toml`. The C++ and Go renderers
+//! struct initialisers in `include/timdesk.h` (`header.rs`). The C++ and Go renderers
 //! wrap the same shape, described here once.
 
 use crate::format::rustfmt;
@@ -300,21 +300,4 @@ pub fn render_rust(endpoints: &[Endpoint]) -> Result<String, String> {
         types.join(", ")
     );
     rustfmt(&(header + &out))
-}
-
-/// The generated initialiser region of `crates/timdesk-ffi/cbindgen.toml`.
-pub fn render_initialisers(endpoints: &[Endpoint], current: &str) -> Result<String, String> {
-    let mut body = String::new();
-    for e in generated(endpoints) {
-        if let Some(name) = options_struct(e) {
-            body += &format!("#define {} TIMDESK_SIZED_INIT({name})\n", init_macro(e));
-        }
-    }
-    crate::splice(
-        "cbindgen.toml",
-        current,
-        "/* BEGIN generated initialisers */\n",
-        "/* END generated initialisers */",
-        &body,
-    )
 }

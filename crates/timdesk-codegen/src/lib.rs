@@ -1,14 +1,20 @@
 //! The generator: the endpoint models (`models/*.json`, one file per endpoint, format in
-//! `models/README.md`) in; the core's model data (`crates/timdesk/src/model/data.rs`) and
-//! the API reference (`docs/api.md`) out. Data plus plain templates: each output is a
-//! function from the models to text.
+//! `models/README.md`) in; every generated file out, listed in `OUTPUTS` (and in
+//! `models/README.md`): the core's model data (one item per model) and typed Rust
+//! surface, the pyo3 surface and its stubs, the C functions and the C headers (by the
+//! pinned cbindgen, as a library), the C++ and Go surfaces, the API reference, and the
+//! README's table of the emulator's assumptions. `cargo run -p timdesk-codegen` writes
+//! them all; `cargo test -p timdesk-codegen` fails when any is stale. Data plus plain
+//! templates: each output is a function from the models to the text of a whole file.
 
 mod cpp;
 mod ffi;
 mod format;
 mod go;
+mod header;
 mod model;
 mod python;
+mod readme;
 mod reference;
 mod rust;
 mod surface;
@@ -17,31 +23,60 @@ use std::path::{Path, PathBuf};
 
 pub use model::{Endpoint, Field, load};
 
-/// A renderer: the models and the file's current text in, its new text out (most
-/// renderers write the whole file; the stubs rewrite their generated regions only).
-type Render = fn(&[Endpoint], &str) -> Result<String, String>;
+/// What every renderer reads: the models, and the repository root for the renderers
+/// that read sources of their own (the FFI crates for the C headers, the README).
+pub struct Inputs<'a> {
+    /// The repository root.
+    pub root: &'a Path,
+    /// Every model, sorted by name.
+    pub endpoints: &'a [Endpoint],
+}
 
-/// The generated files, relative to the repository root, with their renderers.
-const OUTPUTS: [(&str, Render); 9] = [
-    ("crates/timdesk/src/model/data.rs", |e, _| rust::render(e)),
-    ("crates/timdesk/src/client/generated.rs", |e, _| {
-        surface::render(e)
+/// A renderer: the inputs in, the whole text of its file out.
+type Render = fn(&Inputs<'_>) -> Result<String, String>;
+
+/// Every generated file, relative to the repository root, with its renderer: what
+/// `cargo run -p timdesk-codegen` writes and the freshness test checks. A new output is
+/// one row here.
+const OUTPUTS: &[(&str, Render)] = &[
+    ("crates/timdesk/src/model/data.rs", |i| {
+        rust::render(i.endpoints)
     }),
-    ("crates/timdesk-py/src/generated.rs", |e, _| {
-        python::render_rust(e)
+    ("crates/timdesk/src/client/generated.rs", |i| {
+        surface::render(i.endpoints)
     }),
-    ("python/timdesk/_native.pyi", python::render_stubs),
-    ("docs/api.md", |e, _| reference::render(e)),
-    ("crates/timdesk-ffi/src/generated.rs", |e, _| {
-        ffi::render_rust(e)
+    ("crates/timdesk-py/src/generated.rs", |i| {
+        python::render_rust(i.endpoints)
     }),
-    ("crates/timdesk-ffi/cbindgen.toml", ffi::render_initialisers),
-    ("bindings/cpp/include/timdesk.hpp", cpp::render),
-    ("bindings/go/endpoints_generated.go", |e, _| go::render(e)),
+    ("python/timdesk/_native_generated.pyi", |i| {
+        python::render_stubs(i.endpoints, &i.current(python::NATIVE_STUB))
+    }),
+    ("docs/api.md", |i| reference::render(i.endpoints)),
+    ("crates/timdesk-ffi/src/generated.rs", |i| {
+        ffi::render_rust(i.endpoints)
+    }),
+    ("bindings/cpp/include/timdesk_endpoints.hpp", |i| {
+        cpp::render(i.endpoints)
+    }),
+    ("bindings/go/endpoints_generated.go", |i| {
+        go::render(i.endpoints)
+    }),
+    // The headers come after the FFI crate's generated source, which they read.
+    ("include/timdesk.h", header::timdesk),
+    ("include/timdesk_testing.h", header::testing),
+    ("README.md", readme::render),
 ];
 
+impl Inputs<'_> {
+    /// The current text of `path` (relative to the root), empty when it does not exist.
+    fn current(&self, path: &str) -> String {
+        std::fs::read_to_string(self.root.join(path)).unwrap_or_default()
+    }
+}
+
 /// `text` with the part between the markers `begin` and `end` replaced by `body`; `file`
-/// names the file in errors.
+/// names the file in errors. Only for a table in a hand-written document (the README);
+/// generated code is whole files.
 pub(crate) fn splice(
     file: &str,
     text: &str,
@@ -65,15 +100,20 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Renders every output from the models under `root`; writes them, or with `check` only
-/// compares. Returns the outputs that were (or would be) changed.
+/// Renders every output from the models under `root`, in the order of `OUTPUTS`;
+/// writes them, or with `check` only compares. Returns the outputs that were (or would
+/// be) changed.
 pub fn run(root: &Path, check: bool) -> Result<Vec<String>, String> {
     let endpoints = load(&root.join("models"))?;
+    let inputs = Inputs {
+        root,
+        endpoints: &endpoints,
+    };
     let mut stale = Vec::new();
-    for (path, render) in OUTPUTS {
+    for &(path, render) in OUTPUTS {
         let target = root.join(path);
-        let current = std::fs::read_to_string(&target).unwrap_or_default();
-        let fresh = render(&endpoints, &current)?;
+        let current = inputs.current(path);
+        let fresh = render(&inputs)?;
         if current != fresh {
             stale.push(path.to_owned());
             if !check {
@@ -82,4 +122,18 @@ pub fn run(root: &Path, check: bool) -> Result<Vec<String>, String> {
         }
     }
     Ok(stale)
+}
+
+/// The C functions the generated FFI source (`crates/timdesk-ffi/src/generated.rs`)
+/// exports for the models under `root`, as `bindings/c/abi/libtimdesk.symbols` must list
+/// them.
+pub fn generated_c_functions(root: &Path) -> Result<Vec<String>, String> {
+    let endpoints = load(&root.join("models"))?;
+    let source = ffi::render_rust(&endpoints)?;
+    Ok(source
+        .lines()
+        .filter_map(|line| line.split_once("extern \"C\" fn "))
+        .filter_map(|(_, rest)| rest.split_once('('))
+        .map(|(name, _)| name.to_owned())
+        .collect())
 }

@@ -1,6 +1,8 @@
 //! The Python surface of every model marked `"surface": "generated"`: the pyo3 methods and
-//! answer classes (`crates/timdesk-py/src/generated.rs`) and their stubs (the generated
-//! regions of `python/timdesk/_native.pyi`).
+//! answer classes (`crates/timdesk-py/src/generated.rs`) and their stubs
+//! (`python/timdesk/_native_generated.pyi`, which the hand-written `_native.pyi`
+//! re-exports: the answer classes, the stub bases `_Endpoints` of Client and
+//! `_AsyncEndpoints` of AsyncClient, and AsyncClient's stub, derived from Client's).
 
 use crate::format::rustfmt;
 use crate::model::{Endpoint, Field};
@@ -43,11 +45,7 @@ pub fn render_rust(endpoints: &[Endpoint]) -> Result<String, String> {
         "/// Adds the generated answer classes to the module.\n\
          pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {\n",
     );
-    let mut methods = String::from(
-        "/// The generated endpoint methods, the same for both clients ([`Runs`] waits or\n\
-         /// returns an awaitable).\n\
-         macro_rules! generated_methods {\n($client:ty) => {\n#[pymethods]\nimpl $client {\n",
-    );
+    let mut methods = String::new();
     for e in generated(endpoints) {
         let answer = answer_class(e);
         if !e.response.is_empty() {
@@ -176,9 +174,17 @@ pub fn render_rust(endpoints: &[Endpoint]) -> Result<String, String> {
             e.name
         );
     }
-    methods += "}\n};\n}\n\ngenerated_methods!(Client);\ngenerated_methods!(AsyncClient);\n\n";
     register += "Ok(())\n}\n";
-    out += &methods;
+    // The same methods on both clients: [`Runs`] waits (Client) or returns an awaitable
+    // (AsyncClient).
+    for (client, how) in [
+        ("Client", "waits for the answer"),
+        ("AsyncClient", "returns an awaitable"),
+    ] {
+        out += &format!(
+            "/// The generated endpoint methods of {client}: each {how}.\n#[pymethods]\nimpl {client} {{\n{methods}}}\n\n"
+        );
+    }
     out += &register;
     rustfmt(&out)
 }
@@ -198,10 +204,34 @@ fn stub_param(f: &Field) -> String {
     }
 }
 
-/// `_native.pyi` with its generated regions rewritten.
-pub fn render_stubs(endpoints: &[Endpoint], current: &str) -> Result<String, String> {
+/// A `def` stub as ruff format writes it: on one line when it fits in 120 columns, else
+/// with the parameters on one indented line, else one per line.
+fn def_stub(name: &str, params: &[String], returns: &str) -> String {
+    let one_line = format!("    def {name}({}) -> {returns}: ...\n", params.join(", "));
+    if one_line.len() <= 121 {
+        return one_line;
+    }
+    let inner = format!("        {}\n", params.join(", "));
+    if inner.len() <= 121 {
+        return format!("    def {name}(\n{inner}    ) -> {returns}: ...\n");
+    }
+    let mut out = format!("    def {name}(\n");
+    for p in params {
+        out += &format!("        {p},\n");
+    }
+    out + &format!("    ) -> {returns}: ...\n")
+}
+
+/// The hand-written stub `_native.pyi` re-exports (`from ... import *`) the generated one.
+pub const NATIVE_STUB: &str = "python/timdesk/_native.pyi";
+
+/// `python/timdesk/_native_generated.pyi`: the answer classes and methods of the
+/// generated endpoints (`_Endpoints`, the stub base of Client, and `_AsyncEndpoints`),
+/// and AsyncClient's stub, derived from Client's in the hand-written `native` stub.
+pub fn render_stubs(endpoints: &[Endpoint], native: &str) -> Result<String, String> {
     let mut answers = String::new();
-    let mut methods = String::new();
+    let mut methods = String::from("class _Endpoints:\n");
+    let mut async_methods = String::from("class _AsyncEndpoints:\n");
     for e in generated(endpoints) {
         if !e.response.is_empty() {
             answers += &format!("@final\nclass {}:\n", answer_class(e));
@@ -219,20 +249,14 @@ pub fn render_stubs(endpoints: &[Endpoint], current: &str) -> Result<String, Str
             }
             answers += "\n";
         }
-        let required: Vec<String> = e
-            .request
-            .iter()
-            .filter(|f| f.required)
-            .map(stub_param)
-            .collect();
+        let mut params = vec!["self".to_owned()];
+        params.extend(e.request.iter().filter(|f| f.required).map(stub_param));
         let optional: Vec<String> = e
             .request
             .iter()
             .filter(|f| !f.required)
             .map(stub_param)
             .collect();
-        let mut params = vec!["self".to_owned()];
-        params.extend(required);
         if !optional.is_empty() {
             params.push("*".into());
             params.extend(optional);
@@ -242,46 +266,130 @@ pub fn render_stubs(endpoints: &[Endpoint], current: &str) -> Result<String, Str
         } else {
             answer_class(e)
         };
-        methods += &format!(
-            "    def {}({}) -> {returns}: ...\n",
-            e.name,
-            params.join(", ")
-        );
+        methods += &def_stub(&e.name, &params, &returns);
+        async_methods += &def_stub(&e.name, &params, &format!("Coroutine[Any, Any, {returns}]"));
     }
-    let current = crate::splice(
-        "_native.pyi",
-        current,
-        "# BEGIN generated answers\n",
-        "# END generated answers\n",
-        &answers,
-    )?;
-    let current = crate::splice(
-        "_native.pyi",
-        &current,
-        "    # BEGIN generated methods\n",
-        "    # END generated methods\n",
-        &methods,
-    )?;
-    let client = region(&current, "# BEGIN Client\n", "# END Client\n")?;
-    crate::splice(
-        "_native.pyi",
-        &current,
-        "# BEGIN generated AsyncClient\n",
-        "# END generated AsyncClient\n",
-        &async_client_stub(client),
-    )
+    let client = class_stub(native, "Client")?;
+    let async_client = async_client_stub(client);
+    let body = format!("{answers}{methods}\n{async_methods}\n@final\n{async_client}");
+    Ok(format!(
+        "\"\"\"Generated by `cargo run -p timdesk-codegen` from models/*.json and the Client stub of _native.pyi: do not edit.\n\n\
+         The stubs of the generated endpoints' answers and methods (the stub bases of Client and\n\
+         AsyncClient), and AsyncClient's stub, derived from Client's; _native.pyi re-exports them.\n\
+         \"\"\"\n\n{}\n{}\n",
+        imports(&body, native),
+        body.trim_end()
+    ))
 }
 
-/// The text between two markers of `_native.pyi`.
-fn region<'a>(text: &'a str, begin: &str, end: &str) -> Result<&'a str, String> {
-    let start = text
-        .find(begin)
-        .ok_or_else(|| format!("_native.pyi lacks the marker {begin:?}"))?
-        + begin.len();
-    let stop = text[start..]
-        .find(end)
-        .ok_or_else(|| format!("_native.pyi lacks the marker {end:?}"))?;
-    Ok(&text[start..start + stop])
+/// The imports `body` needs: from typing, and the names `native` defines at its top level.
+fn imports(body: &str, native: &str) -> String {
+    let used = |name: &str| {
+        body.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| word == name)
+    };
+    let typing: Vec<&str> = [
+        "Any",
+        "AsyncIterable",
+        "AsyncIterator",
+        "Awaitable",
+        "Coroutine",
+        "Dict",
+        "Iterable",
+        "Iterator",
+        "List",
+        "Literal",
+        "Optional",
+        "Sequence",
+        "Tuple",
+        "Union",
+        "final",
+    ]
+    .into_iter()
+    .filter(|name| used(name))
+    .collect();
+    let mut own: Vec<&str> = native
+        .lines()
+        .filter_map(|line| {
+            line.strip_prefix("class ")
+                .map(|rest| rest.split(['(', ':']).next().unwrap_or_default())
+                .or_else(|| line.split_once(" = ").map(|(name, _)| name))
+        })
+        .filter(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .filter(|name| *name != "Client" && used(name))
+        .collect();
+    own.sort_unstable();
+    own.dedup();
+    let mut out = import_stub("typing", &typing);
+    if !own.is_empty() {
+        out += "\n";
+        out += &import_stub("timdesk._native", &own);
+    }
+    out
+}
+
+/// `from module import names` as ruff format writes it: one line when it fits, else one
+/// name per line.
+fn import_stub(module: &str, names: &[&str]) -> String {
+    let line = format!("from {module} import {}\n", names.join(", "));
+    if line.len() <= 121 {
+        return line;
+    }
+    let mut out = format!("from {module} import (\n");
+    for name in names {
+        out += &format!("    {name},\n");
+    }
+    out + ")\n"
+}
+
+/// A method stub (one or more lines, `def name(params) -> returns: ...`) rewritten as
+/// [`def_stub`] lays it out.
+fn relaid_def(text: &str) -> String {
+    let joined: String = text.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+    let joined = joined
+        .replace("( ", "(")
+        .replace(", )", ")")
+        .replace(",)", ")");
+    let (Some(open), Some(arrow)) = (joined.find('('), joined.rfind(") -> ")) else {
+        return text.to_owned();
+    };
+    let name = joined["def ".len()..open].to_owned();
+    let returns = joined[arrow + 5..].trim_end_matches(": ...").to_owned();
+    let mut params = Vec::new();
+    let (mut depth, mut start) = (0, open + 1);
+    for (i, c) in joined[..arrow].char_indices().skip(open + 1) {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' => depth -= 1,
+            ',' if depth == 0 => {
+                params.push(joined[start..i].trim().to_owned());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    params.push(joined[start..arrow].trim().to_owned());
+    params.retain(|p| !p.is_empty());
+    def_stub(&name, &params, &returns).trim_end().to_owned()
+}
+
+/// The stub of the top-level class `name` in `native`: its `class` line and body.
+fn class_stub<'a>(native: &'a str, name: &str) -> Result<&'a str, String> {
+    let start = native
+        .find(&format!("\nclass {name}"))
+        .ok_or_else(|| format!("{NATIVE_STUB} has no class {name}"))?
+        + 1;
+    let end = native[start..]
+        .match_indices('\n')
+        .map(|(i, _)| start + i + 1)
+        .find(|&i| {
+            native[i..]
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_whitespace())
+        })
+        .unwrap_or(native.len());
+    Ok(&native[start..end])
 }
 
 /// The AsyncClient stub, derived from the Client stub so that both list the same methods
@@ -294,11 +402,8 @@ fn async_client_stub(client: &str) -> String {
     let mut keep_sync = false;
     while let Some(line) = lines.next() {
         let trimmed = line.trim_start();
-        if trimmed.starts_with("# BEGIN") || trimmed.starts_with("# END") {
-            continue;
-        }
-        if line == "class Client:" {
-            out += "class AsyncClient:\n";
+        if line.starts_with("class Client") {
+            out += "class AsyncClient(_AsyncEndpoints):\n";
             continue;
         }
         if trimmed.starts_with('@') {
@@ -356,7 +461,7 @@ fn async_client_stub(client: &str) -> String {
             }
         }
         keep_sync = false;
-        out += &text;
+        out += &relaid_def(&text);
         out += "\n";
     }
     out

@@ -159,8 +159,8 @@ fn endpoint(e: &Endpoint) -> String {
         out += "\n";
     }
     out += &format!(
-        "let body = Value::Object(body);\nmodel::named({:?}).check_object(&body)?;\nOk(model::json_bytes(&body))\n}}\n}}\n\n",
-        e.name
+        "let body = Value::Object(body);\nmodel::{}.check_object(&body)?;\nOk(model::json_bytes(&body))\n}}\n}}\n\n",
+        crate::rust::item(&e.name)
     );
     let returns = if e.response.is_empty() {
         "()".to_owned()
@@ -194,8 +194,9 @@ fn endpoint(e: &Endpoint) -> String {
         format!(".map(|answer| {answer_ty}::from_answer(&answer))")
     };
     out += &format!(
-        "impl AsyncClient {{\n/// {}\n///\n{doc_line}\npub async fn {method}(&self, request: &{ty}) -> Result<{returns}> {{\nself.endpoint({:?}, request.to_body()?).await{finish}\n}}\n}}\n\n",
-        e.summary, e.name
+        "impl AsyncClient {{\n/// {}\n///\n{doc_line}\npub async fn {method}(&self, request: &{ty}) -> Result<{returns}> {{\nself.endpoint(&model::{}, request.to_body()?).await{finish}\n}}\n}}\n\n",
+        e.summary,
+        crate::rust::item(&e.name)
     );
     out += &format!(
         "impl Client {{\n/// {}; see [`AsyncClient::{method}`].\npub fn {method}(&self, request: &{ty}) -> Result<{returns}> {{\nlet request = request.clone();\nself.block(|c| async move {{ c.{method}(&request).await }})\n}}\n}}\n\n",

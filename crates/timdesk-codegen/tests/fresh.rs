@@ -1,9 +1,11 @@
 //! The generated files match the models: edit a model, run `cargo run -p
 //! timdesk-codegen`, commit both.
 
+use timdesk_codegen::{generated_c_functions, load, repo_root, run};
+
 #[test]
 fn generated_files_are_fresh() {
-    let stale = timdesk_codegen::run(&timdesk_codegen::repo_root(), true).unwrap();
+    let stale = run(&repo_root(), true).unwrap();
     assert!(
         stale.is_empty(),
         "stale: {stale:?}: run `cargo run -p timdesk-codegen`"
@@ -11,23 +13,38 @@ fn generated_files_are_fresh() {
 }
 
 #[test]
-fn every_model_loads_and_names_its_file() {
-    let endpoints = timdesk_codegen::load(&timdesk_codegen::repo_root().join("models")).unwrap();
-    let names: Vec<&str> = endpoints.iter().map(|e| e.name.as_str()).collect();
+fn the_model_data_holds_every_model_file() {
+    let dir = repo_root().join("models");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|x| x == "json"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let loaded: Vec<String> = load(&dir).unwrap().into_iter().map(|e| e.name).collect();
+    assert_eq!(loaded, files, "every file in models/ loads, named after it");
+    let compiled: Vec<&str> = timdesk::model::ENDPOINTS.iter().map(|e| e.name).collect();
     assert_eq!(
-        names,
-        [
-            "contact_user",
-            "describe_chat_messages",
-            "describe_im_cdr_list",
-            "end_queuing",
-            "end_session",
-            "get_session_state",
-            "modify_msg",
-            "recentcontact_delete",
-            "send_msg",
-            "send_stream_msg",
-            "transfer_to_human",
-        ]
+        compiled, files,
+        "timdesk::model::ENDPOINTS differs from models/: run `cargo run -p timdesk-codegen`"
+    );
+}
+
+/// The exported-symbols list stays a deliberate ABI review: a new generated C function
+/// fails here, naming the line to add, before the C suites' symbol check runs.
+#[test]
+fn the_symbols_list_names_every_generated_c_function() {
+    let list_path = "bindings/c/abi/libtimdesk.symbols";
+    let list = std::fs::read_to_string(repo_root().join(list_path)).unwrap();
+    let functions = generated_c_functions(&repo_root()).unwrap();
+    assert!(functions.len() > 10, "found {functions:?}");
+    let missing: Vec<&String> = functions
+        .iter()
+        .filter(|name| !list.lines().any(|line| line == name.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{list_path} lacks the line(s) {missing:?} (keep it sorted; an export is an ABI change to review)"
     );
 }

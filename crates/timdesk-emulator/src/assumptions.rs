@@ -1,6 +1,6 @@
 //! Every decision the emulator makes where the documentation is silent or unreadable.
-//! The README's "What the emulator assumes" table is rendered from this list (a test keeps
-//! it fresh), and `tests/assumptions.rs` has one test per row, named after its id.
+//! The README's "What the emulator assumes" table is rendered from this list by `cargo run
+//! -p timdesk-codegen` (`cargo test -p timdesk-codegen` fails when it is stale), and `tests/assumptions.rs` has one test per row, named after its id.
 
 /// One decision: what the emulator does, what the docs say, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +46,12 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         behaviour: "A `/v4/service/command` the emulator does not serve answers 60009.",
         docs: "60009: \"requested resource error, check the request URL\".",
         why: "The closest common code; the client reports it as a configuration error.",
+    },
+    Assumption {
+        id: "modelled_not_served_60009",
+        behaviour: "An endpoint that has a model (`models/*.json`) but no behaviour in the emulator yet is authenticated, rate-limited and checked against its model like any other, then answers 60009 with ErrorInfo naming its path and model file.",
+        docs: "Every documented endpoint exists on the server; the emulator serves a subset.",
+        why: "A test against the emulator fails clearly at the missing behaviour instead of getting an invented answer.",
     },
     Assumption {
         id: "admin_codes",

@@ -71,8 +71,7 @@ impl Inner {
         // Without OS randomness, fall back to the clock: ids only need to differ per run.
         let rng = getrandom::fill(&mut seed_bytes)
             .map_or_else(|_| now(), |()| u64::from_le_bytes(seed_bytes));
-        let limits = Endpoint::ALL
-            .into_iter()
+        let limits = Endpoint::all()
             .filter_map(|e| e.default_rate_limit().map(|n| (e, RateLimit::new(n))))
             .collect();
         let mut world = World::default();

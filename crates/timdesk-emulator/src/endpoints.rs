@@ -1,6 +1,8 @@
-//! The five emulated endpoints: each request is checked against its endpoint model (the
-//! core's `timdesk::model`, from `models/*.json`: types, required fields, limits, with
-//! the documented codes), then its behaviour, here and in [`World`], runs.
+//! Every modelled endpoint (`timdesk::model::ENDPOINTS`, generated from `models/*.json`):
+//! each request is checked against its endpoint model (types, required fields, limits,
+//! with the documented codes), then the behaviour registered for it in [`BEHAVIOURS`]
+//! runs, here and in [`World`]. A modelled endpoint with no behaviour yet answers 60009
+//! (the assumption `modelled_not_served_60009`).
 
 use serde_json::{Map, Value};
 use timdesk::model::{self, EndpointModel};
@@ -11,107 +13,156 @@ use crate::world::{Message, Peer, TransferRequest, World, is_session_id};
 /// The largest send_msg body the server takes (documented: 12 KB).
 pub const MAX_MSG_BODY_BYTES: usize = 12 * 1024;
 
-/// An emulated endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Endpoint {
-    /// v4/desk_http_svc/transfer_to_human
-    TransferToHuman,
-    /// v4/desk_http_svc/send_msg
-    SendMsg,
-    /// v4/desk_http_svc/end_session
-    EndSession,
-    /// v4/desk_http_svc/describe_im_cdr_list
-    DescribeImCdrList,
-    /// v4/recentcontact/delete
-    RecentContactDelete,
-    /// v4/desk_http_svc/get_session_state
-    GetSessionState,
-    /// v4/desk_http_svc/end_queuing
-    EndQueuing,
-    /// v4/desk_http_svc/describe_chat_messages
-    DescribeChatMessages,
-    /// v4/desk_http_svc/modify_msg
-    ModifyMsg,
-    /// v4/desk_http_svc/send_stream_msg
-    SendStreamMsg,
-    /// v4/desk_http_svc/contact_user
-    ContactUser,
+/// A modelled endpoint, e.g. `Endpoint::from(&timdesk::model::SEND_MSG)`: equal when
+/// their paths are.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint(&'static EndpointModel);
+
+impl From<&'static EndpointModel> for Endpoint {
+    fn from(model: &'static EndpointModel) -> Self {
+        Self(model)
+    }
 }
 
+impl PartialEq for Endpoint {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.path == other.0.path
+    }
+}
+
+impl Eq for Endpoint {}
+
+impl std::hash::Hash for Endpoint {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.path.hash(state);
+    }
+}
+
+/// What an endpoint does with a request its model accepted.
+type Behaviour = fn(Request<'_, '_>) -> Result<Map<String, Value>, ApiError>;
+
+/// A request its model accepted, with what a behaviour may use.
+struct Request<'a, 'w> {
+    world: &'w mut World,
+    f: Fields<'a>,
+    model: &'static EndpointModel,
+    now: u64,
+    fresh_id: &'w mut dyn FnMut() -> String,
+}
+
+/// The behaviour of every endpoint the emulator serves, registered against its model's
+/// generated item (so a name without a model does not compile). A new model needs a row
+/// here; until it has one, its endpoint answers 60009.
+static BEHAVIOURS: &[(&EndpointModel, Behaviour)] = &[
+    (&model::CONTACT_USER, |r| {
+        r.world
+            .contact_user(
+                r.f.str("ClientUserId").unwrap_or_default(),
+                r.f.int("GroupId"),
+                r.f.str("MemberId"),
+                r.now,
+                r.fresh_id,
+            )
+            .map(|member| object(serde_json::json!({"MemberId": member})))
+    }),
+    (&model::DESCRIBE_CHAT_MESSAGES, describe_chat_messages),
+    (&model::DESCRIBE_IM_CDR_LIST, describe_im_cdr_list),
+    (&model::END_QUEUING, |r| {
+        r.world
+            .end_queuing(r.f.str("SessionID").unwrap_or_default())
+            .map(|()| Map::new())
+    }),
+    (&model::END_SESSION, |r| {
+        r.world
+            .end_session(r.f.str("SessionId").unwrap_or_default(), r.now)
+            .map(|()| Map::new())
+    }),
+    (&model::GET_SESSION_STATE, |r| {
+        r.world
+            .session_state(r.f.str("SessionId"), r.f.str("ClientUserId"))
+            .map(object)
+    }),
+    (&model::MODIFY_MSG, modify_msg),
+    (&model::RECENTCONTACT_DELETE, recentcontact_delete),
+    (&model::SEND_MSG, send_msg),
+    (&model::SEND_STREAM_MSG, |r| {
+        r.world
+            .stream_chunk(
+                r.f.str("SessionId").unwrap_or_default(),
+                r.f.str("MsgKey"),
+                r.f.str("Chunk").unwrap_or_default(),
+                r.f.flag("Finish"),
+                r.f.str("CloudCustomData").map(str::to_owned),
+                r.now,
+            )
+            .map(|key| object(serde_json::json!({"MsgKey": key})))
+    }),
+    (&model::TRANSFER_TO_HUMAN, transfer_to_human),
+];
+
 impl Endpoint {
-    /// Every endpoint.
-    pub const ALL: [Endpoint; 11] = [
-        Self::TransferToHuman,
-        Self::SendMsg,
-        Self::EndSession,
-        Self::DescribeImCdrList,
-        Self::RecentContactDelete,
-        Self::GetSessionState,
-        Self::EndQueuing,
-        Self::DescribeChatMessages,
-        Self::ModifyMsg,
-        Self::SendStreamMsg,
-        Self::ContactUser,
-    ];
+    /// Every modelled endpoint, sorted by name.
+    pub fn all() -> impl Iterator<Item = Endpoint> {
+        model::ENDPOINTS.iter().copied().map(Self)
+    }
 
     /// Its model.
     pub fn model(self) -> &'static EndpointModel {
-        model::named(match self {
-            Self::TransferToHuman => "transfer_to_human",
-            Self::SendMsg => "send_msg",
-            Self::EndSession => "end_session",
-            Self::DescribeImCdrList => "describe_im_cdr_list",
-            Self::RecentContactDelete => "recentcontact_delete",
-            Self::GetSessionState => "get_session_state",
-            Self::EndQueuing => "end_queuing",
-            Self::DescribeChatMessages => "describe_chat_messages",
-            Self::ModifyMsg => "modify_msg",
-            Self::SendStreamMsg => "send_stream_msg",
-            Self::ContactUser => "contact_user",
-        })
+        self.0
     }
 
     /// The `service/command` path after `/v4/`.
     pub fn path(self) -> &'static str {
-        self.model().path
+        self.0.path
     }
 
-    /// The endpoint at `service/command`, if emulated.
+    /// The modelled endpoint at `service/command`.
     pub fn from_path(path: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|e| e.path() == path)
+        model::by_path(path).map(Self)
+    }
+
+    /// Whether the emulator has a behaviour for it (else it answers 60009).
+    pub fn served(self) -> bool {
+        self.behaviour().is_some()
+    }
+
+    fn behaviour(self) -> Option<Behaviour> {
+        BEHAVIOURS
+            .iter()
+            .find(|(model, _)| model.path == self.0.path)
+            .map(|&(_, behaviour)| behaviour)
     }
 
     /// Whether answers carry ErrorDisplay (recentcontact does).
     pub fn has_error_display(self) -> bool {
-        self.model().error_display
+        self.0.error_display
     }
 
     /// The code for a caller who is not the app administrator.
     pub fn admin_required_code(self) -> u32 {
-        self.model().admin_code
+        self.0.admin_code
     }
 
     /// The code for exceeding the endpoint's rate limit.
     pub fn rate_limited_code(self) -> u32 {
-        self.model().rate_limit_code
+        self.0.rate_limit_code
     }
 
     /// The default rate limit (calls per second), where the docs give one.
     pub fn default_rate_limit(self) -> Option<u32> {
-        self.model().rate_limit
+        self.0.rate_limit
     }
 
-    /// Validates `body` against the model, then applies it to `world`; `fresh_id` makes
-    /// the SessionId of a session the request opens.
-    pub fn apply(
-        self,
-        world: &mut World,
-        body: &[u8],
-        now: u64,
-        fresh_id: &mut dyn FnMut() -> String,
-    ) -> Result<Map<String, Value>, ApiError> {
-        let model = self.model();
-        if self == Self::SendMsg && body.len() > MAX_MSG_BODY_BYTES {
+    /// The checks a request `body` passes before the endpoint acts, with the server's
+    /// codes: send_msg's size limit, a JSON object, every field rule of the model, and
+    /// (60009) that the emulator serves the endpoint. Returns the body's fields.
+    pub fn check(self, body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+        self.accept(body).map(|(map, _)| map)
+    }
+
+    fn accept(self, body: &[u8]) -> Result<(Map<String, Value>, Behaviour), ApiError> {
+        let model = self.0;
+        if self == Self(&model::SEND_MSG) && body.len() > MAX_MSG_BODY_BYTES {
             return Err(ApiError::new(
                 93000,
                 format!(
@@ -124,41 +175,35 @@ impl Endpoint {
         model
             .check_body(&map)
             .map_err(|r| ApiError::new(r.code, r.to_string()))?;
-        let f = Fields(&map);
-        match self {
-            Self::TransferToHuman => transfer_to_human(world, f, now),
-            Self::SendMsg => send_msg(world, f, now),
-            Self::EndSession => end_session(world, f, now),
-            Self::DescribeImCdrList => describe_im_cdr_list(world, f, model),
-            Self::RecentContactDelete => recentcontact_delete(world, f, model),
-            Self::GetSessionState => world
-                .session_state(f.str("SessionId"), f.str("ClientUserId"))
-                .map(object),
-            Self::EndQueuing => world
-                .end_queuing(f.str("SessionID").unwrap_or_default())
-                .map(|()| Map::new()),
-            Self::DescribeChatMessages => describe_chat_messages(world, f, model),
-            Self::ModifyMsg => modify_msg(world, f),
-            Self::SendStreamMsg => world
-                .stream_chunk(
-                    f.str("SessionId").unwrap_or_default(),
-                    f.str("MsgKey"),
-                    f.str("Chunk").unwrap_or_default(),
-                    f.flag("Finish"),
-                    f.str("CloudCustomData").map(str::to_owned),
-                    now,
-                )
-                .map(|key| object(serde_json::json!({"MsgKey": key}))),
-            Self::ContactUser => world
-                .contact_user(
-                    f.str("ClientUserId").unwrap_or_default(),
-                    f.int("GroupId"),
-                    f.str("MemberId"),
-                    now,
-                    fresh_id,
-                )
-                .map(|member| object(serde_json::json!({"MemberId": member}))),
-        }
+        let behaviour = self.behaviour().ok_or_else(|| {
+            ApiError::new(
+                60009,
+                format!(
+                    "/v4/{} is modelled (models/{}.json) but this emulator does not serve it yet",
+                    model.path, model.name
+                ),
+            )
+        })?;
+        Ok((map, behaviour))
+    }
+
+    /// Checks `body` (see [`Endpoint::check`]), then applies it to `world`; `fresh_id`
+    /// makes the SessionId of a session the request opens.
+    pub(crate) fn apply(
+        self,
+        world: &mut World,
+        body: &[u8],
+        now: u64,
+        fresh_id: &mut dyn FnMut() -> String,
+    ) -> Result<Map<String, Value>, ApiError> {
+        let (map, behaviour) = self.accept(body)?;
+        behaviour(Request {
+            world,
+            f: Fields(&map),
+            model: self.0,
+            now,
+            fresh_id,
+        })
     }
 }
 
@@ -225,11 +270,8 @@ impl<'a> Fields<'a> {
     }
 }
 
-fn transfer_to_human(
-    world: &mut World,
-    f: Fields<'_>,
-    now: u64,
-) -> Result<Map<String, Value>, ApiError> {
+fn transfer_to_human(r: Request<'_, '_>) -> Result<Map<String, Value>, ApiError> {
+    let f = r.f;
     let session_id = f.str("SessionId").unwrap_or_default();
     if !is_session_id(session_id) {
         return Err(ApiError::new(
@@ -249,7 +291,7 @@ fn transfer_to_human(
         priority: f.int("Priority").map(|p| p as u8),
         queue_timeout: f.int("QueueTimeout"),
     };
-    let assignment = world.transfer_to_human(session_id, request, now)?;
+    let assignment = r.world.transfer_to_human(session_id, request, r.now)?;
     let mut out = Map::new();
     out.insert("AgentId".into(), assignment.agent_id.into());
     out.insert("IsInQueue".into(), u8::from(assignment.in_queue).into());
@@ -272,27 +314,27 @@ fn msg_body(f: Fields<'_>) -> Result<Vec<Value>, ApiError> {
     Ok(elements)
 }
 
-fn describe_chat_messages(
-    world: &mut World,
-    f: Fields<'_>,
-    model: &EndpointModel,
-) -> Result<Map<String, Value>, ApiError> {
+fn describe_chat_messages(r: Request<'_, '_>) -> Result<Map<String, Value>, ApiError> {
+    let (f, model) = (r.f, r.model);
     let limit = f.int("Limit").unwrap_or_else(|| default_of(model, "Limit")) as usize;
     let offset = f
         .int("Offset")
         .unwrap_or_else(|| default_of(model, "Offset")) as usize;
     let ascending = f.int("Order").unwrap_or_else(|| default_of(model, "Order")) == 1;
     let session_id = f.str("SessionId").unwrap_or_default();
-    let (total, page) = world.chat_messages(session_id, offset, limit, ascending)?;
+    let (total, page) = r
+        .world
+        .chat_messages(session_id, offset, limit, ascending)?;
     let mut out = Map::new();
     out.insert("TotalCount".into(), total.into());
     out.insert("Messages".into(), Value::Array(page));
     Ok(out)
 }
 
-fn modify_msg(world: &mut World, f: Fields<'_>) -> Result<Map<String, Value>, ApiError> {
+fn modify_msg(r: Request<'_, '_>) -> Result<Map<String, Value>, ApiError> {
+    let f = r.f;
     let body = Value::Array(msg_body(f)?);
-    world.modify_message(
+    r.world.modify_message(
         f.str("SessionId").unwrap_or_default(),
         f.str("MsgKey").unwrap_or_default(),
         body,
@@ -301,7 +343,8 @@ fn modify_msg(world: &mut World, f: Fields<'_>) -> Result<Map<String, Value>, Ap
     Ok(Map::new())
 }
 
-fn send_msg(world: &mut World, f: Fields<'_>, now: u64) -> Result<Map<String, Value>, ApiError> {
+fn send_msg(r: Request<'_, '_>) -> Result<Map<String, Value>, ApiError> {
+    let (world, f, now) = (r.world, r.f, r.now);
     let elements = msg_body(f)?;
     let message = Message {
         from: String::new(),
@@ -389,16 +432,8 @@ fn check_element(element: &Value) -> Result<(), String> {
     Ok(())
 }
 
-fn end_session(world: &mut World, f: Fields<'_>, now: u64) -> Result<Map<String, Value>, ApiError> {
-    world.end_session(f.str("SessionId").unwrap_or_default(), now)?;
-    Ok(Map::new())
-}
-
-fn describe_im_cdr_list(
-    world: &mut World,
-    f: Fields<'_>,
-    model: &EndpointModel,
-) -> Result<Map<String, Value>, ApiError> {
+fn describe_im_cdr_list(r: Request<'_, '_>) -> Result<Map<String, Value>, ApiError> {
+    let (f, model) = (r.f, r.model);
     let start = f.int("StartTimestamp").unwrap_or_default();
     let end = f.int("EndTimestamp").unwrap_or_default();
     if start > end {
@@ -411,18 +446,17 @@ fn describe_im_cdr_list(
     let offset = f
         .int("Offset")
         .unwrap_or_else(|| default_of(model, "Offset")) as usize;
-    let (total, page) = world.cdrs(start, end, f.str("ClientUserId"), offset, limit);
+    let (total, page) = r
+        .world
+        .cdrs(start, end, f.str("ClientUserId"), offset, limit);
     let mut out = Map::new();
     out.insert("TotalCount".into(), total.into());
     out.insert("IMCdrList".into(), Value::Array(page));
     Ok(out)
 }
 
-fn recentcontact_delete(
-    world: &mut World,
-    f: Fields<'_>,
-    model: &EndpointModel,
-) -> Result<Map<String, Value>, ApiError> {
+fn recentcontact_delete(r: Request<'_, '_>) -> Result<Map<String, Value>, ApiError> {
+    let (f, model) = (r.f, r.model);
     let owner = f.str("From_Account").unwrap_or_default();
     let required = |name: &str, what: &str| match f.str(name) {
         Some(id) if !id.is_empty() => Ok(id.to_owned()),
@@ -435,6 +469,7 @@ fn recentcontact_delete(
         Some(1) => Peer::Account(required("To_Account", "one-to-one (Type 1)")?),
         _ => Peer::Group(required("ToGroupid", "group (Type 2)")?),
     };
-    world.delete_conversation(owner, peer, f.flag("ClearRamble"))?;
+    r.world
+        .delete_conversation(owner, peer, f.flag("ClearRamble"))?;
     Ok(Map::new())
 }

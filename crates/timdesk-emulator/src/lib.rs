@@ -1,9 +1,7 @@
 //! A faithful local stand-in for the Tencent Cloud Chat Desk server API.
 //!
-//! It serves every modelled endpoint (`timdesk::model::ENDPOINTS`: transfer_to_human,
-//! send_msg, end_session, describe_im_cdr_list, recentcontact/delete, get_session_state,
-//! end_queuing, describe_chat_messages, modify_msg, send_stream_msg, contact_user) over
-//! HTTP/1.1 on 127.0.0.1, checks the query string and UserSig as the server does, checks
+//! It serves every modelled endpoint (`timdesk::model::ENDPOINTS`; one without a
+//! behaviour yet answers 60009) over HTTP/1.1 on 127.0.0.1, checks the query string and UserSig as the server does, checks
 //! each body against its endpoint model with the documented codes, and keeps the state of
 //! a small contact center (accounts, agents, sessions, messages with their MsgKeys and
 //! roles, conversations, CDRs). A control API under `/__control/` (and in-process through

@@ -189,7 +189,7 @@ fn handle_v4(control: &Control, method: &Method, path: &str, query: &str, body: 
         return json(answer::body(Err(e), display));
     }
     // Only a transfer that passed the rate limit and its model asks the app.
-    let routed = (endpoint == Endpoint::TransferToHuman)
+    let routed = (endpoint == Endpoint::from(&timdesk::model::TRANSFER_TO_HUMAN))
         .then(|| route_by_app(control, body))
         .flatten();
     let body = routed.as_deref().unwrap_or(body);
@@ -210,8 +210,7 @@ fn handle_v4(control: &Control, method: &Method, path: &str, query: &str, body: 
 fn route_by_app(control: &Control, body: &[u8]) -> Option<Vec<u8>> {
     let mut request: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(body).ok()?;
-    Endpoint::TransferToHuman
-        .model()
+    timdesk::model::TRANSFER_TO_HUMAN
         .check_body(&request)
         .ok()?;
     let session_id = request.get("SessionId")?.as_str()?.to_owned();

@@ -3,6 +3,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use timdesk::model;
 use timdesk::usersig::Signer;
 use timdesk_emulator::{Endpoint, Fault, FaultAction};
 
@@ -107,18 +108,19 @@ fn a_caller_who_is_not_the_administrator_gets_each_endpoints_admin_code() {
         "sdkappid={}&identifier=user_dave&usersig={user_sig}&random=7&contenttype=json",
         app.sdkappid
     );
-    for (endpoint, expected) in [
-        (Endpoint::TransferToHuman, 90009),
-        (Endpoint::SendMsg, 90009),
-        (Endpoint::RecentContactDelete, 50003),
-        (Endpoint::EndSession, 60010),
-        (Endpoint::DescribeImCdrList, 60010),
+    for (model, expected) in [
+        (&model::TRANSFER_TO_HUMAN, 90009),
+        (&model::SEND_MSG, 90009),
+        (&model::RECENTCONTACT_DELETE, 50003),
+        (&model::END_SESSION, 60010),
+        (&model::DESCRIBE_IM_CDR_LIST, 60010),
     ] {
+        let endpoint = Endpoint::from(model);
         let answer = h.call_with_query(endpoint.path(), &query, "{}");
         assert_fail(&answer, expected);
         assert_eq!(
             answer.get("ErrorDisplay").is_some(),
-            endpoint == Endpoint::RecentContactDelete
+            endpoint == Endpoint::from(&model::RECENTCONTACT_DELETE)
         );
     }
 }

@@ -91,84 +91,391 @@ impl SendStreamMsgAnswer {
     }
 }
 
-/// The generated endpoint methods, the same for both clients ([`Runs`] waits or
-/// returns an awaitable).
-macro_rules! generated_methods {
-($client:ty) => {
+/// The generated endpoint methods of Client: each waits for the answer.
 #[pymethods]
-impl $client {
-/// An agent proactively starts a session with a user (SDK integration).
-#[pyo3(signature = (im_agent_user_id, client_user_id, *, group_id=None, member_id=None))]
-#[allow(clippy::too_many_arguments)]
-fn contact_user(&self, py: Python<'_>, im_agent_user_id: String, client_user_id: String, group_id: Option<&Bound<'_, PyAny>>, member_id: Option<String>) -> PyResult<Py<PyAny>> {
-#[allow(unused_mut)]
-let mut request = api::ContactUser::new(im_agent_user_id, client_user_id);
-if let Some(v) = optional_bounded(group_id, "group_id", 0, u64::MAX)? { request = request.group_id(v); }
-if let Some(v) = member_id { request = request.member_id(v); }
-self.dispatch(py, move |c| async move { c.contact_user(&request).await }, |py, answer| Ok(Py::new(py, ContactUserAnswer { member_id: answer.member_id })?.into_any()))
+impl Client {
+    /// An agent proactively starts a session with a user (SDK integration).
+    #[pyo3(signature = (im_agent_user_id, client_user_id, *, group_id=None, member_id=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn contact_user(
+        &self,
+        py: Python<'_>,
+        im_agent_user_id: String,
+        client_user_id: String,
+        group_id: Option<&Bound<'_, PyAny>>,
+        member_id: Option<String>,
+    ) -> PyResult<Py<PyAny>> {
+        #[allow(unused_mut)]
+        let mut request = api::ContactUser::new(im_agent_user_id, client_user_id);
+        if let Some(v) = optional_bounded(group_id, "group_id", 0, u64::MAX)? {
+            request = request.group_id(v);
+        }
+        if let Some(v) = member_id {
+            request = request.member_id(v);
+        }
+        self.dispatch(
+            py,
+            move |c| async move { c.contact_user(&request).await },
+            |py, answer| {
+                Ok(Py::new(
+                    py,
+                    ContactUserAnswer {
+                        member_id: answer.member_id,
+                    },
+                )?
+                .into_any())
+            },
+        )
+    }
+
+    /// Reads a session's message history, a page at a time, oldest or newest first.
+    #[pyo3(signature = (session_id, *, limit=None, offset=None, order=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn describe_chat_messages(
+        &self,
+        py: Python<'_>,
+        session_id: String,
+        limit: Option<&Bound<'_, PyAny>>,
+        offset: Option<&Bound<'_, PyAny>>,
+        order: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        #[allow(unused_mut)]
+        let mut request = api::DescribeChatMessages::new(session_id);
+        if let Some(v) = optional_bounded(limit, "limit", 0, u64::MAX)? {
+            request = request.limit(v);
+        }
+        if let Some(v) = optional_bounded(offset, "offset", 0, u64::MAX)? {
+            request = request.offset(v);
+        }
+        if let Some(v) = optional_bounded(order, "order", 0, u64::MAX)? {
+            request = request.order(v);
+        }
+        self.dispatch(
+            py,
+            move |c| async move { c.describe_chat_messages(&request).await },
+            |py, answer| {
+                Ok(Py::new(
+                    py,
+                    DescribeChatMessagesAnswer {
+                        total_count: answer.total_count,
+                        messages: answer.messages,
+                    },
+                )?
+                .into_any())
+            },
+        )
+    }
+
+    /// Takes a queueing session out of the queue.
+    #[pyo3(signature = (session_id))]
+    #[allow(clippy::too_many_arguments)]
+    fn end_queuing(&self, py: Python<'_>, session_id: String) -> PyResult<Py<PyAny>> {
+        #[allow(unused_mut)]
+        let mut request = api::EndQueuing::new(session_id);
+        self.dispatch(
+            py,
+            move |c| async move { c.end_queuing(&request).await },
+            |py, ()| Ok(py.None()),
+        )
+    }
+
+    /// Reads where a session is: by SessionId, or a user's session with an IM agent (SDK integration).
+    #[pyo3(signature = (*, session_id=None, client_user_id=None, customer_service_id=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn get_session_state(
+        &self,
+        py: Python<'_>,
+        session_id: Option<String>,
+        client_user_id: Option<String>,
+        customer_service_id: Option<String>,
+    ) -> PyResult<Py<PyAny>> {
+        #[allow(unused_mut)]
+        let mut request = api::GetSessionState::new();
+        if let Some(v) = session_id {
+            request = request.session_id(v);
+        }
+        if let Some(v) = client_user_id {
+            request = request.client_user_id(v);
+        }
+        if let Some(v) = customer_service_id {
+            request = request.customer_service_id(v);
+        }
+        self.dispatch(
+            py,
+            move |c| async move { c.get_session_state(&request).await },
+            |py, answer| {
+                Ok(Py::new(
+                    py,
+                    GetSessionStateAnswer {
+                        session_id: answer.session_id,
+                        current_state: answer.current_state,
+                        agent_id: answer.agent_id,
+                    },
+                )?
+                .into_any())
+            },
+        )
+    }
+
+    /// Edits a message already in a session's history.
+    #[pyo3(signature = (session_id, msg_key, body, *, cloud_custom_data=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn modify_msg(
+        &self,
+        py: Python<'_>,
+        session_id: String,
+        msg_key: String,
+        body: &Bound<'_, PyAny>,
+        cloud_custom_data: Option<String>,
+    ) -> PyResult<Py<PyAny>> {
+        #[allow(unused_mut)]
+        let mut request = api::ModifyMsg::new(
+            session_id,
+            msg_key,
+            body.try_iter()?
+                .enumerate()
+                .map(|(i, item)| element(&item?, i))
+                .collect::<PyResult<Vec<_>>>()?,
+        );
+        if let Some(v) = cloud_custom_data {
+            request = request.cloud_custom_data(v);
+        }
+        self.dispatch(
+            py,
+            move |c| async move { c.modify_msg(&request).await },
+            |py, ()| Ok(py.None()),
+        )
+    }
+
+    /// Streams a reply in chunks (as an LLM-backed bot does): the first call starts the message, later ones append to it.
+    #[pyo3(signature = (session_id, chunk, *, msg_key=None, finish=false, cloud_custom_data=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn send_stream_msg(
+        &self,
+        py: Python<'_>,
+        session_id: String,
+        chunk: String,
+        msg_key: Option<String>,
+        finish: bool,
+        cloud_custom_data: Option<String>,
+    ) -> PyResult<Py<PyAny>> {
+        #[allow(unused_mut)]
+        let mut request = api::SendStreamMsg::new(session_id, chunk);
+        if let Some(v) = msg_key {
+            request = request.msg_key(v);
+        }
+        request = request.finish(finish);
+        if let Some(v) = cloud_custom_data {
+            request = request.cloud_custom_data(v);
+        }
+        self.dispatch(
+            py,
+            move |c| async move { c.send_stream_msg(&request).await },
+            |py, answer| {
+                Ok(Py::new(
+                    py,
+                    SendStreamMsgAnswer {
+                        msg_key: answer.msg_key,
+                    },
+                )?
+                .into_any())
+            },
+        )
+    }
 }
 
-/// Reads a session's message history, a page at a time, oldest or newest first.
-#[pyo3(signature = (session_id, *, limit=None, offset=None, order=None))]
-#[allow(clippy::too_many_arguments)]
-fn describe_chat_messages(&self, py: Python<'_>, session_id: String, limit: Option<&Bound<'_, PyAny>>, offset: Option<&Bound<'_, PyAny>>, order: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
-#[allow(unused_mut)]
-let mut request = api::DescribeChatMessages::new(session_id);
-if let Some(v) = optional_bounded(limit, "limit", 0, u64::MAX)? { request = request.limit(v); }
-if let Some(v) = optional_bounded(offset, "offset", 0, u64::MAX)? { request = request.offset(v); }
-if let Some(v) = optional_bounded(order, "order", 0, u64::MAX)? { request = request.order(v); }
-self.dispatch(py, move |c| async move { c.describe_chat_messages(&request).await }, |py, answer| Ok(Py::new(py, DescribeChatMessagesAnswer { total_count: answer.total_count, messages: answer.messages })?.into_any()))
-}
+/// The generated endpoint methods of AsyncClient: each returns an awaitable.
+#[pymethods]
+impl AsyncClient {
+    /// An agent proactively starts a session with a user (SDK integration).
+    #[pyo3(signature = (im_agent_user_id, client_user_id, *, group_id=None, member_id=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn contact_user(
+        &self,
+        py: Python<'_>,
+        im_agent_user_id: String,
+        client_user_id: String,
+        group_id: Option<&Bound<'_, PyAny>>,
+        member_id: Option<String>,
+    ) -> PyResult<Py<PyAny>> {
+        #[allow(unused_mut)]
+        let mut request = api::ContactUser::new(im_agent_user_id, client_user_id);
+        if let Some(v) = optional_bounded(group_id, "group_id", 0, u64::MAX)? {
+            request = request.group_id(v);
+        }
+        if let Some(v) = member_id {
+            request = request.member_id(v);
+        }
+        self.dispatch(
+            py,
+            move |c| async move { c.contact_user(&request).await },
+            |py, answer| {
+                Ok(Py::new(
+                    py,
+                    ContactUserAnswer {
+                        member_id: answer.member_id,
+                    },
+                )?
+                .into_any())
+            },
+        )
+    }
 
-/// Takes a queueing session out of the queue.
-#[pyo3(signature = (session_id))]
-#[allow(clippy::too_many_arguments)]
-fn end_queuing(&self, py: Python<'_>, session_id: String) -> PyResult<Py<PyAny>> {
-#[allow(unused_mut)]
-let mut request = api::EndQueuing::new(session_id);
-self.dispatch(py, move |c| async move { c.end_queuing(&request).await }, |py, ()| Ok(py.None()))
-}
+    /// Reads a session's message history, a page at a time, oldest or newest first.
+    #[pyo3(signature = (session_id, *, limit=None, offset=None, order=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn describe_chat_messages(
+        &self,
+        py: Python<'_>,
+        session_id: String,
+        limit: Option<&Bound<'_, PyAny>>,
+        offset: Option<&Bound<'_, PyAny>>,
+        order: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        #[allow(unused_mut)]
+        let mut request = api::DescribeChatMessages::new(session_id);
+        if let Some(v) = optional_bounded(limit, "limit", 0, u64::MAX)? {
+            request = request.limit(v);
+        }
+        if let Some(v) = optional_bounded(offset, "offset", 0, u64::MAX)? {
+            request = request.offset(v);
+        }
+        if let Some(v) = optional_bounded(order, "order", 0, u64::MAX)? {
+            request = request.order(v);
+        }
+        self.dispatch(
+            py,
+            move |c| async move { c.describe_chat_messages(&request).await },
+            |py, answer| {
+                Ok(Py::new(
+                    py,
+                    DescribeChatMessagesAnswer {
+                        total_count: answer.total_count,
+                        messages: answer.messages,
+                    },
+                )?
+                .into_any())
+            },
+        )
+    }
 
-/// Reads where a session is: by SessionId, or a user's session with an IM agent (SDK integration).
-#[pyo3(signature = (*, session_id=None, client_user_id=None, customer_service_id=None))]
-#[allow(clippy::too_many_arguments)]
-fn get_session_state(&self, py: Python<'_>, session_id: Option<String>, client_user_id: Option<String>, customer_service_id: Option<String>) -> PyResult<Py<PyAny>> {
-#[allow(unused_mut)]
-let mut request = api::GetSessionState::new();
-if let Some(v) = session_id { request = request.session_id(v); }
-if let Some(v) = client_user_id { request = request.client_user_id(v); }
-if let Some(v) = customer_service_id { request = request.customer_service_id(v); }
-self.dispatch(py, move |c| async move { c.get_session_state(&request).await }, |py, answer| Ok(Py::new(py, GetSessionStateAnswer { session_id: answer.session_id, current_state: answer.current_state, agent_id: answer.agent_id })?.into_any()))
-}
+    /// Takes a queueing session out of the queue.
+    #[pyo3(signature = (session_id))]
+    #[allow(clippy::too_many_arguments)]
+    fn end_queuing(&self, py: Python<'_>, session_id: String) -> PyResult<Py<PyAny>> {
+        #[allow(unused_mut)]
+        let mut request = api::EndQueuing::new(session_id);
+        self.dispatch(
+            py,
+            move |c| async move { c.end_queuing(&request).await },
+            |py, ()| Ok(py.None()),
+        )
+    }
 
-/// Edits a message already in a session's history.
-#[pyo3(signature = (session_id, msg_key, body, *, cloud_custom_data=None))]
-#[allow(clippy::too_many_arguments)]
-fn modify_msg(&self, py: Python<'_>, session_id: String, msg_key: String, body: &Bound<'_, PyAny>, cloud_custom_data: Option<String>) -> PyResult<Py<PyAny>> {
-#[allow(unused_mut)]
-let mut request = api::ModifyMsg::new(session_id, msg_key, body.try_iter()?.enumerate().map(|(i, item)| element(&item?, i)).collect::<PyResult<Vec<_>>>()?);
-if let Some(v) = cloud_custom_data { request = request.cloud_custom_data(v); }
-self.dispatch(py, move |c| async move { c.modify_msg(&request).await }, |py, ()| Ok(py.None()))
-}
+    /// Reads where a session is: by SessionId, or a user's session with an IM agent (SDK integration).
+    #[pyo3(signature = (*, session_id=None, client_user_id=None, customer_service_id=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn get_session_state(
+        &self,
+        py: Python<'_>,
+        session_id: Option<String>,
+        client_user_id: Option<String>,
+        customer_service_id: Option<String>,
+    ) -> PyResult<Py<PyAny>> {
+        #[allow(unused_mut)]
+        let mut request = api::GetSessionState::new();
+        if let Some(v) = session_id {
+            request = request.session_id(v);
+        }
+        if let Some(v) = client_user_id {
+            request = request.client_user_id(v);
+        }
+        if let Some(v) = customer_service_id {
+            request = request.customer_service_id(v);
+        }
+        self.dispatch(
+            py,
+            move |c| async move { c.get_session_state(&request).await },
+            |py, answer| {
+                Ok(Py::new(
+                    py,
+                    GetSessionStateAnswer {
+                        session_id: answer.session_id,
+                        current_state: answer.current_state,
+                        agent_id: answer.agent_id,
+                    },
+                )?
+                .into_any())
+            },
+        )
+    }
 
-/// Streams a reply in chunks (as an LLM-backed bot does): the first call starts the message, later ones append to it.
-#[pyo3(signature = (session_id, chunk, *, msg_key=None, finish=false, cloud_custom_data=None))]
-#[allow(clippy::too_many_arguments)]
-fn send_stream_msg(&self, py: Python<'_>, session_id: String, chunk: String, msg_key: Option<String>, finish: bool, cloud_custom_data: Option<String>) -> PyResult<Py<PyAny>> {
-#[allow(unused_mut)]
-let mut request = api::SendStreamMsg::new(session_id, chunk);
-if let Some(v) = msg_key { request = request.msg_key(v); }
-request = request.finish(finish);
-if let Some(v) = cloud_custom_data { request = request.cloud_custom_data(v); }
-self.dispatch(py, move |c| async move { c.send_stream_msg(&request).await }, |py, answer| Ok(Py::new(py, SendStreamMsgAnswer { msg_key: answer.msg_key })?.into_any()))
-}
+    /// Edits a message already in a session's history.
+    #[pyo3(signature = (session_id, msg_key, body, *, cloud_custom_data=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn modify_msg(
+        &self,
+        py: Python<'_>,
+        session_id: String,
+        msg_key: String,
+        body: &Bound<'_, PyAny>,
+        cloud_custom_data: Option<String>,
+    ) -> PyResult<Py<PyAny>> {
+        #[allow(unused_mut)]
+        let mut request = api::ModifyMsg::new(
+            session_id,
+            msg_key,
+            body.try_iter()?
+                .enumerate()
+                .map(|(i, item)| element(&item?, i))
+                .collect::<PyResult<Vec<_>>>()?,
+        );
+        if let Some(v) = cloud_custom_data {
+            request = request.cloud_custom_data(v);
+        }
+        self.dispatch(
+            py,
+            move |c| async move { c.modify_msg(&request).await },
+            |py, ()| Ok(py.None()),
+        )
+    }
 
+    /// Streams a reply in chunks (as an LLM-backed bot does): the first call starts the message, later ones append to it.
+    #[pyo3(signature = (session_id, chunk, *, msg_key=None, finish=false, cloud_custom_data=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn send_stream_msg(
+        &self,
+        py: Python<'_>,
+        session_id: String,
+        chunk: String,
+        msg_key: Option<String>,
+        finish: bool,
+        cloud_custom_data: Option<String>,
+    ) -> PyResult<Py<PyAny>> {
+        #[allow(unused_mut)]
+        let mut request = api::SendStreamMsg::new(session_id, chunk);
+        if let Some(v) = msg_key {
+            request = request.msg_key(v);
+        }
+        request = request.finish(finish);
+        if let Some(v) = cloud_custom_data {
+            request = request.cloud_custom_data(v);
+        }
+        self.dispatch(
+            py,
+            move |c| async move { c.send_stream_msg(&request).await },
+            |py, answer| {
+                Ok(Py::new(
+                    py,
+                    SendStreamMsgAnswer {
+                        msg_key: answer.msg_key,
+                    },
+                )?
+                .into_any())
+            },
+        )
+    }
 }
-};
-}
-
-generated_methods!(Client);
-generated_methods!(AsyncClient);
 
 /// Adds the generated answer classes to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -11,7 +11,7 @@ use timdesk::api::{
     TransferToHuman,
 };
 use timdesk::{Client, Config, ErrorKind, Event, RetryPolicy, SendMsgRetry};
-use timdesk_emulator::{Emulator, EmulatorConfig, Endpoint, Fault, FaultAction, NewSession};
+use timdesk_emulator::{Emulator, EmulatorConfig, Fault, FaultAction, NewSession};
 
 const ALICE: &str = "fd8a2e30-54de-4e40-bcaf-02718409c5cf";
 const BOB: &str = "b0f4ca12-4850-4218-a284-efe679a87066";
@@ -165,7 +165,7 @@ fn the_cdr_iterator_fetches_pages_of_100_lazily() {
         let id = control.create_session(new).unwrap();
         control.end_session(&id, "UserTimeout").unwrap();
     }
-    let path = Endpoint::DescribeImCdrList.path();
+    let path = timdesk::model::DESCRIBE_IM_CDR_LIST.path;
     let mut records = client.cdrs(10_000, 10_249, None).unwrap();
     assert_eq!(
         control.request_count(path),

@@ -62,7 +62,7 @@ fn sixteen_threads_share_a_client_without_errors_and_memory_stays_flat() {
     let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
     emulator
         .control()
-        .set_rate_limit(Endpoint::RecentContactDelete, None);
+        .set_rate_limit(Endpoint::from(&timdesk::model::RECENTCONTACT_DELETE), None);
     // The emulator shares this process: with its clock stopped, each thread's repeated
     // MsgRandom stays one stored message (same-second dedup), so RSS measures the client.
     emulator.control().freeze_clock(1_700_000_000);

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use timdesk::api::{ContactPeer, DeleteRecentContact, MsgElement, SendMsg, TransferToHuman};
 use timdesk::{Client, Config, ErrorKind, Event, RetryPolicy, SendMsgRetry};
-use timdesk_emulator::{Emulator, EmulatorConfig, Endpoint, Fault, FaultAction, NewSession};
+use timdesk_emulator::{Emulator, EmulatorConfig, Fault, FaultAction, NewSession};
 
 fn client(emulator: &Emulator, timeout: Duration, retry: RetryPolicy) -> Client {
     Client::new(common::config_for(emulator).timeout(timeout).retry(retry)).unwrap()
@@ -83,7 +83,7 @@ struct Tally {
 fn two_thousand_messages(config: Config) -> Tally {
     let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
     let sessions = Arc::new(new_sessions(&emulator, 20));
-    inject_mixed_faults(&emulator, Endpoint::SendMsg.path());
+    inject_mixed_faults(&emulator, timdesk::model::SEND_MSG.path);
     let app = emulator.app();
     let client = Client::new(Config {
         sdkappid: app.sdkappid,
@@ -231,8 +231,8 @@ fn transfers_and_ends_under_faults_leave_the_state_the_caller_was_told() {
         );
     }
     let sessions = new_sessions(&emulator, 300);
-    inject_mixed_faults(&emulator, Endpoint::TransferToHuman.path());
-    inject_mixed_faults(&emulator, Endpoint::EndSession.path());
+    inject_mixed_faults(&emulator, timdesk::model::TRANSFER_TO_HUMAN.path);
+    inject_mixed_faults(&emulator, timdesk::model::END_SESSION.path);
     let client = client(&emulator, Duration::from_millis(250), patient());
     let mut told_transferred = Vec::new();
     let (mut maybe, mut refused) = (0, 0);

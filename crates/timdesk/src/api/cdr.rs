@@ -60,7 +60,7 @@ impl CdrQuery {
             }
             body["ClientUserId"] = json!(user);
         }
-        crate::model::named("describe_im_cdr_list").check_object(&body)?;
+        crate::model::DESCRIBE_IM_CDR_LIST.check_object(&body)?;
         Ok(body)
     }
 }

@@ -119,7 +119,7 @@ impl TransferToHuman {
         if let Some(timeout) = self.queue_timeout {
             body["QueueTimeout"] = json!(timeout);
         }
-        crate::model::named("transfer_to_human").check_object(&body)?;
+        crate::model::TRANSFER_TO_HUMAN.check_object(&body)?;
         Ok(body)
     }
 }

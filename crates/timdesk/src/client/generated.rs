@@ -60,7 +60,7 @@ impl ContactUser {
             body.insert("MemberId".into(), json!(value));
         }
         let body = Value::Object(body);
-        model::named("contact_user").check_object(&body)?;
+        model::CONTACT_USER.check_object(&body)?;
         Ok(model::json_bytes(&body))
     }
 }
@@ -86,7 +86,7 @@ impl AsyncClient {
     ///
     /// `POST /v4/desk_http_svc/contact_user`, documented at <https://cloud.tencent.com/document/product/679/117593> (updated 2025-07-23).
     pub async fn contact_user(&self, request: &ContactUser) -> Result<ContactUserAnswer> {
-        self.endpoint("contact_user", request.to_body()?)
+        self.endpoint(&model::CONTACT_USER, request.to_body()?)
             .await
             .map(|answer| ContactUserAnswer::from_answer(&answer))
     }
@@ -157,7 +157,7 @@ impl DescribeChatMessages {
             body.insert("Order".into(), json!(value));
         }
         let body = Value::Object(body);
-        model::named("describe_chat_messages").check_object(&body)?;
+        model::DESCRIBE_CHAT_MESSAGES.check_object(&body)?;
         Ok(model::json_bytes(&body))
     }
 }
@@ -189,7 +189,7 @@ impl AsyncClient {
         &self,
         request: &DescribeChatMessages,
     ) -> Result<DescribeChatMessagesAnswer> {
-        self.endpoint("describe_chat_messages", request.to_body()?)
+        self.endpoint(&model::DESCRIBE_CHAT_MESSAGES, request.to_body()?)
             .await
             .map(|answer| DescribeChatMessagesAnswer::from_answer(&answer))
     }
@@ -229,7 +229,7 @@ impl EndQueuing {
         let mut body = Map::new();
         body.insert("SessionID".into(), json!(self.session_id));
         let body = Value::Object(body);
-        model::named("end_queuing").check_object(&body)?;
+        model::END_QUEUING.check_object(&body)?;
         Ok(model::json_bytes(&body))
     }
 }
@@ -239,7 +239,7 @@ impl AsyncClient {
     ///
     /// `POST /v4/desk_http_svc/end_queuing`, documented at <https://cloud.tencent.com/document/product/269/125900> (updated 2025-11-25).
     pub async fn end_queuing(&self, request: &EndQueuing) -> Result<()> {
-        self.endpoint("end_queuing", request.to_body()?)
+        self.endpoint(&model::END_QUEUING, request.to_body()?)
             .await
             .map(drop)
     }
@@ -306,7 +306,7 @@ impl GetSessionState {
             body.insert("CustomerServiceId".into(), json!(value));
         }
         let body = Value::Object(body);
-        model::named("get_session_state").check_object(&body)?;
+        model::GET_SESSION_STATE.check_object(&body)?;
         Ok(model::json_bytes(&body))
     }
 }
@@ -344,7 +344,7 @@ impl AsyncClient {
         &self,
         request: &GetSessionState,
     ) -> Result<GetSessionStateAnswer> {
-        self.endpoint("get_session_state", request.to_body()?)
+        self.endpoint(&model::GET_SESSION_STATE, request.to_body()?)
             .await
             .map(|answer| GetSessionStateAnswer::from_answer(&answer))
     }
@@ -408,7 +408,7 @@ impl ModifyMsg {
             body.insert("CloudCustomData".into(), json!(value));
         }
         let body = Value::Object(body);
-        model::named("modify_msg").check_object(&body)?;
+        model::MODIFY_MSG.check_object(&body)?;
         Ok(model::json_bytes(&body))
     }
 }
@@ -418,7 +418,7 @@ impl AsyncClient {
     ///
     /// `POST /v4/desk_http_svc/modify_msg`, documented at <https://cloud.tencent.com/document/product/269/118747> (updated 2025-06-05).
     pub async fn modify_msg(&self, request: &ModifyMsg) -> Result<()> {
-        self.endpoint("modify_msg", request.to_body()?)
+        self.endpoint(&model::MODIFY_MSG, request.to_body()?)
             .await
             .map(drop)
     }
@@ -493,7 +493,7 @@ impl SendStreamMsg {
             body.insert("CloudCustomData".into(), json!(value));
         }
         let body = Value::Object(body);
-        model::named("send_stream_msg").check_object(&body)?;
+        model::SEND_STREAM_MSG.check_object(&body)?;
         Ok(model::json_bytes(&body))
     }
 }
@@ -519,7 +519,7 @@ impl AsyncClient {
     ///
     /// `POST /v4/desk_http_svc/send_stream_msg`, documented at <https://cloud.tencent.com/document/product/679/116636> (updated 2026-01-08).
     pub async fn send_stream_msg(&self, request: &SendStreamMsg) -> Result<SendStreamMsgAnswer> {
-        self.endpoint("send_stream_msg", request.to_body()?)
+        self.endpoint(&model::SEND_STREAM_MSG, request.to_body()?)
             .await
             .map(|answer| SendStreamMsgAnswer::from_answer(&answer))
     }

@@ -92,9 +92,8 @@ impl AsyncClient {
         self.inner.transport.options()
     }
 
-    /// Sends `body` to the endpoint named `name` under its model's retry rule.
-    async fn endpoint(&self, name: &str, body: Vec<u8>) -> Result<Value> {
-        let model = model::named(name);
+    /// Sends `body` to the endpoint of `model` under its retry rule.
+    async fn endpoint(&self, model: &'static EndpointModel, body: Vec<u8>) -> Result<Value> {
         self.execute(model.path, body, rule(model, self.inner.send_msg_retry))
             .await
     }
@@ -119,7 +118,7 @@ impl AsyncClient {
     /// [`Error::maybe_applied`] is true.
     pub async fn transfer_to_human(&self, request: &TransferToHuman) -> Result<Transfer> {
         let body = model::json_bytes(&request.to_body()?);
-        let answer = self.endpoint("transfer_to_human", body).await?;
+        let answer = self.endpoint(&model::TRANSFER_TO_HUMAN, body).await?;
         Ok(Transfer::from_answer(&answer))
     }
 
@@ -132,7 +131,7 @@ impl AsyncClient {
     pub async fn send_msg(&self, message: &SendMsg) -> Result<SentMsg> {
         let msg_random = message.msg_random.unwrap_or_else(random_u32);
         let body = message.to_body(msg_random)?;
-        self.endpoint("send_msg", body)
+        self.endpoint(&model::SEND_MSG, body)
             .await
             .map_err(|e| e.with_msg_random(msg_random))?;
         Ok(SentMsg { msg_random })
@@ -145,10 +144,8 @@ impl AsyncClient {
     pub async fn end_session(&self, session_id: &str) -> Result<()> {
         crate::api::require_session_id(session_id)?;
         let body = serde_json::json!({"SessionId": session_id}).to_string();
-        match self.endpoint("end_session", body.into_bytes()).await {
-            Err(e) if e.maybe_applied() && e.code() == model::named("end_session").done_code => {
-                Ok(())
-            }
+        match self.endpoint(&model::END_SESSION, body.into_bytes()).await {
+            Err(e) if e.maybe_applied() && e.code() == model::END_SESSION.done_code => Ok(()),
             other => other.map(drop),
         }
     }
@@ -156,7 +153,7 @@ impl AsyncClient {
     /// desk_http_svc/describe_im_cdr_list: one page of CDR records.
     pub async fn describe_im_cdr_list(&self, query: &CdrQuery) -> Result<CdrPage> {
         let body = model::json_bytes(&query.to_body()?);
-        let answer = self.endpoint("describe_im_cdr_list", body).await?;
+        let answer = self.endpoint(&model::DESCRIBE_IM_CDR_LIST, body).await?;
         Ok(CdrPage::from_answer(&answer))
     }
 
@@ -164,7 +161,9 @@ impl AsyncClient {
     /// messages). Idempotent, so retried freely.
     pub async fn delete_recent_contact(&self, request: &DeleteRecentContact) -> Result<()> {
         let body = model::json_bytes(&request.to_body()?);
-        self.endpoint("recentcontact_delete", body).await.map(drop)
+        self.endpoint(&model::RECENTCONTACT_DELETE, body)
+            .await
+            .map(drop)
     }
 
     /// Any v4 endpoint: `path` is `service/command` (e.g. `openim/admin_getroammsg`) and
@@ -188,7 +187,7 @@ impl AsyncClient {
     /// before sending, and the model's retry rule applies, as for the typed calls. This is
     /// how bindings without a typed method reach every modelled endpoint.
     pub async fn call_endpoint(&self, name: &str, body: &Value) -> Result<Value> {
-        let Some(model) = model::ENDPOINTS.iter().find(|e| e.name == name) else {
+        let Some(model) = model::by_name(name) else {
             let known: Vec<&str> = model::ENDPOINTS.iter().map(|e| e.name).collect();
             return Err(Error::invalid_argument(
                 "endpoint",
@@ -202,7 +201,7 @@ impl AsyncClient {
             return Err(Error::invalid_argument("body", "must be a JSON object"));
         };
         model.check_body(map)?;
-        self.endpoint(model.name, model::json_bytes(body)).await
+        self.endpoint(model, model::json_bytes(body)).await
     }
 
     async fn generic(&self, path: &str, body: &Value, rule: RetryRule) -> Result<Value> {
@@ -454,23 +453,17 @@ mod tests {
 
     #[test]
     fn retry_rules_come_from_the_models() {
-        let send = model::named("send_msg");
+        let send = &model::SEND_MSG;
         assert!(!rule(send, SendMsgRetry::AtMostOnce).retry_lost_answer);
         assert!(rule(send, SendMsgRetry::AtLeastOnce).retry_lost_answer);
-        let transfer = rule(model::named("transfer_to_human"), SendMsgRetry::AtMostOnce);
+        let transfer = rule(&model::TRANSFER_TO_HUMAN, SendMsgRetry::AtMostOnce);
         assert_eq!(
             (transfer.retry_lost_answer, transfer.done_code),
             (true, Some(141003))
         );
-        let end = rule(model::named("end_session"), SendMsgRetry::AtMostOnce);
+        let end = rule(&model::END_SESSION, SendMsgRetry::AtMostOnce);
         assert_eq!(end.done_code, Some(141005));
-        assert!(
-            rule(
-                model::named("describe_im_cdr_list"),
-                SendMsgRetry::AtMostOnce
-            )
-            .retry_lost_answer
-        );
+        assert!(rule(&model::DESCRIBE_IM_CDR_LIST, SendMsgRetry::AtMostOnce).retry_lost_answer);
     }
 
     #[test]

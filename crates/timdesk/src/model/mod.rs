@@ -1,14 +1,14 @@
 //! The endpoint models: one definition per endpoint (path, documentation, request and
 //! response fields with their types and limits, documented error codes, retry semantics,
 //! rate limit), read from `models/*.json` by the generator (`cargo run -p
-//! timdesk-codegen`) into [`ENDPOINTS`]. The client takes its retry rules from them, the
+//! timdesk-codegen`) into one item per model (e.g. [`SEND_MSG`]) and [`ENDPOINTS`]. The client takes its retry rules from them, the
 //! emulator validates requests with them, and `docs/api.md` is rendered from them.
 
 use serde_json::{Map, Value};
 
 mod data;
 
-pub use data::ENDPOINTS;
+pub use data::*;
 
 /// One endpoint of the server API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,18 +253,13 @@ pub(crate) fn json_bytes(body: &Value) -> Vec<u8> {
 
 /// The model of the endpoint at `service/command`.
 pub fn by_path(path: &str) -> Option<&'static EndpointModel> {
-    ENDPOINTS.iter().find(|e| e.path == path)
+    ENDPOINTS.iter().copied().find(|e| e.path == path)
 }
 
-/// The model named `name` (e.g. `send_msg`).
-///
-/// # Panics
-/// When no model has that name: the names are this crate's own constants.
-pub fn named(name: &str) -> &'static EndpointModel {
-    ENDPOINTS
-        .iter()
-        .find(|e| e.name == name)
-        .unwrap_or_else(|| panic!("no endpoint model {name:?}"))
+/// The model named `name` (e.g. `send_msg`), for names that come from outside the
+/// program (a user's call by name); code names a model by its item, e.g. [`SEND_MSG`].
+pub fn by_name(name: &str) -> Option<&'static EndpointModel> {
+    ENDPOINTS.iter().copied().find(|e| e.name == name)
 }
 
 #[cfg(test)]
@@ -294,7 +289,7 @@ mod tests {
 
     #[test]
     fn fields_are_checked_with_the_models_codes() {
-        let transfer = named("transfer_to_human");
+        let transfer = &TRANSFER_TO_HUMAN;
         assert_eq!(
             transfer.check_body(&body(json!({"SessionId": "s"}))),
             Ok(())
@@ -314,7 +309,7 @@ mod tests {
             .check_body(&body(json!({"SessionId": "s", "DisableQueuing": 2})))
             .unwrap_err();
         assert_eq!(err.field, "DisableQueuing");
-        let send = named("send_msg");
+        let send = &SEND_MSG;
         let err = send.check_body(&body(json!({"MsgBody": []}))).unwrap_err();
         assert_eq!(err.code, 90005, "MsgRandom missing: {err:?}");
         let err = send.check_body(&body(json!({"MsgRandom": 1}))).unwrap_err();
@@ -327,7 +322,7 @@ mod tests {
             .check_body(&body(json!({"MsgRandom": 4_294_967_296u64, "MsgBody": []})))
             .unwrap_err();
         assert_eq!(err.code, 90005);
-        let delete = named("recentcontact_delete");
+        let delete = &RECENTCONTACT_DELETE;
         let err = delete
             .check_body(&body(json!({"From_Account": "a", "Type": 3})))
             .unwrap_err();
