@@ -1,9 +1,11 @@
 //! The generator: the endpoint models (`models/*.json`, one file per endpoint, format in
 //! `models/README.md`) in; the core's model data (`crates/timdesk/src/model/data.rs`) and
-//! the API reference (`docs/api.md`) out. Data plus plain templates: each output is a
-//! function from the models to text.
+//! the API reference (`docs/api.md`) out; and the error kinds
+//! (`models/library/error_kinds.json`) in, their copy in every binding out (`errors.rs`).
+//! Data plus plain templates: each output is a function from the models to text.
 
 mod cpp;
+mod errors;
 mod ffi;
 mod format;
 mod go;
@@ -22,7 +24,7 @@ pub use model::{Endpoint, Field, load};
 type Render = fn(&[Endpoint], &str) -> Result<String, String>;
 
 /// The generated files, relative to the repository root, with their renderers.
-const OUTPUTS: [(&str, Render); 9] = [
+const OUTPUTS: [(&str, Render); 14] = [
     ("crates/timdesk/src/model/data.rs", |e, _| rust::render(e)),
     ("crates/timdesk/src/client/generated.rs", |e, _| {
         surface::render(e)
@@ -38,6 +40,21 @@ const OUTPUTS: [(&str, Render); 9] = [
     ("crates/timdesk-ffi/cbindgen.toml", ffi::render_initialisers),
     ("bindings/cpp/include/timdesk.hpp", cpp::render),
     ("bindings/go/endpoints_generated.go", |e, _| go::render(e)),
+    ("crates/timdesk/src/error_kind.rs", |_, _| {
+        errors::render_rust(&errors::declared()?)
+    }),
+    ("crates/timdesk-ffi-base/src/status.rs", |_, _| {
+        errors::render_c(&errors::declared()?)
+    }),
+    ("bindings/go/errors_generated.go", |_, _| {
+        errors::render_go(&errors::declared()?)
+    }),
+    ("python/timdesk/_error_kinds.py", |_, _| {
+        errors::render_python(&errors::declared()?)
+    }),
+    ("docs/errors.md", |_, _| {
+        errors::render_docs(&errors::declared()?)
+    }),
 ];
 
 /// `text` with the part between the markers `begin` and `end` replaced by `body`; `file`
