@@ -263,34 +263,18 @@ pub(crate) fn render_go(d: &Declaration) -> Result<String, String> {
     out +=
         "// Sentinels for errors.Is, one per error kind and per failure status that is not one.\n";
     out += "var (\n";
-    for kind in &d.kinds {
-        let name = format!("Err{}", kind.pascal());
-        out += &comment(
-            &format!(
-                "{name} matches errors of kind {:?}: {}",
-                kind.name, kind.doc
-            ),
-            "\t// ",
-        );
-        out += &format!(
-            "\t{name} = &Error{{Status: Status{}, Kind: {:?}}}\n",
-            kind.pascal(),
-            kind.name
-        );
-    }
-    for status in d.other_statuses.iter().filter(|s| s.go_sentinel) {
-        let name = format!("Err{}", status.go_name);
-        out += &comment(
-            &format!(
-                "{name} matches errors of status TIMDESK_STATUS_{}: {}",
-                status.c_name, status.doc
-            ),
-            "\t// ",
-        );
-        out += &format!(
-            "\t{name} = &Error{{Status: Status{}, Kind: {:?}}}\n",
-            status.go_name, status.name
-        );
+    let kinds = d.kinds.iter().map(|k| {
+        let what = format!("kind {:?}", k.name);
+        (k.pascal(), what, k.name.as_str(), k.doc.as_str())
+    });
+    let others = d.other_statuses.iter().filter(|s| s.go_sentinel).map(|s| {
+        let what = format!("status TIMDESK_STATUS_{}", s.c_name);
+        (s.go_name.clone(), what, s.name.as_str(), s.doc.as_str())
+    });
+    for (go_name, what, kind, doc) in kinds.chain(others) {
+        let name = format!("Err{go_name}");
+        out += &comment(&format!("{name} matches errors of {what}: {doc}"), "\t// ");
+        out += &format!("\t{name} = &Error{{Status: Status{go_name}, Kind: {kind:?}}}\n");
     }
     out += ")\n\n";
     out += "// kindSentinels are the sentinels of the client error kinds, in the core's order.\n";
