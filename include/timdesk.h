@@ -50,40 +50,44 @@
 typedef enum timdesk_status {
   // Success.
   TIMDESK_STATUS_OK = 0,
-  // An argument is wrong: NULL, not UTF-8, not JSON, or refused by validation or the server.
+  // A request argument is wrong: found before sending (NULL, not UTF-8, outside its
+  // documented limits; the message names the field and the rule), or refused by the
+  // server (e.g. 141004).
   TIMDESK_STATUS_INVALID_ARGUMENT = 1,
-  // Authentication or authorisation failed (UserSig, sdkappid, admin rights).
+  // Authentication or authorisation failed: the UserSig, the sdkappid, admin rights.
   TIMDESK_STATUS_AUTH = 2,
-  // The application or request is not allowed.
+  // The application or request is not allowed (not a Desk app, disabled, blocked IP).
   TIMDESK_STATUS_FORBIDDEN = 3,
   // The session, account or resource does not exist (or the session has ended).
   TIMDESK_STATUS_NOT_FOUND = 4,
   // No agent is online to take the session (141001).
   TIMDESK_STATUS_NO_AGENT_ONLINE = 5,
-  // The session cannot be transferred to a human (141003).
+  // The session cannot be transferred to a human, e.g. it already has an agent (141003).
   TIMDESK_STATUS_NOT_TRANSFERABLE = 6,
   // Too many requests, even after backing off.
   TIMDESK_STATUS_RATE_LIMITED = 7,
-  // The server or a gateway failed internally.
+  // The server (or a gateway before it) failed internally.
   TIMDESK_STATUS_SERVER = 8,
-  // The connection failed or broke.
+  // The connection failed or broke (refused, reset, closed without an answer).
   TIMDESK_STATUS_NETWORK = 9,
-  // No answer in time.
+  // No answer within the configured time.
   TIMDESK_STATUS_TIMEOUT = 10,
-  // The answer was not a valid API answer.
+  // The answer is not a valid API answer (not JSON, an HTML error page, too large, ...).
   TIMDESK_STATUS_BAD_RESPONSE = 11,
-  // A server error code this library does not know (see timdesk_error_code).
+  // A server code this library does not know; its number is kept (the error's code).
   TIMDESK_STATUS_UNKNOWN = 12,
-  // A UserSig did not decode or verify (timdesk_error_kind names the reason).
+  // A UserSig did not decode or verify (the error's kind names the reason, e.g.
+  // "expired").
   TIMDESK_STATUS_USERSIG_INVALID = 13,
   // The emulator could not start, or refused a control call.
   TIMDESK_STATUS_EMULATOR = 14,
-  // The iteration is over (timdesk_cdr_iter_next); not an error.
+  // The iteration is over (a page iterator has no more items); not an error.
   TIMDESK_STATUS_DONE = 15,
-  // Agents are online but none can take the session (141012, e.g. DisableQueuing).
+  // Agents are online but none can take another session: queueing disabled, or the
+  // chosen agent is at its reception limit (141012).
   TIMDESK_STATUS_AGENT_BUSY = 16,
-  // The request went to the wrong place (60009: a wrong path or host): a configuration
-  // mistake.
+  // The request went to the wrong place (60009: a wrong path or host): a mistake in the
+  // configuration rather than in the data.
   TIMDESK_STATUS_CONFIGURATION = 17,
   // The library panicked; the call had no effect on the handles passed in.
   TIMDESK_STATUS_PANIC = 100,

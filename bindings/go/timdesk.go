@@ -37,31 +37,6 @@ import (
 	"unsafe"
 )
 
-// Status is a TIMDESK_STATUS_* value of the C ABI.
-type Status uint32
-
-// The statuses, one per kind of failure.
-const (
-	StatusOK              Status = C.TIMDESK_STATUS_OK
-	StatusInvalidArgument Status = C.TIMDESK_STATUS_INVALID_ARGUMENT
-	StatusAuth            Status = C.TIMDESK_STATUS_AUTH
-	StatusForbidden       Status = C.TIMDESK_STATUS_FORBIDDEN
-	StatusNotFound        Status = C.TIMDESK_STATUS_NOT_FOUND
-	StatusNoAgentOnline   Status = C.TIMDESK_STATUS_NO_AGENT_ONLINE
-	StatusAgentBusy       Status = C.TIMDESK_STATUS_AGENT_BUSY
-	StatusConfiguration   Status = C.TIMDESK_STATUS_CONFIGURATION
-	StatusNotTransferable Status = C.TIMDESK_STATUS_NOT_TRANSFERABLE
-	StatusRateLimited     Status = C.TIMDESK_STATUS_RATE_LIMITED
-	StatusServer          Status = C.TIMDESK_STATUS_SERVER
-	StatusNetwork         Status = C.TIMDESK_STATUS_NETWORK
-	StatusTimeout         Status = C.TIMDESK_STATUS_TIMEOUT
-	StatusBadResponse     Status = C.TIMDESK_STATUS_BAD_RESPONSE
-	StatusUnknown         Status = C.TIMDESK_STATUS_UNKNOWN
-	StatusUserSigInvalid  Status = C.TIMDESK_STATUS_USERSIG_INVALID
-	StatusEmulator        Status = C.TIMDESK_STATUS_EMULATOR
-	StatusPanic           Status = C.TIMDESK_STATUS_PANIC
-)
-
 // Error is every error this package returns. Match a kind with errors.Is against the
 // sentinels (ErrNoAgentOnline, ...), or get the details with errors.As.
 type Error struct {
@@ -95,35 +70,9 @@ func (e *Error) Is(target error) bool {
 
 const kindClosed = "closed"
 
-// Sentinels for errors.Is, one per status.
-var (
-	ErrInvalidArgument = &Error{Status: StatusInvalidArgument, Kind: "invalid_argument"}
-	ErrAuth            = &Error{Status: StatusAuth, Kind: "auth"}
-	ErrForbidden       = &Error{Status: StatusForbidden, Kind: "forbidden"}
-	ErrNotFound        = &Error{Status: StatusNotFound, Kind: "not_found"}
-	ErrNoAgentOnline   = &Error{Status: StatusNoAgentOnline, Kind: "no_agent_online"}
-	ErrAgentBusy       = &Error{Status: StatusAgentBusy, Kind: "agent_busy"}
-	ErrConfiguration   = &Error{Status: StatusConfiguration, Kind: "configuration"}
-	ErrNotTransferable = &Error{Status: StatusNotTransferable, Kind: "not_transferable"}
-	ErrRateLimited     = &Error{Status: StatusRateLimited, Kind: "rate_limited"}
-	ErrServer          = &Error{Status: StatusServer, Kind: "server"}
-	ErrNetwork         = &Error{Status: StatusNetwork, Kind: "network"}
-	ErrTimeout         = &Error{Status: StatusTimeout, Kind: "timeout"}
-	ErrBadResponse     = &Error{Status: StatusBadResponse, Kind: "bad_response"}
-	ErrUnknown         = &Error{Status: StatusUnknown, Kind: "unknown"}
-	ErrUserSigInvalid  = &Error{Status: StatusUserSigInvalid, Kind: "usersig"}
-	ErrEmulator        = &Error{Status: StatusEmulator, Kind: "emulator"}
-	ErrPanic           = &Error{Status: StatusPanic, Kind: "panic"}
-	// ErrClosed is returned by calls on a closed Client (or a closed timdesktest.Emulator).
-	ErrClosed = &Error{Status: StatusInvalidArgument, Kind: kindClosed, Message: "use of a closed handle"}
-)
-
-// kindSentinels are the sentinels of the client error kinds, which the core lists.
-var kindSentinels = []*Error{
-	ErrInvalidArgument, ErrAuth, ErrForbidden, ErrNotFound, ErrNoAgentOnline, ErrAgentBusy,
-	ErrNotTransferable, ErrRateLimited, ErrServer, ErrNetwork, ErrTimeout, ErrBadResponse,
-	ErrConfiguration, ErrUnknown,
-}
+// ErrClosed is returned by calls on a closed Client (or a closed timdesktest.Emulator).
+// The sentinels of the error kinds and statuses are in errors_generated.go.
+var ErrClosed = &Error{Status: StatusInvalidArgument, Kind: kindClosed, Message: "use of a closed handle"}
 
 // coreKind is an error kind as the core lists it through the C ABI.
 type coreKind struct {

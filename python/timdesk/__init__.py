@@ -30,25 +30,9 @@ from ._native import (
     interface_invocation_answer,
     verify_usersig,
 )
-from .exceptions import (
-    AgentBusyError,
-    AuthError,
-    BadResponseError,
-    CallbackError,
-    ConfigurationError,
-    ForbiddenError,
-    InvalidArgumentError,
-    NetworkError,
-    NoAgentOnlineError,
-    NotFoundError,
-    NotTransferableError,
-    RateLimitedError,
-    ServerError,
-    TimdeskError,
-    TimeoutError,
-    UnknownError,
-    UserSigError,
-)
+from . import _error_kinds
+from ._error_kinds import *  # noqa: F403 (one exception class per error kind)
+from .exceptions import CallbackError, TimdeskError, UserSigError
 from .messages import Card, Custom, Face, File, Image, ImageInfo, Location, Sound, Text, Video
 
 __all__ = [
@@ -79,23 +63,10 @@ __all__ = [
     "File",
     "Video",
     "TimdeskError",
-    "InvalidArgumentError",
-    "AuthError",
     "UserSigError",
     "CallbackError",
-    "ForbiddenError",
-    "NotFoundError",
-    "NoAgentOnlineError",
-    "AgentBusyError",
-    "NotTransferableError",
-    "RateLimitedError",
-    "ServerError",
-    "NetworkError",
-    "TimeoutError",
-    "BadResponseError",
-    "ConfigurationError",
-    "UnknownError",
 ]
+__all__ += _error_kinds.__all__
 
 # Libraries log, applications decide: nothing reaches stderr unless the app configures logging.
 logging.getLogger("timdesk").addHandler(logging.NullHandler())

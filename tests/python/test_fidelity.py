@@ -1,13 +1,14 @@
 """The documented semantics from Python: same-second MsgRandom dedup, send_msg at most once
 by default, every transfer_to_human field, every region, and the core's error kinds."""
 import pathlib
+import pickle
 import time
 
 import pytest
 
 import timdesk
 from timdesk import _native
-from timdesk.exceptions import _BY_KIND
+from timdesk._error_kinds import BY_KIND
 from timdesk.testing import Emulator
 
 ALICE, BOB, CAROL = Emulator.WAITING_SESSIONS
@@ -20,10 +21,16 @@ def client(timdesk_emulator):
 
 
 def test_every_core_error_kind_has_its_exception_class():
-    assert set(_native.ERROR_KINDS) == set(_BY_KIND)
-    for kind, cls in _BY_KIND.items():
+    assert list(BY_KIND) == _native.ERROR_KINDS
+    for kind, cls in BY_KIND.items():
         assert cls.kind == kind and issubclass(cls, timdesk.TimdeskError)
-        assert cls.__name__ in timdesk.__all__
+        assert cls.__name__ in timdesk.__all__ and getattr(timdesk, cls.__name__) is cls
+        # Shown and pickled under its public home, and every attribute survives pickling.
+        assert cls.__module__ == "timdesk.exceptions"
+        error = cls("boom", code=141001, retryable=True, msg_random=7)
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is cls and str(copy) == "boom"
+        assert (copy.code, copy.retryable, copy.msg_random, copy.kind) == (141001, True, 7, kind)
 
 
 def test_at_least_once_repeats_a_lost_answer_and_same_second_dedup_stores_it_once(timdesk_emulator):

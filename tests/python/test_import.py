@@ -24,6 +24,7 @@ def test_import_timdesk_starts_no_server():
     seen = json.loads(subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
                                      check=True).stdout)
     assert "timdesk.testing" not in seen["modules"], seen
-    assert seen["modules"] == ["timdesk", "timdesk._native", "timdesk.exceptions", "timdesk.messages"], seen
+    assert seen["modules"] == ["timdesk", "timdesk._error_base", "timdesk._error_kinds", "timdesk._native",
+                               "timdesk.exceptions", "timdesk.messages"], seen
     assert seen["threads"] == 1 and seen["os_threads"] == 1, seen
     assert seen["sockets"] == 0, seen

@@ -3,11 +3,13 @@
 //! `models/README.md`): the core's model data (one item per model) and typed Rust
 //! surface, the pyo3 surface and its stubs, the C functions and the C headers (by the
 //! pinned cbindgen, as a library), the C++ and Go surfaces, the API reference, and the
-//! README's table of the emulator's assumptions. `cargo run -p timdesk-codegen` writes
+//! README's table of the emulator's assumptions; and from the error kinds
+//! (`models/library/error_kinds.json`), their copy in every binding (`errors.rs`). `cargo run -p timdesk-codegen` writes
 //! them all; `cargo test -p timdesk-codegen` fails when any is stale. Data plus plain
 //! templates: each output is a function from the models to the text of a whole file.
 
 mod cpp;
+mod errors;
 mod ffi;
 mod format;
 mod go;
@@ -61,7 +63,22 @@ const OUTPUTS: &[(&str, Render)] = &[
     ("bindings/go/endpoints_generated.go", |i| {
         go::render(i.endpoints)
     }),
-    // The headers come after the FFI crate's generated source, which they read.
+    ("crates/timdesk/src/error_kind.rs", |_| {
+        errors::render_rust(&errors::declared()?)
+    }),
+    ("crates/timdesk-ffi-base/src/status.rs", |_| {
+        errors::render_c(&errors::declared()?)
+    }),
+    ("bindings/go/errors_generated.go", |_| {
+        errors::render_go(&errors::declared()?)
+    }),
+    ("python/timdesk/_error_kinds.py", |_| {
+        errors::render_python(&errors::declared()?)
+    }),
+    ("docs/errors.md", |_| {
+        errors::render_docs(&errors::declared()?)
+    }),
+    // The headers come after the FFI crates' generated sources, which they read.
     ("include/timdesk.h", header::timdesk),
     ("include/timdesk_testing.h", header::testing),
     ("README.md", readme::render),

@@ -7,81 +7,9 @@
 
 use std::fmt;
 
-/// What kind of failure an error is: the thing callers branch on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// A request argument is wrong: found by the client before sending, or by the server.
-    InvalidArgument,
-    /// Authentication or authorisation: the UserSig, the sdkappid, admin rights.
-    Auth,
-    /// The application or request is not allowed (not a Desk app, disabled, blocked IP).
-    Forbidden,
-    /// The session, account or resource does not exist (or the session has ended).
-    NotFound,
-    /// No agent is online to take the session.
-    NoAgentOnline,
-    /// Agents are online but none can take another session (queueing disabled, or the
-    /// chosen agent is at its reception limit).
-    AgentBusy,
-    /// The session cannot be transferred to a human (e.g. it already has an agent).
-    NotTransferable,
-    /// Too many requests; retried with backoff.
-    RateLimited,
-    /// The server failed internally; retried with backoff.
-    Server,
-    /// The connection failed or broke (refused, reset, closed without an answer).
-    Network,
-    /// No answer within the configured time.
-    Timeout,
-    /// The answer is not a valid API answer (not JSON, an HTML error page, too large, …).
-    BadResponse,
-    /// The request went to the wrong place (60009: a wrong path or host), a mistake in the
-    /// configuration rather than in the data.
-    Configuration,
-    /// A server code this library does not know; its number is kept.
-    Unknown,
-}
-
-impl ErrorKind {
-    /// A stable snake_case name, used across the bindings (e.g. `no_agent_online`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::InvalidArgument => "invalid_argument",
-            Self::Auth => "auth",
-            Self::Forbidden => "forbidden",
-            Self::NotFound => "not_found",
-            Self::NoAgentOnline => "no_agent_online",
-            Self::AgentBusy => "agent_busy",
-            Self::NotTransferable => "not_transferable",
-            Self::RateLimited => "rate_limited",
-            Self::Server => "server",
-            Self::Network => "network",
-            Self::Timeout => "timeout",
-            Self::BadResponse => "bad_response",
-            Self::Configuration => "configuration",
-            Self::Unknown => "unknown",
-        }
-    }
-
-    /// Every kind, in declaration order (for bindings that mirror the list).
-    pub const ALL: [ErrorKind; 14] = [
-        Self::InvalidArgument,
-        Self::Auth,
-        Self::Forbidden,
-        Self::NotFound,
-        Self::NoAgentOnline,
-        Self::NotTransferable,
-        Self::RateLimited,
-        Self::Server,
-        Self::Network,
-        Self::Timeout,
-        Self::BadResponse,
-        Self::Unknown,
-        Self::AgentBusy,
-        Self::Configuration,
-    ];
-}
+/// The kinds are declared once, with their statuses in every binding, in
+/// `models/library/error_kinds.json` (see `docs/errors.md`).
+pub use crate::error_kind::ErrorKind;
 
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

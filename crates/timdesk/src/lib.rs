@@ -24,6 +24,7 @@ pub mod codes;
 pub mod completion;
 mod config;
 mod error;
+mod error_kind;
 pub mod model;
 mod pending;
 mod region;
