@@ -31,7 +31,6 @@ mod app;
 pub mod assumptions;
 mod auth;
 mod control;
-mod conversation;
 mod endpoints;
 mod faults;
 mod notify;
