@@ -9,7 +9,8 @@ use std::fmt;
 use serde_json::{Map, Value, json};
 
 /// Why the emulator refuses a request: the documented ErrorCode and a helpful ErrorInfo.
-/// Endpoints answer it with [`body`]; the control API with [`ApiError::control_answer`].
+/// Endpoints answer it as ErrorCode and ErrorInfo; the control API with
+/// [`ApiError::control_answer`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     /// ErrorCode.
@@ -19,7 +20,7 @@ pub struct ApiError {
 }
 
 /// The Desk's code for an invalid parameter, which a malformed control request also is.
-pub const INVALID_PARAMETER: u32 = 141_004;
+pub(crate) const INVALID_PARAMETER: u32 = 141_004;
 
 impl ApiError {
     /// A failure with `code` and `info`.
@@ -30,7 +31,7 @@ impl ApiError {
         }
     }
 
-    /// An invalid parameter ([`INVALID_PARAMETER`]): a field missing or out of its rule.
+    /// An invalid parameter (ErrorCode 141004): a field missing or out of its rule.
     pub fn invalid(info: impl Into<String>) -> Self {
         Self::new(INVALID_PARAMETER, info)
     }
@@ -71,7 +72,7 @@ pub fn body(result: Result<Map<String, Value>, ApiError>, with_error_display: bo
 }
 
 /// The most characters of a caller's value that an error message repeats.
-pub const MAX_ECHO_CHARS: usize = 64;
+pub(crate) const MAX_ECHO_CHARS: usize = 64;
 
 /// `value` as an error message may repeat it: whole when it is at most
 /// [`MAX_ECHO_CHARS`] characters, else its start and its length in bytes. `{}` writes it
