@@ -1,16 +1,26 @@
-//! The server's answer shape: HTTP 200 with ActionStatus, ErrorCode and ErrorInfo (plus
-//! ErrorDisplay for recentcontact) whatever the outcome, unless the network fails.
+//! The emulator's one error type and the two shapes it is answered in. A `/v4` endpoint
+//! answers HTTP 200 with ActionStatus, ErrorCode and ErrorInfo (plus ErrorDisplay where
+//! its model says) whatever the outcome, unless the network fails; the control API
+//! answers a refusal with HTTP 400 and `{"error": message}`. Messages that echo a value
+//! the caller sent bound it with [`echo`].
 
-use serde_json::{Map, Value};
+use std::fmt;
 
-/// An API-level failure: the documented ErrorCode and a helpful ErrorInfo.
+use serde_json::{Map, Value, json};
+
+/// Why the emulator refuses a request: the documented ErrorCode and a helpful ErrorInfo.
+/// Endpoints answer it as ErrorCode and ErrorInfo; the control API with
+/// [`ApiError::control_answer`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     /// ErrorCode.
     pub code: u32,
-    /// ErrorInfo.
+    /// ErrorInfo (and ErrorDisplay where the endpoint has it); the control API's message.
     pub info: String,
 }
+
+/// The Desk's code for an invalid parameter, which a malformed control request also is.
+pub(crate) const INVALID_PARAMETER: u32 = 141_004;
 
 impl ApiError {
     /// A failure with `code` and `info`.
@@ -20,7 +30,25 @@ impl ApiError {
             info: info.into(),
         }
     }
+
+    /// An invalid parameter (ErrorCode 141004): a field missing or out of its rule.
+    pub fn invalid(info: impl Into<String>) -> Self {
+        Self::new(INVALID_PARAMETER, info)
+    }
+
+    /// The control API's answer to this refusal: HTTP 400 with `{"error": info}`.
+    pub fn control_answer(&self) -> (u16, Value) {
+        (400, json!({"error": self.info}))
+    }
 }
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (ErrorCode {})", self.info, self.code)
+    }
+}
+
+impl std::error::Error for ApiError {}
 
 /// The JSON body of an answer: `fields` added to the status fields on success.
 pub fn body(result: Result<Map<String, Value>, ApiError>, with_error_display: bool) -> Value {
@@ -41,4 +69,69 @@ pub fn body(result: Result<Map<String, Value>, ApiError>, with_error_display: bo
     }
     map.insert("ErrorInfo".into(), info.into());
     Value::Object(map)
+}
+
+/// The most characters of a caller's value that an error message repeats.
+pub(crate) const MAX_ECHO_CHARS: usize = 64;
+
+/// `value` as an error message may repeat it: whole when it is at most
+/// [`MAX_ECHO_CHARS`] characters, else its start and its length in bytes. `{}` writes it
+/// bare, `{:?}` quoted (the note on the length stays outside the quotes).
+pub(crate) fn echo(value: &str) -> Echo<'_> {
+    Echo(value)
+}
+
+/// A caller's value, bounded for an error message (see [`echo`]).
+pub(crate) struct Echo<'a>(&'a str);
+
+impl Echo<'_> {
+    /// The part shown, and whether it was cut.
+    fn shown(&self) -> (&str, bool) {
+        match self.0.char_indices().nth(MAX_ECHO_CHARS) {
+            Some((end, _)) => (&self.0[..end], true),
+            None => (self.0, false),
+        }
+    }
+
+    fn cut_note(&self, f: &mut fmt::Formatter<'_>, cut: bool) -> fmt::Result {
+        if cut {
+            write!(f, "… ({} bytes in all)", self.0.len())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl fmt::Display for Echo<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (shown, cut) = self.shown();
+        f.write_str(shown)?;
+        self.cut_note(f, cut)
+    }
+}
+
+impl fmt::Debug for Echo<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (shown, cut) = self.shown();
+        write!(f, "{shown:?}")?;
+        self.cut_note(f, cut)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_ECHO_CHARS, echo};
+
+    #[test]
+    fn a_short_value_is_echoed_whole_and_a_long_one_bounded() {
+        assert_eq!(format!("{}", echo("abc")), "abc");
+        assert_eq!(format!("{:?}", echo("a\"b")), r#""a\"b""#);
+        let long = "é".repeat(1_000_000);
+        let shown = format!("{:?}", echo(&long));
+        assert_eq!(
+            shown,
+            format!("{:?}… (2000000 bytes in all)", "é".repeat(MAX_ECHO_CHARS))
+        );
+        assert!(format!("{}", echo(&long)).len() < 200);
+    }
 }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use timdesk::usersig::Signer;
 
+use crate::answer::{ApiError, echo};
 use crate::app::AppConfig;
 use crate::endpoints::Endpoint;
 use crate::faults::{Fault, RateLimit};
@@ -218,31 +219,31 @@ impl Control {
         inner.world.upsert_agent(agent);
     }
 
-    /// Sets an agent online or offline.
-    pub fn set_agent_online(&self, agent_id: &str, online: bool) -> Result<(), String> {
+    /// Sets an agent online or offline; 141010 for an agent the emulator does not have.
+    pub fn set_agent_online(&self, agent_id: &str, online: bool) -> Result<(), ApiError> {
         self.lock().world.set_agent_online(agent_id, online)
     }
 
-    /// Creates a session in chatbot reception; returns its SessionId.
-    pub fn create_session(&self, new: NewSession) -> Result<String, String> {
+    /// Creates a session in chatbot reception; returns its SessionId (141006 for an id
+    /// that is not a UUID, 141004 for one in use).
+    pub fn create_session(&self, new: NewSession) -> Result<String, ApiError> {
         let mut inner = self.lock();
         let id = inner.uuid();
         let now = inner.now();
         inner.world.create_session(new, now, || id)
     }
 
-    /// Ends a session as something other than the API would (e.g. `UserEndedSession`).
-    pub fn end_session(&self, session_id: &str, end_status: &str) -> Result<(), String> {
+    /// Ends a session as something other than the API would (e.g. `UserEndedSession`);
+    /// 141005 for a session that is unknown or over.
+    pub fn end_session(&self, session_id: &str, end_status: &str) -> Result<(), ApiError> {
         let mut inner = self.lock();
         let now = inner.now();
-        inner
-            .world
-            .end_session_as(session_id, end_status, now)
-            .map_err(|e| e.info)
+        inner.world.end_session_as(session_id, end_status, now)
     }
 
-    /// Sets an agent's status (free, busy, rest).
-    pub fn set_agent_status(&self, agent_id: &str, status: MemberStatus) -> Result<(), String> {
+    /// Sets an agent's status (free, busy, rest); 141010 for an agent the emulator does
+    /// not have.
+    pub fn set_agent_status(&self, agent_id: &str, status: MemberStatus) -> Result<(), ApiError> {
         self.lock().world.set_agent_status(agent_id, status)
     }
 
@@ -365,6 +366,7 @@ impl Control {
     /// | POST | /callback | `{"url": "http://…"}` or `{"url": null}`: where callbacks go; optional `retries` (2), `retry_delay_ms` (1000, doubling), `assign_human` (false: true asks the app with ChatBot.OnAssignHuman on each transfer) |
     /// | GET | /callbacks | → every delivery attempt: `request_id`, `command`, `event`, `session_id`, `attempt`, `status` or `error`, `acknowledged` |
     ///
+    /// A refusal answers 400 with `{"error": message}` (see [`ApiError::control_answer`]).
     /// In a forked child it answers 409 with an explanation instead of touching the copy.
     pub fn handle(&self, method: &str, path: &str, body: &[u8]) -> (u16, Value) {
         if !self.in_serving_process() {
@@ -375,7 +377,10 @@ impl Control {
         } else {
             match serde_json::from_slice(body) {
                 Ok(v) => v,
-                Err(e) => return (400, json!({"error": format!("the body is not JSON: {e}")})),
+                Err(e) => {
+                    return ApiError::invalid(format!("the body is not JSON: {e}"))
+                        .control_answer();
+                }
             }
         };
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -391,13 +396,13 @@ impl Control {
             ("POST", ["agents"]) => self.post_agent(&body),
             ("POST", ["agents", id, "online"]) => body["online"]
                 .as_bool()
-                .ok_or_else(|| "online must be a boolean".to_owned())
+                .ok_or_else(|| ApiError::invalid("online must be a boolean"))
                 .and_then(|online| self.set_agent_online(id, online))
                 .map(|()| json!({})),
             ("POST", ["agents", id, "status"]) => body["status"]
                 .as_str()
                 .and_then(MemberStatus::parse)
-                .ok_or_else(|| "status must be free, busy or rest".to_owned())
+                .ok_or_else(|| ApiError::invalid("status must be free, busy or rest"))
                 .and_then(|status| self.set_agent_status(id, status))
                 .map(|()| json!({})),
             ("GET", ["queue"]) => Ok(self.lock().world.queue_json()),
@@ -405,7 +410,7 @@ impl Control {
             ("POST", ["dedup"]) => body["window"]
                 .as_str()
                 .and_then(DedupWindow::parse)
-                .ok_or_else(|| "window must be same_second, forever or none".to_owned())
+                .ok_or_else(|| ApiError::invalid("window must be same_second, forever or none"))
                 .map(|window| {
                     self.set_dedup_window(window);
                     json!({})
@@ -415,7 +420,9 @@ impl Control {
             ("POST", ["working_hours"]) => self.post_working_hours(&body),
             ("GET", ["sessions"]) => Ok(self.lock().world.sessions_json()),
             ("POST", ["sessions"]) => self.post_session(&body),
-            ("GET", ["sessions", id]) => self.session(id).ok_or_else(|| format!("no session {id}")),
+            ("GET", ["sessions", id]) => self
+                .session(id)
+                .ok_or_else(|| ApiError::new(141_005, format!("no session {}", echo(id)))),
             ("POST", ["sessions", id, "messages"]) => self.post_message(id, &body),
             ("POST", ["sessions", id, "end"]) => {
                 let status = body["end_status"].as_str().unwrap_or("UserEndedSession");
@@ -427,7 +434,7 @@ impl Control {
                     self.lock().world.add_group_conversation(owner, group);
                     Ok(json!({}))
                 }
-                None => Err("group_id must be a string".into()),
+                None => Err(ApiError::invalid("group_id must be a string")),
             },
             ("GET", ["cdrs"]) => Ok(self.cdrs()),
             ("GET", ["faults"]) => Ok(Value::Array(
@@ -452,13 +459,13 @@ impl Control {
             _ => {
                 return (
                     404,
-                    json!({"error": format!("no control route {method} /{}", segments.join("/"))}),
+                    json!({"error": format!("no control route {} /{}", echo(method), echo(&segments.join("/")))}),
                 );
             }
         };
         match result {
             Ok(v) => (200, v),
-            Err(e) => (400, json!({"error": e})),
+            Err(e) => e.control_answer(),
         }
     }
 
@@ -478,45 +485,45 @@ impl Control {
         })
     }
 
-    fn post_accounts(&self, body: &Value) -> Result<Value, String> {
+    fn post_accounts(&self, body: &Value) -> Result<Value, ApiError> {
         let ids: Vec<&str> = body["accounts"]
             .as_array()
             .and_then(|a| a.iter().map(Value::as_str).collect())
-            .ok_or("accounts must be an array of strings")?;
+            .ok_or_else(|| ApiError::invalid("accounts must be an array of strings"))?;
         self.import_accounts(&ids);
         Ok(json!({}))
     }
 
-    fn post_agent(&self, body: &Value) -> Result<Value, String> {
+    fn post_agent(&self, body: &Value) -> Result<Value, ApiError> {
         let agent = Agent {
             id: body["agent_id"]
                 .as_str()
-                .ok_or("agent_id must be a string")?
+                .ok_or_else(|| ApiError::invalid("agent_id must be a string"))?
                 .to_owned(),
             group_id: body["agent_group_id"]
                 .as_u64()
-                .ok_or("agent_group_id must be an integer")?,
+                .ok_or_else(|| ApiError::invalid("agent_group_id must be an integer"))?,
             online: body["online"].as_bool().unwrap_or(true),
             capacity: body["capacity"]
                 .as_u64()
                 .map_or(Ok(5), u32::try_from)
-                .map_err(|_| "capacity is too large")?,
+                .map_err(|_| ApiError::invalid("capacity is too large"))?,
             status: match body["status"].as_str() {
                 None => MemberStatus::Free,
-                Some(text) => {
-                    MemberStatus::parse(text).ok_or("status must be free, busy or rest")?
-                }
+                Some(text) => MemberStatus::parse(text)
+                    .ok_or_else(|| ApiError::invalid("status must be free, busy or rest"))?,
             },
         };
         self.upsert_agent(agent, body["agent_group_name"].as_str());
         Ok(json!({}))
     }
 
-    fn post_session(&self, body: &Value) -> Result<Value, String> {
+    fn post_session(&self, body: &Value) -> Result<Value, ApiError> {
         let text = |name: &str| body[name].as_str().map(str::to_owned);
         let new = NewSession {
             id: text("session_id"),
-            user: text("client_user_id").ok_or("client_user_id must be a string")?,
+            user: text("client_user_id")
+                .ok_or_else(|| ApiError::invalid("client_user_id must be a string"))?,
             nickname: text("nickname"),
             channel: text("channel"),
             started_at: body["started_at"].as_u64(),
@@ -525,20 +532,22 @@ impl Control {
         self.create_session(new).map(|id| json!({"session_id": id}))
     }
 
-    fn post_message(&self, session_id: &str, body: &Value) -> Result<Value, String> {
+    fn post_message(&self, session_id: &str, body: &Value) -> Result<Value, ApiError> {
         let agent = match body["from"].as_str() {
             Some("user") => false,
             Some("agent") => true,
-            _ => return Err("from must be user or agent".into()),
+            _ => return Err(ApiError::invalid("from must be user or agent")),
         };
-        let text = body["text"].as_str().ok_or("text must be a string")?;
+        let text = body["text"]
+            .as_str()
+            .ok_or_else(|| ApiError::invalid("text must be a string"))?;
         let mut inner = self.lock();
         let now = inner.now();
         let key = inner.world.play_message(session_id, agent, text, now)?;
         Ok(json!({"msg_key": key}))
     }
 
-    fn post_clock(&self, body: &Value) -> Result<Value, String> {
+    fn post_clock(&self, body: &Value) -> Result<Value, ApiError> {
         if let Some(at) = body["freeze_at"].as_u64() {
             self.freeze_clock(at);
         } else if let Some(seconds) = body["advance_seconds"].as_u64() {
@@ -546,26 +555,30 @@ impl Control {
         } else if body["real"] == json!(true) {
             self.lock().clock = Clock::Real { offset: 0 };
         } else {
-            return Err("give freeze_at (Unix seconds), advance_seconds or real: true".into());
+            return Err(ApiError::invalid(
+                "give freeze_at (Unix seconds), advance_seconds or real: true",
+            ));
         }
         Ok(self.lock().clock.to_json())
     }
 
-    fn post_working_hours(&self, body: &Value) -> Result<Value, String> {
+    fn post_working_hours(&self, body: &Value) -> Result<Value, ApiError> {
         if body.is_null() {
             self.set_working_hours(None);
             return Ok(json!({}));
         }
-        let minute = |name: &str| -> Result<u32, String> {
+        let minute = |name: &str| -> Result<u32, ApiError> {
             let text = body[name]
                 .as_str()
-                .ok_or(format!("{name} must be \"HH:MM\""))?;
+                .ok_or_else(|| ApiError::invalid(format!("{name} must be \"HH:MM\"")))?;
             let (h, m) = text
                 .split_once(':')
-                .ok_or(format!("{name} must be \"HH:MM\""))?;
+                .ok_or_else(|| ApiError::invalid(format!("{name} must be \"HH:MM\"")))?;
             match (h.parse::<u32>(), m.parse::<u32>()) {
                 (Ok(h @ 0..=23), Ok(m @ 0..=59)) => Ok(h * 60 + m),
-                _ => Err(format!("{name} must be \"HH:MM\" within a day")),
+                _ => Err(ApiError::invalid(format!(
+                    "{name} must be \"HH:MM\" within a day"
+                ))),
             }
         };
         let offset = body["utc_offset_minutes"].as_i64().unwrap_or(480);
@@ -573,13 +586,13 @@ impl Control {
             start_minute: minute("start")?,
             end_minute: minute("end")?,
             utc_offset_minutes: i32::try_from(offset)
-                .map_err(|_| "utc_offset_minutes is out of range")?,
+                .map_err(|_| ApiError::invalid("utc_offset_minutes is out of range"))?,
         };
         self.set_working_hours(Some(hours));
         Ok(json!({}))
     }
 
-    fn post_callback(&self, body: &Value) -> Result<Value, String> {
+    fn post_callback(&self, body: &Value) -> Result<Value, ApiError> {
         let defaults = Policy::default();
         let policy = Policy {
             retries: match &body["retries"] {
@@ -587,15 +600,20 @@ impl Control {
                 v => v
                     .as_u64()
                     .and_then(|n| u32::try_from(n).ok())
-                    .ok_or("retries must be a count")?,
+                    .ok_or_else(|| ApiError::invalid("retries must be a count"))?,
             },
             retry_delay: match &body["retry_delay_ms"] {
                 Value::Null => defaults.retry_delay,
-                v => Duration::from_millis(v.as_u64().ok_or("retry_delay_ms must be a count")?),
+                v => Duration::from_millis(
+                    v.as_u64()
+                        .ok_or_else(|| ApiError::invalid("retry_delay_ms must be a count"))?,
+                ),
             },
             assign_human: match &body["assign_human"] {
                 Value::Null => defaults.assign_human,
-                v => v.as_bool().ok_or("assign_human must be true or false")?,
+                v => v
+                    .as_bool()
+                    .ok_or_else(|| ApiError::invalid("assign_human must be true or false"))?,
             },
         };
         let mut inner = self.lock();
@@ -607,21 +625,24 @@ impl Control {
                 Arc::clone(&inner.callbacks),
                 policy,
             )?),
-            _ => return Err("url must be a string or null".into()),
+            _ => return Err(ApiError::invalid("url must be a string or null")),
         };
         Ok(json!({}))
     }
 
-    fn post_rate_limit(&self, body: &Value) -> Result<Value, String> {
-        let path = body["path"].as_str().ok_or("path must be a string")?;
-        let endpoint = Endpoint::from_path(path)
-            .ok_or_else(|| format!("{path:?} is not an emulated endpoint"))?;
+    fn post_rate_limit(&self, body: &Value) -> Result<Value, ApiError> {
+        let path = body["path"]
+            .as_str()
+            .ok_or_else(|| ApiError::invalid("path must be a string"))?;
+        let endpoint = Endpoint::from_path(path).ok_or_else(|| {
+            ApiError::invalid(format!("{:?} is not an emulated endpoint", echo(path)))
+        })?;
         let per_second = match &body["per_second"] {
             Value::Null => None,
             v => Some(
                 v.as_u64()
                     .and_then(|n| u32::try_from(n).ok())
-                    .ok_or("per_second must be an integer or null")?,
+                    .ok_or_else(|| ApiError::invalid("per_second must be an integer or null"))?,
             ),
         };
         self.set_rate_limit(endpoint, per_second);

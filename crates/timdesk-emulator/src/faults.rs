@@ -4,6 +4,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::answer::{ApiError, echo};
+
 /// What an injected fault does to a matching request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FaultAction {
@@ -55,14 +57,16 @@ impl Fault {
     /// `{"path": "desk_http_svc/send_msg", "count": 1, "probability": 1.0, "kind": "error_code", "code": 141002}`
     /// with kind one of `error_code` (code, info), `http_status` (status), `delay` (ms),
     /// `malformed_json`, `drop_before_apply`, `drop_after_apply`.
-    pub fn from_json(v: &Value) -> Result<Self, String> {
-        let kind = v["kind"].as_str().ok_or("kind is required")?;
+    pub fn from_json(v: &Value) -> Result<Self, ApiError> {
+        let kind = v["kind"]
+            .as_str()
+            .ok_or_else(|| ApiError::invalid("kind is required"))?;
         let action = match kind {
             "error_code" => FaultAction::ErrorCode {
                 code: v["code"]
                     .as_u64()
                     .and_then(|c| u32::try_from(c).ok())
-                    .ok_or("error_code needs code")?,
+                    .ok_or_else(|| ApiError::invalid("error_code needs code"))?,
                 info: v["info"].as_str().unwrap_or("injected fault").to_owned(),
             },
             "http_status" => FaultAction::HttpStatus(
@@ -70,29 +74,37 @@ impl Fault {
                     .as_u64()
                     .and_then(|s| u16::try_from(s).ok())
                     .filter(|s| (100..600).contains(s))
-                    .ok_or("http_status needs status (100-599)")?,
+                    .ok_or_else(|| ApiError::invalid("http_status needs status (100-599)"))?,
             ),
             "delay" => FaultAction::Delay(Duration::from_millis(
-                v["ms"].as_u64().ok_or("delay needs ms")?,
+                v["ms"]
+                    .as_u64()
+                    .ok_or_else(|| ApiError::invalid("delay needs ms"))?,
             )),
             "malformed_json" => FaultAction::MalformedJson,
             "drop_before_apply" => FaultAction::DropBeforeApply,
             "drop_after_apply" => FaultAction::DropAfterApply,
-            other => return Err(format!("unknown fault kind {other:?}")),
+            other => {
+                return Err(ApiError::invalid(format!(
+                    "unknown fault kind {:?}",
+                    echo(other)
+                )));
+            }
         };
-        let remaining = match &v["count"] {
-            Value::Null => Some(1),
-            c => match c.as_i64() {
-                Some(-1) => None,
-                Some(n) => {
-                    Some(u32::try_from(n).map_err(|_| "count must be -1 (unlimited) or positive")?)
-                }
-                None => return Err("count must be an integer".into()),
-            },
-        };
+        let remaining =
+            match &v["count"] {
+                Value::Null => Some(1),
+                c => match c.as_i64() {
+                    Some(-1) => None,
+                    Some(n) => Some(u32::try_from(n).map_err(|_| {
+                        ApiError::invalid("count must be -1 (unlimited) or positive")
+                    })?),
+                    None => return Err(ApiError::invalid("count must be an integer")),
+                },
+            };
         let probability = v["probability"].as_f64().unwrap_or(1.0);
         if !(0.0..=1.0).contains(&probability) {
-            return Err("probability must be within 0.0-1.0".into());
+            return Err(ApiError::invalid("probability must be within 0.0-1.0"));
         }
         Ok(Self {
             path: v["path"].as_str().map(str::to_owned),

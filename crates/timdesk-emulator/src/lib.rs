@@ -29,7 +29,6 @@ mod app;
 pub mod assumptions;
 mod auth;
 mod control;
-mod conversation;
 mod endpoints;
 mod faults;
 mod notify;

@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::answer::ApiError;
+
 /// How long one delivery may take (connect, write, read the answer).
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -123,7 +125,7 @@ impl Notifier {
         sdkappid: u64,
         log: Arc<Mutex<Vec<Value>>>,
         policy: Policy,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, ApiError> {
         let app = Arc::new(App {
             target: Target::parse(url)?,
             sdkappid,
@@ -136,7 +138,9 @@ impl Notifier {
         std::thread::Builder::new()
             .name("timdesk-emulator-callbacks".into())
             .spawn(move || deliver_all(&deliverer, &received, &policy))
-            .map_err(|e| format!("cannot start the callback thread: {e}"))?;
+            .map_err(|e| {
+                ApiError::new(141_002, format!("cannot start the callback thread: {e}"))
+            })?;
         Ok(Self {
             events,
             app,
@@ -177,13 +181,13 @@ struct Target {
 }
 
 impl Target {
-    fn parse(url: &str) -> Result<Self, String> {
-        let rest = url
-            .strip_prefix("http://")
-            .ok_or("url must start with http:// (the emulator calls back without TLS)")?;
+    fn parse(url: &str) -> Result<Self, ApiError> {
+        let rest = url.strip_prefix("http://").ok_or_else(|| {
+            ApiError::invalid("url must start with http:// (the emulator calls back without TLS)")
+        })?;
         let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         if host.is_empty() {
-            return Err("url has no host".into());
+            return Err(ApiError::invalid("url has no host"));
         }
         let path = if path.is_empty() { "/" } else { path };
         Ok(Self {

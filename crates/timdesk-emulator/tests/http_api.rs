@@ -767,3 +767,37 @@ fn the_server_stops_when_dropped() {
     std::thread::sleep(Duration::from_millis(100));
     assert!(std::net::TcpStream::connect(addr).is_err());
 }
+
+#[test]
+fn refusals_are_one_error_and_echo_a_long_value_only_in_part() {
+    let h = Harness::new();
+    let control = h.emulator.control();
+    let refused = control.set_agent_online("nobody@qq.com", true).unwrap_err();
+    assert_eq!(refused.code, 141010, "the member does not exist");
+    let (status, answer) = control.handle(
+        "POST",
+        "agents/nobody@qq.com/online",
+        br#"{"online": true}"#,
+    );
+    assert_eq!(
+        (status, answer["error"].as_str()),
+        (400, Some(refused.info.as_str())),
+        "the control API answers the same refusal"
+    );
+
+    let long = "a".repeat(1 << 20);
+    let (status, answer) = control.handle("POST", &format!("sessions/{long}/end"), b"");
+    let error = answer["error"].as_str().unwrap();
+    assert_eq!(status, 400);
+    assert!(
+        error.len() < 200 && error.contains("1048576 bytes in all"),
+        "{error}"
+    );
+    let answer = h.call("desk_http_svc/end_session", json!({"SessionId": long}));
+    assert_fail(&answer, 141005);
+    let info = answer["ErrorInfo"].as_str().unwrap();
+    assert!(
+        info.len() < 200 && info.contains("1048576 bytes in all"),
+        "{info}"
+    );
+}
