@@ -3,13 +3,10 @@
 //! the documented codes), then its behaviour, here and in [`World`], runs.
 
 use serde_json::{Map, Value};
-use timdesk::model::{self, EndpointModel};
+use timdesk::model::{self, EndpointModel, Refusal};
 
 use crate::answer::ApiError;
 use crate::world::{Message, Peer, TransferRequest, World, is_session_id};
-
-/// The largest send_msg body the server takes (documented: 12 KB).
-pub const MAX_MSG_BODY_BYTES: usize = 12 * 1024;
 
 /// An emulated endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -111,26 +108,17 @@ impl Endpoint {
         fresh_id: &mut dyn FnMut() -> String,
     ) -> Result<Map<String, Value>, ApiError> {
         let model = self.model();
-        if self == Self::SendMsg && body.len() > MAX_MSG_BODY_BYTES {
-            return Err(ApiError::new(
-                93000,
-                format!(
-                    "the request body is {} bytes; at most {MAX_MSG_BODY_BYTES} are allowed",
-                    body.len()
-                ),
-            ));
-        }
+        let refused = |r: Refusal| ApiError::new(r.code, r.to_string());
+        model.check_size(body.len()).map_err(refused)?;
         let map = parse_object(body, model.bad_json_code)?;
-        model
-            .check_body(&map)
-            .map_err(|r| ApiError::new(r.code, r.to_string()))?;
+        model.check_body(&map).map_err(refused)?;
         let f = Fields(&map);
         match self {
             Self::TransferToHuman => transfer_to_human(world, f, now),
             Self::SendMsg => send_msg(world, f, now),
             Self::EndSession => end_session(world, f, now),
             Self::DescribeImCdrList => describe_im_cdr_list(world, f, model),
-            Self::RecentContactDelete => recentcontact_delete(world, f, model),
+            Self::RecentContactDelete => recentcontact_delete(world, f),
             Self::GetSessionState => world
                 .session_state(f.str("SessionId"), f.str("ClientUserId"))
                 .map(object),
@@ -418,22 +406,12 @@ fn describe_im_cdr_list(
     Ok(out)
 }
 
-fn recentcontact_delete(
-    world: &mut World,
-    f: Fields<'_>,
-    model: &EndpointModel,
-) -> Result<Map<String, Value>, ApiError> {
+fn recentcontact_delete(world: &mut World, f: Fields<'_>) -> Result<Map<String, Value>, ApiError> {
     let owner = f.str("From_Account").unwrap_or_default();
-    let required = |name: &str, what: &str| match f.str(name) {
-        Some(id) if !id.is_empty() => Ok(id.to_owned()),
-        _ => Err(ApiError::new(
-            model.invalid_code,
-            format!("{name} is required for a {what} conversation"),
-        )),
-    };
+    // The model's rules have made sure the peer of the conversation's Type is given.
     let peer = match f.int("Type") {
-        Some(1) => Peer::Account(required("To_Account", "one-to-one (Type 1)")?),
-        _ => Peer::Group(required("ToGroupid", "group (Type 2)")?),
+        Some(1) => Peer::Account(f.str("To_Account").unwrap_or_default().to_owned()),
+        _ => Peer::Group(f.str("ToGroupid").unwrap_or_default().to_owned()),
     };
     world.delete_conversation(owner, peer, f.flag("ClearRamble"))?;
     Ok(Map::new())

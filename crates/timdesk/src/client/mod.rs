@@ -95,6 +95,7 @@ impl AsyncClient {
     /// Sends `body` to the endpoint named `name` under its model's retry rule.
     async fn endpoint(&self, name: &str, body: Vec<u8>) -> Result<Value> {
         let model = model::named(name);
+        model.check_size(body.len())?;
         self.execute(model.path, body, rule(model, self.inner.send_msg_retry))
             .await
     }
@@ -185,8 +186,10 @@ impl AsyncClient {
 
     /// A modelled endpoint by its model's name (e.g. `get_session_state`; see
     /// [`model::ENDPOINTS`]) with a JSON object body: the body is checked against the model
-    /// before sending, and the model's retry rule applies, as for the typed calls. This is
-    /// how bindings without a typed method reach every modelled endpoint.
+    /// before sending (a field the model does not know is refused by name, as are the
+    /// model's field limits, its rules across fields and its size), and the model's retry
+    /// rule applies, as for the typed calls. This is how bindings without a typed method
+    /// reach every modelled endpoint.
     pub async fn call_endpoint(&self, name: &str, body: &Value) -> Result<Value> {
         let Some(model) = model::ENDPOINTS.iter().find(|e| e.name == name) else {
             let known: Vec<&str> = model::ENDPOINTS.iter().map(|e| e.name).collect();
@@ -201,6 +204,7 @@ impl AsyncClient {
         let Value::Object(map) = body else {
             return Err(Error::invalid_argument("body", "must be a JSON object"));
         };
+        model.check_known(map)?;
         model.check_body(map)?;
         self.endpoint(model.name, model::json_bytes(body)).await
     }
