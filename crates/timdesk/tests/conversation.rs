@@ -252,9 +252,23 @@ fn a_stream_of_chunks_becomes_one_finished_message() {
     stream.push(" there").unwrap();
     assert!(stream.msg_key().is_some(), "the first chunk was sent");
     let key = stream.finish().unwrap();
-    assert!(
-        stream.push("again").is_err(),
-        "a finished stream takes no chunk"
+    let sent = emulator
+        .control()
+        .request_count("desk_http_svc/send_stream_msg");
+    let finished = format!("stream: is finished (MsgKey {key}); start another");
+    for late in [
+        stream.push("again").unwrap_err(),
+        stream.finish().unwrap_err(),
+    ] {
+        assert_eq!(late.kind(), ErrorKind::InvalidArgument);
+        assert!(late.to_string().ends_with(&finished), "{late}");
+    }
+    assert_eq!(
+        emulator
+            .control()
+            .request_count("desk_http_svc/send_stream_msg"),
+        sent,
+        "a finished stream sends nothing more"
     );
     let sent_before = emulator
         .control()
