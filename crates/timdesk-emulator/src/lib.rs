@@ -35,7 +35,7 @@ mod conversation;
 mod endpoints;
 mod faults;
 mod notify;
-mod seed;
+pub mod seed;
 mod server;
 mod world;
 
