@@ -16,6 +16,38 @@
 // A running emulator on 127.0.0.1; timdesk_emulator_free stops it.
 typedef struct timdesk_emulator timdesk_emulator;
 
+// A built-in agent group (see timdesk_emulator_seed_groups).
+typedef struct timdesk_emulator_seed_group {
+  // AgentGroupId.
+  uint64_t group_id;
+  // Its name.
+  const char *name;
+} timdesk_emulator_seed_group;
+
+// A built-in agent, free when online (see timdesk_emulator_seed_agents).
+typedef struct timdesk_emulator_seed_agent {
+  // The agent's UserID (AgentId).
+  const char *agent_id;
+  // The AgentGroupId of its group.
+  uint64_t group_id;
+  // Whether it is online.
+  bool online;
+  // How many sessions it serves at once.
+  uint32_t capacity;
+} timdesk_emulator_seed_agent;
+
+// A built-in session waiting in chatbot reception (see timdesk_emulator_seed_sessions).
+typedef struct timdesk_emulator_seed_session {
+  // The SessionId.
+  const char *session_id;
+  // The user (ClientUserId).
+  const char *client_user_id;
+  // The user's nickname.
+  const char *nickname;
+  // The channel it came through ("SDK" or "Web").
+  const char *channel;
+} timdesk_emulator_seed_session;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -69,6 +101,33 @@ timdesk_status timdesk_emulator_control(const struct timdesk_emulator *emulator,
                                         const char *body_json,
                                         char **out_answer_json,
                                         timdesk_error **err);
+
+// The agent groups of the built-in data set (every emulator starts with them, and again
+// after a reset): a static array of `*out_count` rows (may be NULL), never freed.
+//
+// # Safety
+// `out_count` must be NULL or writable.
+const struct timdesk_emulator_seed_group *timdesk_emulator_seed_groups(size_t *out_count);
+
+// The agents of the built-in data set; see timdesk_emulator_seed_groups.
+//
+// # Safety
+// `out_count` must be NULL or writable.
+const struct timdesk_emulator_seed_agent *timdesk_emulator_seed_agents(size_t *out_count);
+
+// The sessions waiting in chatbot reception in the built-in data set; see
+// timdesk_emulator_seed_groups.
+//
+// # Safety
+// `out_count` must be NULL or writable.
+const struct timdesk_emulator_seed_session *timdesk_emulator_seed_sessions(size_t *out_count);
+
+// The users of the built-in data set imported without a session (UserIDs); see
+// timdesk_emulator_seed_groups.
+//
+// # Safety
+// `out_count` must be NULL or writable.
+const char *const *timdesk_emulator_seed_users(size_t *out_count);
 
 // Stops and frees an emulator. NULL is a no-op.
 //

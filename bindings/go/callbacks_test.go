@@ -134,6 +134,10 @@ func TestCallEndpointReachesTheModelledEndpoints(t *testing.T) {
 	if !errors.Is(err, timdesk.ErrInvalidArgument) || !strings.Contains(err.Error(), "MsgKey") {
 		t.Errorf("missing MsgKey: %v", err)
 	}
+	_, err = client.CallEndpoint("get_session_state", map[string]any{"SessionID": alice})
+	if !errors.Is(err, timdesk.ErrInvalidArgument) || !strings.Contains(err.Error(), "SessionID: is not a field of get_session_state (its fields: SessionId,") {
+		t.Errorf("misspelt field: %v", err)
+	}
 	if _, err := client.CallEndpoint("nope", map[string]any{}); !errors.Is(err, timdesk.ErrInvalidArgument) {
 		t.Errorf("unknown endpoint: %v", err)
 	}

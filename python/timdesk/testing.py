@@ -25,7 +25,7 @@ its ``emulator`` fixture, ``timdesk_emulator``::
 """
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Dict, Iterator, List, Optional, cast
+from typing import Any, AsyncIterator, Dict, Iterator, List, Optional, Tuple, cast
 
 from . import _native
 from ._native import AsyncClient, Client
@@ -37,12 +37,13 @@ class Emulator:
     """An emulator of the server running in this process on 127.0.0.1 (a free port by
     default), holding the built-in data set. Stops on ``stop()`` or leaving ``with``."""
 
+    #: The built-in data set every emulator starts with, read from the emulator that
+    #: declares it: ``groups``, ``agents``, ``sessions`` and ``users`` (docs/emulator.md).
+    SEED: Dict[str, Any] = _native.Emulator.seed()
     #: SessionIds of the built-in users waiting in chatbot reception.
-    WAITING_SESSIONS = (
-        "fd8a2e30-54de-4e40-bcaf-02718409c5cf",
-        "b0f4ca12-4850-4218-a284-efe679a87066",
-        "a97d3e1f-a88b-403b-9b3a-7bc6554ea05d",
-    )
+    WAITING_SESSIONS: Tuple[str, ...] = tuple(s["session_id"] for s in SEED["sessions"])
+    #: UserIDs of the built-in agents.
+    AGENTS: Tuple[str, ...] = tuple(a["agent_id"] for a in SEED["agents"])
 
     def __init__(self, *, sdkappid: Optional[int] = None, secret_key: Optional[str] = None,
                  admin: Optional[str] = None, port: int = 0, callback_url: Optional[str] = None) -> None:

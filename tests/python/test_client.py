@@ -44,6 +44,19 @@ def test_a_whole_session(timdesk_emulator, client):
     assert peers() == ["@customer_service_account"]
 
 
+def test_the_by_name_call_refuses_what_its_model_refuses_before_sending(timdesk_emulator, client):
+    with pytest.raises(timdesk.InvalidArgumentError,
+                       match=r"Limti: is not a field of describe_im_cdr_list \(its fields: StartTimestamp"):
+        client.call_endpoint("describe_im_cdr_list", {"StartTimestamp": 0, "EndTimestamp": 1, "Limti": 5})
+    with pytest.raises(timdesk.InvalidArgumentError,
+                       match="CustomerServiceId: is required: give SessionId, or ClientUserId with CustomerServiceId"):
+        client.call_endpoint("get_session_state", {"ClientUserId": "user_alice"})
+    with pytest.raises(timdesk.InvalidArgumentError, match="give SessionId, or ClientUserId"):
+        client.get_session_state()
+    assert timdesk_emulator.request_count("desk_http_svc/describe_im_cdr_list") == 0
+    assert timdesk_emulator.request_count("desk_http_svc/get_session_state") == 0
+
+
 def test_queueing_and_group_conversations(timdesk_emulator, client):
     client.transfer_to_human(ALICE, agent_group_id=2473)
     assert client.transfer_to_human(BOB, agent_group_id=2473).in_queue

@@ -22,6 +22,21 @@ def test_a_generator_of_chunks_becomes_one_finished_message():
         assert e.value.code == 141004
 
 
+def test_a_finished_stream_says_it_is_finished():
+    with Emulator() as emu:
+        client = emu.client()
+        session = emu.create_session("kim")
+        stream = client.msg_stream(session)
+        stream.push("Hello")
+        key = stream.finish()
+        for late in (lambda: stream.finish(), lambda: stream.push("again")):
+            with pytest.raises(timdesk.InvalidArgumentError, match=rf"stream: is finished \(MsgKey {key}\)"):
+                late()
+        assert [m["MsgBody"][0]["MsgContent"]["Text"] for m in client.describe_chat_messages(session).messages] == [
+            "Hello"
+        ]
+
+
 def test_bad_chunks_are_refused_naming_them():
     with Emulator() as emu:
         client = emu.client()

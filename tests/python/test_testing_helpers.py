@@ -93,3 +93,13 @@ def test_the_queue_and_contact_user_through_generated_methods(timdesk_emulator):
     assert client.contact_user("@im_agent", "user_dave", group_id=3067).member_id == "shannon@qq.com"
     with pytest.raises(timdesk.NoAgentOnlineError):
         client.contact_user("@im_agent", "user_erin", member_id="night_agent@qq.com")
+
+
+def test_the_seed_is_read_from_the_emulator_and_is_what_it_holds():
+    with Emulator() as emu:
+        state = emu.control("GET", "/state")
+        assert Emulator.WAITING_SESSIONS == tuple(s["session_id"] for s in state["sessions"])
+        assert Emulator.SEED == emu.control("GET", "/seed")
+        assert set(Emulator.AGENTS) == {a["agent_id"] for a in state["agents"]}
+        assert Emulator.SEED["sessions"][0]["client_user_id"] == "user_alice"
+        assert Emulator.SEED["users"] == ["user_dave"]

@@ -70,6 +70,33 @@ static void test_version(void) {
     CHECK(strcmp(timdesk_version(), expected) == 0);
 }
 
+/* The built-in data set as the testing library declares it is what a fresh emulator holds. */
+static void test_seed(timdesk_emulator *emu) {
+    size_t sessions = 0, agents = 0, groups = 0, users = 0;
+    const timdesk_emulator_seed_session *session = timdesk_emulator_seed_sessions(&sessions);
+    const timdesk_emulator_seed_agent *agent = timdesk_emulator_seed_agents(&agents);
+    const timdesk_emulator_seed_group *group = timdesk_emulator_seed_groups(&groups);
+    const char *const *user = timdesk_emulator_seed_users(&users);
+    CHECK(sessions == 3 && agents == 3 && groups == 2 && users == 1);
+    CHECK(strcmp(session[0].session_id, ALICE) == 0 && strcmp(session[0].client_user_id, "user_alice") == 0);
+    CHECK(strcmp(session[1].session_id, BOB) == 0 && strcmp(session[1].channel, "Web") == 0);
+    CHECK(timdesk_emulator_seed_sessions(NULL) == session); /* one static array */
+    char *state = NULL;
+    timdesk_error *err = NULL;
+    EXPECT(timdesk_emulator_control(emu, "GET", "/state", NULL, &state, &err), TIMDESK_STATUS_OK, "GET /state");
+    for (size_t i = 0; i < sessions; i++) {
+        CHECK(strstr(state, session[i].session_id) != NULL);
+    }
+    for (size_t i = 0; i < agents; i++) {
+        CHECK(strstr(state, agent[i].agent_id) != NULL);
+        CHECK(agent[i].capacity > 0);
+    }
+    CHECK(strcmp(agent[2].agent_id, "night_agent@qq.com") == 0 && !agent[2].online);
+    CHECK(group[0].group_id == 3067 && strcmp(group[1].name, "VIP support") == 0);
+    CHECK(strstr(state, user[0]) != NULL);
+    timdesk_string_free(state);
+}
+
 static void test_client_construction(timdesk_emulator *emu) {
     timdesk_client *client = (timdesk_client *)0x1;
     timdesk_error *err = NULL;
@@ -424,6 +451,15 @@ static void test_generic_call_and_faults(timdesk_emulator *emu, timdesk_client *
     CHECK(answer == NULL && strstr(timdesk_error_message(err), "MsgKey") != NULL);
     timdesk_error_free(err);
     err = NULL;
+    /* A misspelt field is refused by name, with the known ones, before sending. */
+    EXPECT(timdesk_call_endpoint(client, "get_session_state", "{\"SessionID\":\"b0f4ca12-4850-4218-a284-efe679a87066\"}",
+                                 &answer, &err),
+           TIMDESK_STATUS_INVALID_ARGUMENT, "call_endpoint refuses an unknown field");
+    CHECK(answer == NULL && timdesk_error_code(err) == 0);
+    CHECK(strstr(timdesk_error_message(err), "SessionID: is not a field of get_session_state (its fields: SessionId, "
+                                             "ClientUserId, CustomerServiceId)") != NULL);
+    timdesk_error_free(err);
+    err = NULL;
     EXPECT(timdesk_call_endpoint(client, NULL, "{}", &answer, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "call_endpoint NULL name");
     timdesk_error_free(err);
 
@@ -507,7 +543,16 @@ static void test_generated_endpoints(timdesk_emulator *emu, timdesk_client *clie
     timdesk_string_free(agent);
     /* No session and no user: the core refuses it before sending, naming the fields. */
     EXPECT(timdesk_get_session_state(client, NULL, NULL, NULL, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "get_session_state without a key");
-    CHECK(strstr(timdesk_error_message(err), "SessionId") != NULL);
+    CHECK(strstr(timdesk_error_message(err), "give SessionId, or ClientUserId with CustomerServiceId") != NULL);
+    CHECK(timdesk_error_code(err) == 0); /* refused here: the server never answered */
+    timdesk_error_free(err);
+    err = NULL;
+    timdesk_get_session_state_options user_only = TIMDESK_GET_SESSION_STATE_OPTIONS_INIT;
+    user_only.client_user_id = "user_alice";
+    EXPECT(timdesk_get_session_state(client, &user_only, NULL, NULL, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT,
+           "a user without an IM agent");
+    CHECK(strncmp(timdesk_error_message(err), "invalid argument: CustomerServiceId", 35) == 0);
+    CHECK(timdesk_error_code(err) == 0);
     timdesk_error_free(err);
     err = NULL;
     /* An options struct nobody initialised is refused, naming its initialiser. */
@@ -570,6 +615,13 @@ static void test_generated_endpoints(timdesk_emulator *emu, timdesk_client *clie
     EXPECT(timdesk_msg_stream_finish(stream, &streamed, &err), TIMDESK_STATUS_OK, "msg_stream_finish");
     CHECK(streamed != NULL && strlen(streamed) > 0);
     EXPECT(timdesk_msg_stream_push(stream, "late", &err), TIMDESK_STATUS_INVALID_ARGUMENT, "push after finish");
+    CHECK(strstr(timdesk_error_message(err), "stream: is finished (MsgKey ") != NULL);
+    timdesk_error_free(err);
+    err = NULL;
+    /* Finishing twice says the stream is finished, not that it lacks a chunk. */
+    EXPECT(timdesk_msg_stream_finish(stream, NULL, &err), TIMDESK_STATUS_INVALID_ARGUMENT, "finish after finish");
+    CHECK(strstr(timdesk_error_message(err), "stream: is finished (MsgKey ") != NULL);
+    CHECK(strstr(timdesk_error_message(err), streamed) != NULL);
     timdesk_error_free(err);
     err = NULL;
     timdesk_msg_stream_free(stream);
@@ -1200,6 +1252,7 @@ int main(void) {
     CHECK(timdesk_emulator_sdkappid(emu) == 1400000000u);
     CHECK(strcmp(timdesk_emulator_admin(emu), "administrator") == 0);
 
+    test_seed(emu);
     test_client_construction(emu);
     timdesk_client *client = client_for(emu);
     test_session_lifecycle(emu, client);

@@ -238,6 +238,14 @@ TEST_F(TimdeskTest, CallEndpointChecksTheModel) {
     } catch (const timdesk::Error &e) {
         EXPECT_EQ(e.status(), TIMDESK_STATUS_INVALID_ARGUMENT);
     }
+    try {
+        client.call_endpoint("describe_im_cdr_list", R"({"StartTimestamp":0,"EndTimestamp":1,"Limti":5})");
+        FAIL() << "a misspelt field must be refused";
+    } catch (const timdesk::Error &e) {
+        EXPECT_EQ(e.status(), TIMDESK_STATUS_INVALID_ARGUMENT);
+        EXPECT_NE(std::string(e.what()).find("Limti: is not a field of describe_im_cdr_list"), std::string::npos)
+            << e.what();
+    }
 }
 
 TEST_F(TimdeskTest, GeneratedEndpointsAreTyped) {

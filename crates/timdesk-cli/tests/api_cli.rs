@@ -393,6 +393,29 @@ fn api_calls_an_endpoint_from_its_flags_and_checks_the_model_before_sending() {
     let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(answer["CurrentState"], "Agent");
 
+    // The model's rule across fields is checked before sending: a user needs an IM agent.
+    let asked = emulator
+        .control()
+        .request_count("desk_http_svc/get_session_state");
+    let out = api(
+        &emulator,
+        &["get_session_state", "--client-user-id", "user_alice"],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "CustomerServiceId: is required: give SessionId, or ClientUserId with CustomerServiceId"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        emulator
+            .control()
+            .request_count("desk_http_svc/get_session_state"),
+        asked
+    );
+
     // --text builds the body from the core's element; a user's quotes stay text.
     let out = api(
         &emulator,

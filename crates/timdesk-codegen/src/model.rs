@@ -40,6 +40,12 @@ pub struct Endpoint {
     /// What the page could not tell about the endpoint, when something.
     #[serde(default)]
     pub gap: Option<String>,
+    /// Rules across request fields.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    /// The documented largest request.
+    #[serde(default)]
+    pub size_limit: Option<SizeLimit>,
     /// Request fields.
     pub request: Vec<Field>,
     /// Answer fields.
@@ -69,6 +75,28 @@ pub struct Retry {
     pub done_code: Option<u32>,
     /// Why.
     pub note: String,
+}
+
+/// A rule across request fields: when `when` holds (or always), one of the `require`
+/// alternatives (each a set of fields given together) must be given whole.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// The condition: one field and the integer value it must have.
+    #[serde(default)]
+    pub when: Option<std::collections::BTreeMap<String, i64>>,
+    /// The alternatives.
+    pub require: Vec<Vec<String>>,
+}
+
+/// The documented largest request.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizeLimit {
+    /// The most bytes, serialized.
+    pub bytes: usize,
+    /// The code above it.
+    pub code: u32,
 }
 
 /// One field.
@@ -161,7 +189,35 @@ pub fn load(dir: &Path) -> Result<Vec<Endpoint>, String> {
                 ));
             }
         }
+        check_rules(&endpoint)?;
         endpoints.push(endpoint);
     }
     Ok(endpoints)
+}
+
+/// A rule names request fields of its own model, has alternatives, and at most one condition.
+fn check_rules(endpoint: &Endpoint) -> Result<(), String> {
+    let known = |name: &String| endpoint.request.iter().any(|f| &f.name == name);
+    for rule in &endpoint.rules {
+        let when = rule.when.iter().flatten().map(|(name, _)| name);
+        if rule.when.as_ref().is_some_and(|w| w.len() != 1) {
+            return Err(format!("{}: a rule's when names one field", endpoint.name));
+        }
+        if rule.require.is_empty() || rule.require.iter().any(Vec::is_empty) {
+            return Err(format!(
+                "{}: a rule's require lists non-empty alternatives",
+                endpoint.name
+            ));
+        }
+        if let Some(name) = when
+            .chain(rule.require.iter().flatten())
+            .find(|n| !known(n))
+        {
+            return Err(format!(
+                "{}: a rule names {name:?}, not a request field",
+                endpoint.name
+            ));
+        }
+    }
+    Ok(())
 }

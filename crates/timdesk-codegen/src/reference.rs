@@ -34,6 +34,25 @@ pub fn render(endpoints: &[Endpoint]) -> Result<String, String> {
             None => out += "- Rate limit: none documented.\n",
         }
         out += &format!("- Not the app administrator: {}.\n", e.admin_code);
+        for rule in &e.rules {
+            let when = rule.when.iter().flatten().next();
+            let alternatives: Vec<String> =
+                rule.require.iter().map(|alt| alt.join(" with ")).collect();
+            out += &format!(
+                "- Requires {}{} (else {}).\n",
+                alternatives.join(", or "),
+                when.map_or(String::new(), |(field, value)| format!(
+                    " when {field} is {value}"
+                )),
+                e.invalid_code
+            );
+        }
+        if let Some(limit) = &e.size_limit {
+            out += &format!(
+                "- At most {} bytes serialized (else {}).\n",
+                limit.bytes, limit.code
+            );
+        }
         if let Some(gap) = &e.gap {
             out += &format!("- Gap: {gap}\n");
         }

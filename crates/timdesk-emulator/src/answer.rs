@@ -22,12 +22,16 @@ pub struct ApiError {
 /// The Desk's code for an invalid parameter, which a malformed control request also is.
 pub(crate) const INVALID_PARAMETER: u32 = 141_004;
 
+/// The longest ErrorInfo the emulator writes, in bytes (see the assumption
+/// `error_info_bounded`): a request's value echoed in a message is cut to fit.
+pub const MAX_ERROR_INFO_BYTES: usize = 512;
+
 impl ApiError {
-    /// A failure with `code` and `info`.
+    /// A failure with `code` and `info`, bounded to [`MAX_ERROR_INFO_BYTES`].
     pub fn new(code: u32, info: impl Into<String>) -> Self {
         Self {
             code,
-            info: info.into(),
+            info: bounded(info.into()),
         }
     }
 
@@ -49,6 +53,29 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// `info` whole when short enough; else its head and tail around a note of how much was
+/// left out, together at most [`MAX_ERROR_INFO_BYTES`] bytes, so that both the start of
+/// an echoed value and what the message says after it remain.
+fn bounded(info: String) -> String {
+    if info.len() <= MAX_ERROR_INFO_BYTES {
+        return info;
+    }
+    let keep = (MAX_ERROR_INFO_BYTES - 48) / 2;
+    let head_end = (0..=keep)
+        .rev()
+        .find(|&i| info.is_char_boundary(i))
+        .unwrap_or(0);
+    let tail_start = (info.len() - keep..info.len())
+        .find(|&i| info.is_char_boundary(i))
+        .unwrap_or(info.len());
+    format!(
+        "{}… ({} bytes left out) …{}",
+        &info[..head_end],
+        tail_start - head_end,
+        &info[tail_start..]
+    )
+}
 
 /// The JSON body of an answer: `fields` added to the status fields on success.
 pub fn body(result: Result<Map<String, Value>, ApiError>, with_error_display: bool) -> Value {

@@ -84,6 +84,12 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         why: "Each endpoint answers only with its documented codes.",
     },
     Assumption {
+        id: "error_info_bounded",
+        behaviour: "An ErrorInfo (and ErrorDisplay) longer than 512 bytes keeps its first and last 232 bytes around a note of how many bytes were left out, so a huge value from the request (a 1 MB SessionId) is never echoed whole. The emulator sets no length limit of its own on request strings.",
+        docs: "No page of the modelled endpoints gives a length for SessionId, user ids or other strings, nor says what ErrorInfo holds beyond \"detailed error message\".",
+        why: "A message must stay readable in a log; inventing a length limit would refuse what the server may take.",
+    },
+    Assumption {
         id: "out_of_hours",
         behaviour: "With CheckIfDuringWorkingHours outside the working hours, the transfer succeeds with AgentId \"\" and IsInQueue 0, the session stays with the chatbot, and with SendPromptNotDuringWorkingHours the out-of-hours prompt is stored. Working hours are unset (always open) until the control API sets them.",
         docs: "The fields exist (269/110581, 2025-11-04); the answer outside working hours is not described.",

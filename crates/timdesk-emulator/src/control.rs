@@ -341,30 +341,7 @@ impl Control {
     /// The control API: `method` and `path` (below `/__control`) with a JSON `body`, giving
     /// an HTTP status and a JSON answer. The HTTP server and the bindings both go through here.
     ///
-    /// | method | path | body → answer |
-    /// |---|---|---|
-    /// | GET | /state | → app, accounts, agents, sessions, faults, rate limits, request counts |
-    /// | POST | /reset | → the built-in data set again |
-    /// | POST | /accounts | `{"accounts": [id…]}` |
-    /// | POST | /agents | `{"agent_id", "agent_group_id", "agent_group_name"?, "online"?, "capacity"?}` |
-    /// | POST | /agents/{id}/online | `{"online": bool}` |
-    /// | POST | /agents/{id}/status | `{"status": "free" \| "busy" \| "rest"}` |
-    /// | GET | /queue | → queued sessions in serving order, with their priority |
-    /// | GET, POST | /dedup | `{"window": "same_second" \| "forever" \| "none"}` |
-    /// | GET, POST | /clock | `{"freeze_at": unix}` or `{"advance_seconds": n}` or `{"real": true}` |
-    /// | POST | /working_hours | `{"start": "09:00", "end": "18:00", "utc_offset_minutes": 480}`, or null for always open |
-    /// | GET, POST | /sessions | `{"client_user_id", "session_id"?, "nickname"?, "channel"?, "started_at"?, "satisfaction"?}` → `{"session_id"}` |
-    /// | GET | /sessions/{id} | → the session with its messages |
-    /// | POST | /sessions/{id}/end | `{"end_status"}` (default `UserEndedSession`) |
-    /// | POST | /sessions/{id}/messages | `{"from": "user" \| "agent", "text"}` → `{"msg_key"}`: play the user or the agent |
-    /// | GET | /conversations/{owner} | → conversations with roaming messages |
-    /// | POST | /conversations/{owner}/groups | `{"group_id"}`: add a group conversation |
-    /// | GET | /cdrs | → every CDR record |
-    /// | GET, POST, DELETE | /faults | a fault (see [`Fault::from_json`]) / clear all |
-    /// | POST | /rate_limits | `{"path", "per_second": n or null}` |
-    /// | GET | /requests | → request counts per path |
-    /// | POST | /callback | `{"url": "http://…"}` or `{"url": null}`: where callbacks go; optional `retries` (2), `retry_delay_ms` (1000, doubling), `assign_human` (false: true asks the app with ChatBot.OnAssignHuman on each transfer) |
-    /// | GET | /callbacks | → every delivery attempt: `request_id`, `command`, `event`, `session_id`, `attempt`, `status` or `error`, `acknowledged` |
+    /// Every route, with its body and answer, is in docs/emulator.md (a test calls each one).
     ///
     /// A refusal answers 400 with `{"error": message}` (see [`ApiError::control_answer`]).
     /// In a forked child it answers 409 with an explanation instead of touching the copy.
@@ -386,6 +363,7 @@ impl Control {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         let result = match (method, segments.as_slice()) {
             ("GET", ["state"]) => Ok(self.state()),
+            ("GET", ["seed"]) => Ok(crate::seed::to_json()),
             ("POST", ["reset"]) => {
                 self.reset();
                 Ok(json!({}))

@@ -5,13 +5,10 @@
 //! (the assumption `modelled_not_served_60009`).
 
 use serde_json::{Map, Value};
-use timdesk::model::{self, EndpointModel};
+use timdesk::model::{self, EndpointModel, Refusal};
 
 use crate::answer::ApiError;
 use crate::world::{Message, Peer, TransferRequest, World, is_session_id};
-
-/// The largest send_msg body the server takes (documented: 12 KB).
-pub const MAX_MSG_BODY_BYTES: usize = 12 * 1024;
 
 /// A modelled endpoint, e.g. `Endpoint::from(&timdesk::model::SEND_MSG)`: equal when
 /// their paths are.
@@ -154,7 +151,8 @@ impl Endpoint {
     }
 
     /// The checks a request `body` passes before the endpoint acts, with the server's
-    /// codes: send_msg's size limit, a JSON object, every field rule of the model, and
+    /// codes: the model's size limit, a JSON object, every field and cross-field rule of the
+    /// model, and
     /// (60009) that the emulator serves the endpoint. Returns the body's fields.
     pub fn check(self, body: &[u8]) -> Result<Map<String, Value>, ApiError> {
         self.accept(body).map(|(map, _)| map)
@@ -162,19 +160,10 @@ impl Endpoint {
 
     fn accept(self, body: &[u8]) -> Result<(Map<String, Value>, Behaviour), ApiError> {
         let model = self.0;
-        if self == Self(&model::SEND_MSG) && body.len() > MAX_MSG_BODY_BYTES {
-            return Err(ApiError::new(
-                93000,
-                format!(
-                    "the request body is {} bytes; at most {MAX_MSG_BODY_BYTES} are allowed",
-                    body.len()
-                ),
-            ));
-        }
+        let refused = |r: Refusal| ApiError::new(r.code, r.to_string());
+        model.check_size(body.len()).map_err(refused)?;
         let map = parse_object(body, model.bad_json_code)?;
-        model
-            .check_body(&map)
-            .map_err(|r| ApiError::new(r.code, r.to_string()))?;
+        model.check_body(&map).map_err(refused)?;
         let behaviour = self.behaviour().ok_or_else(|| {
             ApiError::new(
                 60009,
@@ -456,18 +445,12 @@ fn describe_im_cdr_list(r: Request<'_, '_>) -> Result<Map<String, Value>, ApiErr
 }
 
 fn recentcontact_delete(r: Request<'_, '_>) -> Result<Map<String, Value>, ApiError> {
-    let (f, model) = (r.f, r.model);
+    let f = r.f;
     let owner = f.str("From_Account").unwrap_or_default();
-    let required = |name: &str, what: &str| match f.str(name) {
-        Some(id) if !id.is_empty() => Ok(id.to_owned()),
-        _ => Err(ApiError::new(
-            model.invalid_code,
-            format!("{name} is required for a {what} conversation"),
-        )),
-    };
+    // The model's rules have made sure the peer of the conversation's Type is given.
     let peer = match f.int("Type") {
-        Some(1) => Peer::Account(required("To_Account", "one-to-one (Type 1)")?),
-        _ => Peer::Group(required("ToGroupid", "group (Type 2)")?),
+        Some(1) => Peer::Account(f.str("To_Account").unwrap_or_default().to_owned()),
+        _ => Peer::Group(f.str("ToGroupid").unwrap_or_default().to_owned()),
     };
     r.world
         .delete_conversation(owner, peer, f.flag("ClearRamble"))?;

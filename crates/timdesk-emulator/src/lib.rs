@@ -32,14 +32,14 @@ mod control;
 mod endpoints;
 mod faults;
 mod notify;
-mod seed;
+pub mod seed;
 mod server;
 mod world;
 
-pub use answer::ApiError;
+pub use answer::{ApiError, MAX_ERROR_INFO_BYTES};
 pub use app::AppConfig;
 pub use control::Control;
-pub use endpoints::{Endpoint, MAX_MSG_BODY_BYTES};
+pub use endpoints::Endpoint;
 pub use faults::{Fault, FaultAction};
 pub use seed::summary as seed_summary;
 pub use world::{

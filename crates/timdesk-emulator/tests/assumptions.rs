@@ -299,6 +299,27 @@ fn assumption_malformed_session_id() {
 }
 
 #[test]
+fn assumption_error_info_bounded() {
+    let h = Harness::new();
+    let huge = format!("{}-tail", "s".repeat(1 << 20));
+    let answer = h.call(
+        "desk_http_svc/get_session_state",
+        json!({"SessionId": huge}),
+    );
+    assert_fail(&answer, 141005);
+    let info = answer["ErrorInfo"].as_str().unwrap();
+    assert!(
+        info.len() <= timdesk_emulator::MAX_ERROR_INFO_BYTES,
+        "{} bytes",
+        info.len()
+    );
+    assert!(info.contains("ssss") && info.contains("-tail"), "{info}");
+    assert!(info.contains("bytes left out"), "{info}");
+    let short = h.call("desk_http_svc/get_session_state", json!({"SessionId": "x"}));
+    assert!(!short["ErrorInfo"].as_str().unwrap().contains("left out"));
+}
+
+#[test]
 fn assumption_out_of_hours() {
     let h = Harness::new();
     h.emulator.control().freeze_clock(T0); // 06:13 in UTC+8

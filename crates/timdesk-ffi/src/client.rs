@@ -712,9 +712,10 @@ pub unsafe extern "C" fn timdesk_call(
 }
 
 /// A modelled endpoint by its model's name (e.g. "get_session_state", "modify_msg"; the
-/// list is in docs/api.md) with `body_json`, a JSON object: the body is checked against the
-/// model before sending (a refusal names the field and the rule) and the model's retry
-/// rule applies. On success `*out_answer_json` receives the answer (free with
+/// list, with every field, is in share/doc/timdesk/api.md under the install prefix) with
+/// `body_json`, a JSON object: the body is checked against the model before sending (a
+/// field the model does not know, a limit or a rule across fields is refused, naming the
+/// field and the rule) and the model's retry rule applies. On success `*out_answer_json` receives the answer (free with
 /// timdesk_string_free).
 ///
 /// # Safety

@@ -84,7 +84,14 @@ impl Emulator {
             .is_some()
     }
 
-    /// A control API call (see the README): `method` and `path` as over HTTP under
+    /// The built-in data set every emulator starts with, as the emulator declares it:
+    /// `{"groups", "agents", "sessions", "users"}` (see docs/emulator.md).
+    #[staticmethod]
+    fn seed(py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &timdesk_emulator::seed::to_json())
+    }
+
+    /// A control API call (see docs/emulator.md): `method` and `path` as over HTTP under
     /// /__control, `body` a JSON-able object. Returns the answer; raises ValueError on a
     /// refused call.
     #[pyo3(signature = (method, path, body=None))]

@@ -5,6 +5,7 @@
 #![allow(non_camel_case_types)]
 
 use std::ffi::{CString, c_char};
+use std::sync::OnceLock;
 
 use ::timdesk_emulator as emu;
 use emu::{AppConfig, EmulatorConfig};
@@ -161,6 +162,156 @@ pub unsafe extern "C" fn timdesk_emulator_control(
         }
         put_string(out_answer_json, answer.to_string(), "the answer")
     })
+}
+
+/// A built-in agent group (see timdesk_emulator_seed_groups).
+#[repr(C)]
+pub struct timdesk_emulator_seed_group {
+    /// AgentGroupId.
+    pub group_id: u64,
+    /// Its name.
+    pub name: *const c_char,
+}
+
+/// A built-in agent, free when online (see timdesk_emulator_seed_agents).
+#[repr(C)]
+pub struct timdesk_emulator_seed_agent {
+    /// The agent's UserID (AgentId).
+    pub agent_id: *const c_char,
+    /// The AgentGroupId of its group.
+    pub group_id: u64,
+    /// Whether it is online.
+    pub online: bool,
+    /// How many sessions it serves at once.
+    pub capacity: u32,
+}
+
+/// A built-in session waiting in chatbot reception (see timdesk_emulator_seed_sessions).
+#[repr(C)]
+pub struct timdesk_emulator_seed_session {
+    /// The SessionId.
+    pub session_id: *const c_char,
+    /// The user (ClientUserId).
+    pub client_user_id: *const c_char,
+    /// The user's nickname.
+    pub nickname: *const c_char,
+    /// The channel it came through ("SDK" or "Web").
+    pub channel: *const c_char,
+}
+
+/// A seed list as C reads it, built once and kept for the life of the process.
+struct Table<T>(Vec<T>);
+
+// SAFETY: a table's pointers name strings leaked for the life of the process, never
+// written after the table is built.
+unsafe impl<T> Send for Table<T> {}
+// SAFETY: as for Send: the data is immutable once built.
+unsafe impl<T> Sync for Table<T> {}
+
+static GROUPS: OnceLock<Table<timdesk_emulator_seed_group>> = OnceLock::new();
+static AGENTS: OnceLock<Table<timdesk_emulator_seed_agent>> = OnceLock::new();
+static SESSIONS: OnceLock<Table<timdesk_emulator_seed_session>> = OnceLock::new();
+static USERS: OnceLock<Table<*const c_char>> = OnceLock::new();
+
+/// `text` as a C string that lives as long as the process (the seed has no NUL byte).
+fn leaked(text: &'static str) -> *const c_char {
+    CString::new(text).map_or(c"".as_ptr(), |c| c.into_raw().cast_const())
+}
+
+/// The first row of the table in `cell` (built by `make` on first use); its length goes to
+/// `*out_count` when that is not NULL.
+fn rows<T>(
+    cell: &'static OnceLock<Table<T>>,
+    make: impl FnOnce() -> Vec<T>,
+    out_count: *mut usize,
+) -> *const T {
+    boundary::quiet(std::ptr::null(), || {
+        let table = cell.get_or_init(|| Table(make()));
+        // SAFETY: the caller passes NULL or a writable size_t.
+        if let Some(count) = unsafe { out_count.as_mut() } {
+            *count = table.0.len();
+        }
+        table.0.as_ptr()
+    })
+}
+
+/// The agent groups of the built-in data set (every emulator starts with them, and again
+/// after a reset): a static array of `*out_count` rows (may be NULL), never freed.
+///
+/// # Safety
+/// `out_count` must be NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_emulator_seed_groups(
+    out_count: *mut usize,
+) -> *const timdesk_emulator_seed_group {
+    let make = || {
+        emu::seed::GROUPS
+            .iter()
+            .map(|g| timdesk_emulator_seed_group {
+                group_id: g.group_id,
+                name: leaked(g.name),
+            })
+            .collect()
+    };
+    rows(&GROUPS, make, out_count)
+}
+
+/// The agents of the built-in data set; see timdesk_emulator_seed_groups.
+///
+/// # Safety
+/// `out_count` must be NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_emulator_seed_agents(
+    out_count: *mut usize,
+) -> *const timdesk_emulator_seed_agent {
+    let make = || {
+        emu::seed::AGENTS
+            .iter()
+            .map(|a| timdesk_emulator_seed_agent {
+                agent_id: leaked(a.agent_id),
+                group_id: a.group_id,
+                online: a.online,
+                capacity: a.capacity,
+            })
+            .collect()
+    };
+    rows(&AGENTS, make, out_count)
+}
+
+/// The sessions waiting in chatbot reception in the built-in data set; see
+/// timdesk_emulator_seed_groups.
+///
+/// # Safety
+/// `out_count` must be NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_emulator_seed_sessions(
+    out_count: *mut usize,
+) -> *const timdesk_emulator_seed_session {
+    let make = || {
+        emu::seed::WAITING
+            .iter()
+            .map(|w| timdesk_emulator_seed_session {
+                session_id: leaked(w.session_id),
+                client_user_id: leaked(w.client_user_id),
+                nickname: leaked(w.nickname),
+                channel: leaked(w.channel),
+            })
+            .collect()
+    };
+    rows(&SESSIONS, make, out_count)
+}
+
+/// The users of the built-in data set imported without a session (UserIDs); see
+/// timdesk_emulator_seed_groups.
+///
+/// # Safety
+/// `out_count` must be NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_emulator_seed_users(
+    out_count: *mut usize,
+) -> *const *const c_char {
+    let make = || emu::seed::OTHER_USERS.iter().map(|u| leaked(u)).collect();
+    rows(&USERS, make, out_count)
 }
 
 /// Stops and frees an emulator. NULL is a no-op.

@@ -174,6 +174,48 @@ fn call_endpoint_reaches_every_model_by_name_with_its_checks() {
         before,
         "refused before sending"
     );
+    // A misspelt field, and a request that breaks the model's rule across fields, are
+    // refused by name before sending.
+    let before = emulator
+        .control()
+        .request_count("desk_http_svc/describe_im_cdr_list");
+    let typo = client
+        .call_endpoint(
+            "describe_im_cdr_list",
+            &serde_json::json!({"StartTimestamp": 0, "EndTimestamp": 1, "Limti": 5}),
+        )
+        .unwrap_err();
+    assert_eq!(typo.kind(), ErrorKind::InvalidArgument);
+    assert!(
+        typo.to_string()
+            .contains("Limti: is not a field of describe_im_cdr_list (its fields: StartTimestamp"),
+        "{typo}"
+    );
+    assert_eq!(
+        emulator
+            .control()
+            .request_count("desk_http_svc/describe_im_cdr_list"),
+        before
+    );
+    let before = emulator
+        .control()
+        .request_count("desk_http_svc/get_session_state");
+    let neither = client
+        .call_endpoint("get_session_state", &serde_json::json!({}))
+        .unwrap_err();
+    assert_eq!(neither.kind(), ErrorKind::InvalidArgument);
+    assert!(
+        neither.to_string().contains(
+            "SessionId: is required: give SessionId, or ClientUserId with CustomerServiceId"
+        ),
+        "{neither}"
+    );
+    assert_eq!(
+        emulator
+            .control()
+            .request_count("desk_http_svc/get_session_state"),
+        before
+    );
     let unknown = client
         .call_endpoint("no_such_endpoint", &serde_json::json!({}))
         .unwrap_err();
@@ -210,9 +252,23 @@ fn a_stream_of_chunks_becomes_one_finished_message() {
     stream.push(" there").unwrap();
     assert!(stream.msg_key().is_some(), "the first chunk was sent");
     let key = stream.finish().unwrap();
-    assert!(
-        stream.push("again").is_err(),
-        "a finished stream takes no chunk"
+    let sent = emulator
+        .control()
+        .request_count("desk_http_svc/send_stream_msg");
+    let finished = format!("stream: is finished (MsgKey {key}); start another");
+    for late in [
+        stream.push("again").unwrap_err(),
+        stream.finish().unwrap_err(),
+    ] {
+        assert_eq!(late.kind(), ErrorKind::InvalidArgument);
+        assert!(late.to_string().ends_with(&finished), "{late}");
+    }
+    assert_eq!(
+        emulator
+            .control()
+            .request_count("desk_http_svc/send_stream_msg"),
+        sent,
+        "a finished stream sends nothing more"
     );
     let sent_before = emulator
         .control()

@@ -39,19 +39,12 @@ pub struct DeleteRecentContact {
 }
 
 impl DeleteRecentContact {
+    /// The request body, checked against the model (its fields, and its rule that Type 1
+    /// names To_Account and Type 2 ToGroupid).
     pub(crate) fn to_body(&self) -> Result<Value> {
-        if self.from_account.is_empty() {
-            return Err(Error::invalid_argument("From_Account", "must not be empty"));
-        }
         let mut body =
             json!({"From_Account": self.from_account, "ClearRamble": u8::from(self.clear_roaming)});
         match &self.peer {
-            ContactPeer::Account(id) if id.is_empty() => {
-                return Err(Error::invalid_argument("To_Account", "must not be empty"));
-            }
-            ContactPeer::Group(id) if id.is_empty() => {
-                return Err(Error::invalid_argument("ToGroupid", "must not be empty"));
-            }
             ContactPeer::Account(id) => {
                 body["Type"] = json!(1);
                 body["To_Account"] = json!(id);
@@ -61,6 +54,7 @@ impl DeleteRecentContact {
                 body["ToGroupid"] = json!(id);
             }
         }
+        crate::model::RECENTCONTACT_DELETE.check_object(&body)?;
         Ok(body)
     }
 }

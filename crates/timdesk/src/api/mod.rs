@@ -13,6 +13,3 @@ pub use contact::{ContactPeer, DeleteRecentContact};
 pub use message::{Card, ImageInfo, MsgElement};
 pub(crate) use session::require_session_id;
 pub use session::{MsgTarget, SendMsg, SentMsg, Transfer, TransferToHuman};
-
-/// The largest send_msg request the server takes, serialized (documented: 12 KB).
-pub const MAX_SEND_MSG_BYTES: usize = 12 * 1024;

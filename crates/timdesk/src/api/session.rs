@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{MAX_SEND_MSG_BYTES, MsgElement};
+use super::MsgElement;
 use crate::error::{Error, Result};
 
 /// A request to hand a session over from the chatbot to a human agent.
@@ -219,7 +219,8 @@ impl SendMsg {
         }
     }
 
-    /// The request body with `msg_random`; refuses what the server would refuse.
+    /// The request body with `msg_random`; refuses what the server would refuse (its size
+    /// is checked against the model when it is sent).
     pub(crate) fn to_body(&self, msg_random: u32) -> Result<Vec<u8>> {
         if self.body.is_empty() {
             return Err(Error::invalid_argument(
@@ -254,17 +255,7 @@ impl SendMsg {
         if self.exclude_from_user_resp_timeout {
             body.insert("ExcludeFromUserRespTimeout".into(), json!(1));
         }
-        let bytes = serde_json::to_vec(&body).map_err(|e| Error::invalid_argument("MsgBody", e))?;
-        if bytes.len() > MAX_SEND_MSG_BYTES {
-            return Err(Error::invalid_argument(
-                "MsgBody",
-                format!(
-                    "the request is {} bytes serialized; the server takes at most {MAX_SEND_MSG_BYTES}",
-                    bytes.len()
-                ),
-            ));
-        }
-        Ok(bytes)
+        serde_json::to_vec(&body).map_err(|e| Error::invalid_argument("MsgBody", e))
     }
 }
 
@@ -305,12 +296,6 @@ mod tests {
                     .to_body(1)
                     .unwrap_err(),
                 "FromAccount: must not be empty",
-            ),
-            (
-                SendMsg::in_session("s", vec![MsgElement::text("x".repeat(13_000))])
-                    .to_body(1)
-                    .unwrap_err(),
-                "at most 12288",
             ),
             (
                 TransferToHuman::new(" ").to_body().unwrap_err(),

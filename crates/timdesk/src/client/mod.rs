@@ -92,8 +92,10 @@ impl AsyncClient {
         self.inner.transport.options()
     }
 
-    /// Sends `body` to the endpoint of `model` under its retry rule.
+    /// Sends `body` to the endpoint of `model` under its retry rule, once its size is
+    /// within the model's limit.
     async fn endpoint(&self, model: &'static EndpointModel, body: Vec<u8>) -> Result<Value> {
+        model.check_size(body.len())?;
         self.execute(model.path, body, rule(model, self.inner.send_msg_retry))
             .await
     }
@@ -184,8 +186,10 @@ impl AsyncClient {
 
     /// A modelled endpoint by its model's name (e.g. `get_session_state`; see
     /// [`model::ENDPOINTS`]) with a JSON object body: the body is checked against the model
-    /// before sending, and the model's retry rule applies, as for the typed calls. This is
-    /// how bindings without a typed method reach every modelled endpoint.
+    /// before sending (a field the model does not know is refused by name, as are the
+    /// model's field limits, its rules across fields and its size), and the model's retry
+    /// rule applies, as for the typed calls. This is how bindings without a typed method
+    /// reach every modelled endpoint.
     pub async fn call_endpoint(&self, name: &str, body: &Value) -> Result<Value> {
         let Some(model) = model::by_name(name) else {
             let known: Vec<&str> = model::ENDPOINTS.iter().map(|e| e.name).collect();
@@ -200,6 +204,7 @@ impl AsyncClient {
         let Value::Object(map) = body else {
             return Err(Error::invalid_argument("body", "must be a JSON object"));
         };
+        model.check_known(map)?;
         model.check_body(map)?;
         self.endpoint(model, model::json_bytes(body)).await
     }

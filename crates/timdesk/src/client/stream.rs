@@ -35,12 +35,7 @@ impl MsgStream {
 
     /// Adds `chunk`: holds it back and sends the chunk before it, if any.
     pub async fn push(&mut self, chunk: impl Into<String>) -> Result<()> {
-        if self.finished {
-            return Err(Error::invalid_argument(
-                "Chunk",
-                "the stream is finished; start another",
-            ));
-        }
+        self.refuse_if_finished()?;
         match self.held.replace(chunk.into()) {
             Some(previous) => self.send(previous, false).await,
             None => Ok(()),
@@ -48,14 +43,29 @@ impl MsgStream {
     }
 
     /// Sends the held chunk as the last one (Finish=1) and returns the MsgKey. A stream
-    /// given no chunk is refused before anything is sent.
+    /// given no chunk, or finished already, is refused before anything is sent.
     pub async fn finish(&mut self) -> Result<String> {
+        self.refuse_if_finished()?;
         let last = self.held.take().ok_or_else(|| {
             Error::invalid_argument("Chunk", "a streamed message needs at least one chunk")
         })?;
         self.send(last, true).await?;
         self.finished = true;
         Ok(self.msg_key.clone().unwrap_or_default())
+    }
+
+    /// Refuses any step after a successful [`MsgStream::finish`], naming the message.
+    fn refuse_if_finished(&self) -> Result<()> {
+        if !self.finished {
+            return Ok(());
+        }
+        Err(Error::invalid_argument(
+            "stream",
+            format!(
+                "is finished (MsgKey {}); start another",
+                self.msg_key.as_deref().unwrap_or_default()
+            ),
+        ))
     }
 
     async fn send(&mut self, chunk: String, finish: bool) -> Result<()> {

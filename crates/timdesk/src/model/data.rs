@@ -2,7 +2,7 @@
 //! One item per model, named after it (`models/send_msg.json` is [`SEND_MSG`]), so
 //! that code naming an endpoint that has no model does not compile.
 
-use super::{EndpointModel, FieldKind, FieldModel, LostAnswer};
+use super::{EndpointModel, FieldKind, FieldModel, LostAnswer, RequestRule, SizeLimit};
 
 /// desk_http_svc/contact_user: An agent proactively starts a session with a user (SDK integration).
 ///
@@ -83,6 +83,8 @@ pub static CONTACT_USER: EndpointModel = EndpointModel {
             gap: None,
         },
     ],
+    rules: &[],
+    size_limit: None,
     response: &[FieldModel {
         name: "MemberId",
         snake: "member_id",
@@ -175,6 +177,8 @@ pub static DESCRIBE_CHAT_MESSAGES: EndpointModel = EndpointModel {
             gap: None,
         },
     ],
+    rules: &[],
+    size_limit: None,
     response: &[
         FieldModel {
             name: "TotalCount",
@@ -297,6 +301,8 @@ pub static DESCRIBE_IM_CDR_LIST: EndpointModel = EndpointModel {
             gap: None,
         },
     ],
+    rules: &[],
+    size_limit: None,
     response: &[
         FieldModel {
             name: "TotalCount",
@@ -361,6 +367,8 @@ pub static END_QUEUING: EndpointModel = EndpointModel {
         doc: "The session (note the capital D).",
         gap: None,
     }],
+    rules: &[],
+    size_limit: None,
     response: &[],
 };
 
@@ -396,6 +404,8 @@ pub static END_SESSION: EndpointModel = EndpointModel {
         doc: "The session to end.",
         gap: Some("Marked optional on the page, which documents no other way to name the session."),
     }],
+    rules: &[],
+    size_limit: None,
     response: &[],
 };
 
@@ -461,6 +471,11 @@ pub static GET_SESSION_STATE: EndpointModel = EndpointModel {
             gap: None,
         },
     ],
+    rules: &[RequestRule {
+        when: None,
+        require: &[&["SessionId"], &["ClientUserId", "CustomerServiceId"]],
+    }],
+    size_limit: None,
     response: &[
         FieldModel {
             name: "SessionId",
@@ -583,6 +598,8 @@ pub static MODIFY_MSG: EndpointModel = EndpointModel {
             gap: None,
         },
     ],
+    rules: &[],
+    size_limit: None,
     response: &[],
 };
 
@@ -676,6 +693,17 @@ pub static RECENTCONTACT_DELETE: EndpointModel = EndpointModel {
             gap: None,
         },
     ],
+    rules: &[
+        RequestRule {
+            when: Some(("Type", 1)),
+            require: &[&["To_Account"]],
+        },
+        RequestRule {
+            when: Some(("Type", 2)),
+            require: &[&["ToGroupid"]],
+        },
+    ],
+    size_limit: None,
     response: &[],
 };
 
@@ -799,6 +827,11 @@ pub static SEND_MSG: EndpointModel = EndpointModel {
             gap: None,
         },
     ],
+    rules: &[],
+    size_limit: Some(SizeLimit {
+        bytes: 12288,
+        code: 93000,
+    }),
     response: &[],
 };
 
@@ -892,6 +925,8 @@ pub static SEND_STREAM_MSG: EndpointModel = EndpointModel {
             gap: None,
         },
     ],
+    rules: &[],
+    size_limit: None,
     response: &[FieldModel {
         name: "MsgKey",
         snake: "msg_key",
@@ -1087,6 +1122,11 @@ pub static TRANSFER_TO_HUMAN: EndpointModel = EndpointModel {
             ),
         },
     ],
+    rules: &[],
+    size_limit: Some(SizeLimit {
+        bytes: 12288,
+        code: 93000,
+    }),
     response: &[
         FieldModel {
             name: "AgentId",

@@ -7,8 +7,10 @@
 use serde_json::{Map, Value};
 
 mod data;
+mod rules;
 
 pub use data::*;
+pub use rules::{RequestRule, SizeLimit};
 
 /// One endpoint of the server API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +45,10 @@ pub struct EndpointModel {
     pub errors: &'static [u32],
     /// The request fields.
     pub request: &'static [FieldModel],
+    /// The rules across request fields (checked after the fields, with `invalid_code`).
+    pub rules: &'static [RequestRule],
+    /// The documented largest request, if the docs give one.
+    pub size_limit: Option<SizeLimit>,
     /// The answer's fields (beyond ActionStatus, ErrorCode, ErrorInfo).
     pub response: &'static [FieldModel],
 }
@@ -224,11 +230,13 @@ impl FieldModel {
 }
 
 impl EndpointModel {
-    /// Checks every modelled field of a request body, in the model's order.
+    /// Checks every modelled field of a request body, in the model's order, then the
+    /// model's rules across fields.
     pub fn check_body(&self, body: &Map<String, Value>) -> Result<(), Refusal> {
         self.request
             .iter()
-            .try_for_each(|field| field.check(body, self))
+            .try_for_each(|field| field.check(body, self))?;
+        self.check_rules(body)
     }
 
     /// Checks a request body built by the client: the same rules, before sending.
