@@ -85,7 +85,7 @@ pub const ASSUMPTIONS: &[Assumption] = &[
     },
     Assumption {
         id: "error_info_bounded",
-        behaviour: "An ErrorInfo (and ErrorDisplay) longer than 512 bytes keeps its first and last 232 bytes around a note of how many bytes were left out, so a huge value from the request (a 1 MB SessionId) is never echoed whole. The emulator sets no length limit of its own on request strings.",
+        behaviour: "An error message repeats at most the first 64 characters of a value the request sent, then that value's length in bytes (`\"ssss…\"… (1048581 bytes in all)`); and any ErrorInfo (and ErrorDisplay) still longer than 512 bytes, e.g. a refusal text from the shared model checks, keeps its first and last 232 bytes around a note of how many were left out. So a huge value (a 1 MB SessionId) is never echoed whole. The emulator sets no length limit of its own on request strings.",
         docs: "No page of the modelled endpoints gives a length for SessionId, user ids or other strings, nor says what ErrorInfo holds beyond \"detailed error message\".",
         why: "A message must stay readable in a log; inventing a length limit would refuse what the server may take.",
     },

@@ -313,10 +313,24 @@ fn assumption_error_info_bounded() {
         "{} bytes",
         info.len()
     );
-    assert!(info.contains("ssss") && info.contains("-tail"), "{info}");
-    assert!(info.contains("bytes left out"), "{info}");
+    assert!(info.contains("ssss"), "{info}");
+    assert!(info.contains("(1048581 bytes in all)"), "{info}");
     let short = h.call("desk_http_svc/get_session_state", json!({"SessionId": "x"}));
-    assert!(!short["ErrorInfo"].as_str().unwrap().contains("left out"));
+    let short = short["ErrorInfo"].as_str().unwrap();
+    assert!(short.contains("session x does not exist"), "{short}");
+    // Whatever composed the text, no ErrorInfo exceeds the cap.
+    let long = format!("{}-tail", "t".repeat(4096));
+    let answer = h.call(
+        "desk_http_svc/transfer_to_human",
+        json!({"SessionId": long}),
+    );
+    let info = answer["ErrorInfo"].as_str().unwrap();
+    assert!(
+        info.len() <= timdesk_emulator::MAX_ERROR_INFO_BYTES,
+        "{} bytes",
+        info.len()
+    );
+    assert!(info.contains("bytes left out"), "{info}");
 }
 
 #[test]
