@@ -298,3 +298,46 @@ func TestContextsEndingAtAnyMomentLeaveNothingBehind(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A call whose task the core stops at its time budget (here: held by the pacer past it)
+// still ends, with ErrTimeout and MaybeApplied, rather than leaving its caller waiting.
+func TestACallStoppedAtItsBudgetStillEnds(t *testing.T) {
+	emu, _ := setup(t)
+	cfg := emu.Config()
+	cfg.Timeout = 100 * time.Millisecond
+	cfg.MaxAttempts = 1
+	cfg.RetryMaxDelay = 10 * time.Millisecond
+	cfg.MaxRequestsPerSecond = 1 // the calls queue in the pacer, past the 1.11 s budget
+	client, err := timdesk.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Closed at the end only: Close waits for calls in flight, which a failure leaves.
+	const calls = 5
+	errs := make(chan error, calls)
+	for i := 0; i < calls; i++ {
+		go func() {
+			_, err := client.GetSessionState(ctx, timdesk.GetSessionStateOptions{SessionID: bob})
+			errs <- err
+		}()
+	}
+	stopped := 0
+	for i := 0; i < calls; i++ {
+		select {
+		case err := <-errs:
+			var e *timdesk.Error
+			if errors.As(err, &e) && errors.Is(err, timdesk.ErrTimeout) && e.MaybeApplied {
+				stopped++
+			} else if err != nil {
+				t.Errorf("got %v", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%d calls never ended", calls-i)
+		}
+	}
+	if stopped == 0 {
+		t.Fatal("no call reached its budget: the test shows nothing")
+	}
+	t.Logf("%d of %d calls stopped at their budget", stopped, calls)
+	client.Close()
+}

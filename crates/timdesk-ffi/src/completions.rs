@@ -128,7 +128,8 @@ impl Flights {
 
 /// A call's right to queue its outcome, moved into its task: it queues the outcome only
 /// while the call is in flight (not cancelled), and if the task is dropped unfinished
-/// (its time budget ran out, its client was freed) it queues an error saying so.
+/// (its time budget ran out, or the client's I/O thread stopped) it queues an error
+/// saying so.
 struct Ticket {
     flights: Arc<Flights>,
     queue: Arc<Queue>,
@@ -158,8 +159,8 @@ fn stopped(tag: u64) -> Done {
             status: TIMDESK_STATUS_TIMEOUT,
             kind: "timeout".to_owned(),
             code: 0,
-            message: "the call stopped before it ended: its time budget ran out, or its client \
-                      was freed"
+            message: "the call stopped before it ended: its time budget ran out, or the \
+                      client's I/O thread stopped"
                 .to_owned(),
             retryable: true,
             maybe_applied: true,
