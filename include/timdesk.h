@@ -107,9 +107,11 @@ typedef struct timdesk_chat_message_iter timdesk_chat_message_iter;
 typedef struct timdesk_client timdesk_client;
 
 // A queue of finished calls. Its descriptor (timdesk_completions_fd) becomes readable when
-// a call finishes; then call timdesk_completions_next until it returns false. Safe to
-// share between threads; free with timdesk_completions_free (calls still in flight then
-// finish unseen).
+// a call finishes; then call timdesk_completions_next until it returns false. Each call
+// in flight on a queue has its own tag (a `_start` given a tag in flight already is
+// refused), by which it can be cancelled (timdesk_completions_cancel). Safe to share
+// between threads; free with timdesk_completions_free (calls still in flight then finish
+// unseen).
 typedef struct timdesk_completions timdesk_completions;
 
 // The details of a failure. Owned by the caller; free with timdesk_error_free.
@@ -593,6 +595,22 @@ bool timdesk_completions_next(const struct timdesk_completions *completions,
                               char **out_answer_json,
                               struct timdesk_error **out_error);
 
+// Cancels the call started on `completions` with `tag`: its request is aborted in the
+// library (its connection closed, the client staying usable) and no outcome is queued for
+// it. True when the call was in flight and is cancelled; false when no call with `tag` is
+// in flight on the queue (it finished, and its outcome is queued or being queued; it was
+// cancelled already; it never started), or `completions` is NULL. So every started call
+// gives exactly one of: its outcome from timdesk_completions_next, or true here.
+//
+// A request already sent may still take effect on the server. A cancelled page step
+// (timdesk_*_iter_next_page_start) leaves its iterator where it was: the next step
+// fetches the same page. A cancelled stream step (timdesk_msg_stream_push_start,
+// _finish_start) ends the stream: later calls on it are refused.
+//
+// # Safety
+// `completions` must be NULL or a live queue.
+bool timdesk_completions_cancel(const struct timdesk_completions *completions, uint64_t tag);
+
 // Frees a queue. NULL is a no-op.
 //
 // # Safety
@@ -626,7 +644,7 @@ enum timdesk_status timdesk_call_endpoint_start(const struct timdesk_client *cli
                                                 struct timdesk_error **err);
 
 // timdesk_transfer_to_human, returning at once: the outcome is queued on `completions`
-// with `tag`, on success as {"AgentId": "...", "InQueue": bool}.
+// with `tag`, on success as {"AgentId": "...", "IsInQueue": bool} (the wire's names).
 // Arguments that cannot be read are refused here; the rest are checked before anything
 // is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
 // caller may free them once this returns.

@@ -122,23 +122,23 @@ func TestCallEndpointReachesTheModelledEndpoints(t *testing.T) {
 	if err := json.Unmarshal(key, &said); err != nil {
 		t.Fatal(err)
 	}
-	state, err := client.CallEndpoint("get_session_state", map[string]any{"SessionId": alice})
+	state, err := client.CallEndpoint(ctx, "get_session_state", map[string]any{"SessionId": alice})
 	if err != nil || state["CurrentState"] != "Chatbot" {
 		t.Fatalf("state %v %v", state, err)
 	}
 	body := []map[string]any{{"MsgType": "TIMTextElem", "MsgContent": map[string]any{"Text": "fixed"}}}
-	if _, err := client.CallEndpoint("modify_msg", map[string]any{"SessionId": alice, "MsgKey": said.MsgKey, "MsgBody": body}); err != nil {
+	if _, err := client.CallEndpoint(ctx, "modify_msg", map[string]any{"SessionId": alice, "MsgKey": said.MsgKey, "MsgBody": body}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = client.CallEndpoint("modify_msg", map[string]any{"SessionId": alice})
+	_, err = client.CallEndpoint(ctx, "modify_msg", map[string]any{"SessionId": alice})
 	if !errors.Is(err, timdesk.ErrInvalidArgument) || !strings.Contains(err.Error(), "MsgKey") {
 		t.Errorf("missing MsgKey: %v", err)
 	}
-	_, err = client.CallEndpoint("get_session_state", map[string]any{"SessionID": alice})
+	_, err = client.CallEndpoint(ctx, "get_session_state", map[string]any{"SessionID": alice})
 	if !errors.Is(err, timdesk.ErrInvalidArgument) || !strings.Contains(err.Error(), "SessionID: is not a field of get_session_state (its fields: SessionId,") {
 		t.Errorf("misspelt field: %v", err)
 	}
-	if _, err := client.CallEndpoint("nope", map[string]any{}); !errors.Is(err, timdesk.ErrInvalidArgument) {
+	if _, err := client.CallEndpoint(ctx, "nope", map[string]any{}); !errors.Is(err, timdesk.ErrInvalidArgument) {
 		t.Errorf("unknown endpoint: %v", err)
 	}
 }

@@ -6,6 +6,8 @@ package timdesk
 import "C"
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"sync"
 	"syscall"
@@ -90,8 +92,13 @@ func (d *dispatcher) loop() {
 }
 
 // await starts a call with `start` (given the queue and a fresh tag) and waits for its
-// outcome without holding an OS thread.
-func (d *dispatcher) await(start func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus) (string, error) {
+// outcome without holding an OS thread. A context already done refuses to start; one that
+// ends first cancels the call in the library (its connection is closed) and returns
+// ctxError. If the call finished just before the cancel, its own outcome is returned.
+func (d *dispatcher) await(ctx context.Context, start func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus) (string, error) {
+	if ctx.Err() != nil {
+		return "", ctxError(ctx, false)
+	}
 	ch := make(chan outcome, 1)
 	d.mu.Lock()
 	d.next++
@@ -100,13 +107,45 @@ func (d *dispatcher) await(start func(queue *C.timdesk_completions, tag C.uint64
 	d.mu.Unlock()
 	var cerr *C.timdesk_error
 	if err := check(start(d.queue, C.uint64_t(tag), &cerr), cerr); err != nil {
-		d.mu.Lock()
-		delete(d.waiting, tag)
-		d.mu.Unlock()
+		d.forget(tag)
 		return "", err
 	}
-	result := <-ch
-	return result.answer, result.err
+	select {
+	case result := <-ch:
+		return result.answer, result.err
+	case <-ctx.Done():
+		if C.timdesk_completions_cancel(d.queue, C.uint64_t(tag)) {
+			// Cancelled in flight: the library queues nothing for it.
+			d.forget(tag)
+			return "", ctxError(ctx, true)
+		}
+		// It finished first: its outcome is queued, or about to be.
+		result := <-ch
+		return result.answer, result.err
+	}
+}
+
+// forget drops the waiter of a call that will queue no outcome.
+func (d *dispatcher) forget(tag uint64) {
+	d.mu.Lock()
+	delete(d.waiting, tag)
+	d.mu.Unlock()
+}
+
+// ctxError is the error of a call whose context ended: it wraps ctx.Err() (so errors.Is
+// finds context.Canceled or context.DeadlineExceeded) and the context's cause when it has
+// its own. It is not an *Error: the library did not fail. sent says whether the call had
+// started, in which case a request already sent may still take effect.
+func ctxError(ctx context.Context, sent bool) error {
+	what := "timdesk: not started"
+	if sent {
+		what = "timdesk: cancelled in flight (a request already sent may still take effect)"
+	}
+	err := ctx.Err()
+	if cause := context.Cause(ctx); cause != nil && cause != err {
+		return fmt.Errorf("%s: %w: %w", what, err, cause)
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // close stops the loop and frees the queue; no call may be in flight.

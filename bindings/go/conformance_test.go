@@ -116,7 +116,7 @@ func TestDocumentedCases(t *testing.T) {
 				}
 				n := 0
 				body := fill(map[string]any(c.Body), emu, t, &n).(map[string]any)
-				answer, err := client.Call(path, body, false)
+				answer, err := client.Call(ctx, path, body, false)
 				codes := c.codes(t)
 				if slices.Equal(codes, []uint32{0}) {
 					if err != nil {

@@ -8,6 +8,7 @@ package timdesk
 import "C"
 
 import (
+	"context"
 	"unsafe"
 )
 
@@ -23,8 +24,8 @@ type ContactUserAnswer struct {
 }
 
 // ContactUser calls desk_http_svc/contact_user: An agent proactively starts a session with a user (SDK integration).
-// The call waits on the completion queue: no OS thread waits meanwhile.
-func (c *Client) ContactUser(imAgentUserID string, clientUserID string, opts ContactUserOptions) (ContactUserAnswer, error) {
+// The call waits on the completion queue (no OS thread waits meanwhile); ctx ending cancels it.
+func (c *Client) ContactUser(ctx context.Context, imAgentUserID string, clientUserID string, opts ContactUserOptions) (ContactUserAnswer, error) {
 	var cs cstrings
 	defer cs.free()
 	options := C.timdesk_contact_user_options{size: C.size_t(unsafe.Sizeof(C.timdesk_contact_user_options{}))}
@@ -36,7 +37,7 @@ func (c *Client) ContactUser(imAgentUserID string, clientUserID string, opts Con
 		options.member_id = cs.of("MemberId", opts.MemberID)
 	}
 	var out ContactUserAnswer
-	if err := c.started(&cs, &out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+	if err := c.started(ctx, &cs, &out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_contact_user_start(ptr, cs.of("IMAgentUserId", imAgentUserID), cs.of("ClientUserId", clientUserID), &options, queue, tag, cerr)
 	}); err != nil {
 		return ContactUserAnswer{}, err
@@ -58,8 +59,8 @@ type DescribeChatMessagesAnswer struct {
 }
 
 // DescribeChatMessages calls desk_http_svc/describe_chat_messages: Reads a session's message history, a page at a time, oldest or newest first.
-// The call waits on the completion queue: no OS thread waits meanwhile.
-func (c *Client) DescribeChatMessages(sessionID string, opts DescribeChatMessagesOptions) (DescribeChatMessagesAnswer, error) {
+// The call waits on the completion queue (no OS thread waits meanwhile); ctx ending cancels it.
+func (c *Client) DescribeChatMessages(ctx context.Context, sessionID string, opts DescribeChatMessagesOptions) (DescribeChatMessagesAnswer, error) {
 	var cs cstrings
 	defer cs.free()
 	options := C.timdesk_describe_chat_messages_options{size: C.size_t(unsafe.Sizeof(C.timdesk_describe_chat_messages_options{}))}
@@ -76,7 +77,7 @@ func (c *Client) DescribeChatMessages(sessionID string, opts DescribeChatMessage
 		options.order = C.uint64_t(*opts.Order)
 	}
 	var out DescribeChatMessagesAnswer
-	if err := c.started(&cs, &out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+	if err := c.started(ctx, &cs, &out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_describe_chat_messages_start(ptr, cs.of("SessionId", sessionID), &options, queue, tag, cerr)
 	}); err != nil {
 		return DescribeChatMessagesAnswer{}, err
@@ -85,11 +86,11 @@ func (c *Client) DescribeChatMessages(sessionID string, opts DescribeChatMessage
 }
 
 // EndQueuing calls desk_http_svc/end_queuing: Takes a queueing session out of the queue.
-// The call waits on the completion queue: no OS thread waits meanwhile.
-func (c *Client) EndQueuing(sessionID string) error {
+// The call waits on the completion queue (no OS thread waits meanwhile); ctx ending cancels it.
+func (c *Client) EndQueuing(ctx context.Context, sessionID string) error {
 	var cs cstrings
 	defer cs.free()
-	return c.started(&cs, nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+	return c.started(ctx, &cs, nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_end_queuing_start(ptr, cs.of("SessionID", sessionID), queue, tag, cerr)
 	})
 }
@@ -109,8 +110,8 @@ type GetSessionStateAnswer struct {
 }
 
 // GetSessionState calls desk_http_svc/get_session_state: Reads where a session is: by SessionId, or a user's session with an IM agent (SDK integration).
-// The call waits on the completion queue: no OS thread waits meanwhile.
-func (c *Client) GetSessionState(opts GetSessionStateOptions) (GetSessionStateAnswer, error) {
+// The call waits on the completion queue (no OS thread waits meanwhile); ctx ending cancels it.
+func (c *Client) GetSessionState(ctx context.Context, opts GetSessionStateOptions) (GetSessionStateAnswer, error) {
 	var cs cstrings
 	defer cs.free()
 	options := C.timdesk_get_session_state_options{size: C.size_t(unsafe.Sizeof(C.timdesk_get_session_state_options{}))}
@@ -124,7 +125,7 @@ func (c *Client) GetSessionState(opts GetSessionStateOptions) (GetSessionStateAn
 		options.customer_service_id = cs.of("CustomerServiceId", opts.CustomerServiceID)
 	}
 	var out GetSessionStateAnswer
-	if err := c.started(&cs, &out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+	if err := c.started(ctx, &cs, &out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_get_session_state_start(ptr, &options, queue, tag, cerr)
 	}); err != nil {
 		return GetSessionStateAnswer{}, err
@@ -138,8 +139,8 @@ type ModifyMsgOptions struct {
 }
 
 // ModifyMsg calls desk_http_svc/modify_msg: Edits a message already in a session's history.
-// The call waits on the completion queue: no OS thread waits meanwhile.
-func (c *Client) ModifyMsg(sessionID string, msgKey string, msgBody []Element, opts ModifyMsgOptions) error {
+// The call waits on the completion queue (no OS thread waits meanwhile); ctx ending cancels it.
+func (c *Client) ModifyMsg(ctx context.Context, sessionID string, msgKey string, msgBody []Element, opts ModifyMsgOptions) error {
 	var cs cstrings
 	defer cs.free()
 	msgBodyC, err := buildBody(msgBody, &cs)
@@ -151,7 +152,7 @@ func (c *Client) ModifyMsg(sessionID string, msgKey string, msgBody []Element, o
 	if opts.CloudCustomData != "" {
 		options.cloud_custom_data = cs.of("CloudCustomData", opts.CloudCustomData)
 	}
-	return c.started(&cs, nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+	return c.started(ctx, &cs, nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_modify_msg_start(ptr, cs.of("SessionId", sessionID), cs.of("MsgKey", msgKey), msgBodyC, &options, queue, tag, cerr)
 	})
 }
@@ -169,8 +170,8 @@ type SendStreamMsgAnswer struct {
 }
 
 // SendStreamMsg calls desk_http_svc/send_stream_msg: Streams a reply in chunks (as an LLM-backed bot does): the first call starts the message, later ones append to it.
-// The call waits on the completion queue: no OS thread waits meanwhile.
-func (c *Client) SendStreamMsg(sessionID string, chunk string, opts SendStreamMsgOptions) (SendStreamMsgAnswer, error) {
+// The call waits on the completion queue (no OS thread waits meanwhile); ctx ending cancels it.
+func (c *Client) SendStreamMsg(ctx context.Context, sessionID string, chunk string, opts SendStreamMsgOptions) (SendStreamMsgAnswer, error) {
 	var cs cstrings
 	defer cs.free()
 	options := C.timdesk_send_stream_msg_options{size: C.size_t(unsafe.Sizeof(C.timdesk_send_stream_msg_options{}))}
@@ -182,7 +183,7 @@ func (c *Client) SendStreamMsg(sessionID string, chunk string, opts SendStreamMs
 		options.cloud_custom_data = cs.of("CloudCustomData", opts.CloudCustomData)
 	}
 	var out SendStreamMsgAnswer
-	if err := c.started(&cs, &out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+	if err := c.started(ctx, &cs, &out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_send_stream_msg_start(ptr, cs.of("SessionId", sessionID), cs.of("Chunk", chunk), &options, queue, tag, cerr)
 	}); err != nil {
 		return SendStreamMsgAnswer{}, err

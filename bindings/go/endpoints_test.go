@@ -16,29 +16,29 @@ func TestGeneratedEndpointsAreTyped(t *testing.T) {
 	const sid = "5d0c1f4e-2b7a-4c8e-9f3d-6a1b2c3d4e5f"
 	control(t, emu, "POST", "/sessions", map[string]any{"session_id": sid, "client_user_id": "gen_user"})
 
-	state, err := client.GetSessionState(timdesk.GetSessionStateOptions{SessionID: sid})
+	state, err := client.GetSessionState(ctx, timdesk.GetSessionStateOptions{SessionID: sid})
 	if err != nil || state.CurrentState != "Chatbot" || state.AgentID != "" {
 		t.Fatalf("GetSessionState = %+v, %v", state, err)
 	}
 	var invalid *timdesk.Error
-	if _, err := client.GetSessionState(timdesk.GetSessionStateOptions{}); !errors.As(err, &invalid) ||
+	if _, err := client.GetSessionState(ctx, timdesk.GetSessionStateOptions{}); !errors.As(err, &invalid) ||
 		invalid.Status != timdesk.StatusInvalidArgument || !strings.Contains(invalid.Message, "SessionId") {
 		t.Fatalf("GetSessionState without a key: %v", err)
 	}
 
-	first, err := client.SendStreamMsg(sid, "Hello, ", timdesk.SendStreamMsgOptions{})
+	first, err := client.SendStreamMsg(ctx, sid, "Hello, ", timdesk.SendStreamMsgOptions{})
 	if err != nil || first.MsgKey == "" {
 		t.Fatalf("first chunk: %+v, %v", first, err)
 	}
-	last, err := client.SendStreamMsg(sid, "world", timdesk.SendStreamMsgOptions{MsgKey: first.MsgKey, Finish: true})
+	last, err := client.SendStreamMsg(ctx, sid, "world", timdesk.SendStreamMsgOptions{MsgKey: first.MsgKey, Finish: true})
 	if err != nil || last.MsgKey != first.MsgKey {
 		t.Fatalf("last chunk: %+v, %v", last, err)
 	}
-	if err := client.ModifyMsg(sid, first.MsgKey, []timdesk.Element{timdesk.Text(`edited "text"`)}, timdesk.ModifyMsgOptions{}); err != nil {
+	if err := client.ModifyMsg(ctx, sid, first.MsgKey, []timdesk.Element{timdesk.Text(`edited "text"`)}, timdesk.ModifyMsgOptions{}); err != nil {
 		t.Fatalf("ModifyMsg: %v", err)
 	}
 	limit := uint64(10)
-	history, err := client.DescribeChatMessages(sid, timdesk.DescribeChatMessagesOptions{Limit: &limit})
+	history, err := client.DescribeChatMessages(ctx, sid, timdesk.DescribeChatMessagesOptions{Limit: &limit})
 	if err != nil || history.TotalCount < 1 || len(history.Messages) != int(history.TotalCount) {
 		t.Fatalf("DescribeChatMessages = %+v, %v", history, err)
 	}
@@ -51,14 +51,14 @@ func TestGeneratedEndpointsAreTyped(t *testing.T) {
 	}
 
 	var unknown *timdesk.Error
-	if err := client.EndQueuing(sid); !errors.As(err, &unknown) || unknown.Code != 141027 {
+	if err := client.EndQueuing(ctx, sid); !errors.As(err, &unknown) || unknown.Code != 141027 {
 		t.Fatalf("EndQueuing of a session not queued: %v", err)
 	}
 	tooMany := uint64(1000)
-	if _, err := client.DescribeChatMessages(sid, timdesk.DescribeChatMessagesOptions{Limit: &tooMany}); !errors.Is(err, timdesk.ErrInvalidArgument) {
+	if _, err := client.DescribeChatMessages(ctx, sid, timdesk.DescribeChatMessagesOptions{Limit: &tooMany}); !errors.Is(err, timdesk.ErrInvalidArgument) {
 		t.Fatalf("Limit over the model's maximum: %v", err)
 	}
-	if _, err := client.ContactUser("", "gen_user", timdesk.ContactUserOptions{}); err == nil {
+	if _, err := client.ContactUser(ctx, "", "gen_user", timdesk.ContactUserOptions{}); err == nil {
 		t.Fatal("ContactUser with an empty agent must fail")
 	}
 }
@@ -84,20 +84,20 @@ func TestStreamMsgSendsAnIteratorAsOneFinishedMessage(t *testing.T) {
 			}
 		}
 	}
-	key, err := client.StreamMsg(sid, tokens, timdesk.StreamMsgOptions{CloudCustomData: "llm"})
+	key, err := client.StreamMsg(ctx, sid, tokens, timdesk.StreamMsgOptions{CloudCustomData: "llm"})
 	if err != nil || key == "" {
 		t.Fatalf("StreamMsg = %q, %v", key, err)
 	}
-	history, err := client.DescribeChatMessages(sid, timdesk.DescribeChatMessagesOptions{})
+	history, err := client.DescribeChatMessages(ctx, sid, timdesk.DescribeChatMessagesOptions{})
 	if err != nil || len(history.Messages) != 1 || !strings.Contains(toJSON(t, history.Messages[0]), "Your order ships.") {
 		t.Fatalf("history = %+v, %v", history, err)
 	}
 	var late *timdesk.Error
-	if _, err := client.SendStreamMsg(sid, "more", timdesk.SendStreamMsgOptions{MsgKey: key}); !errors.As(err, &late) || late.Code != 141004 {
+	if _, err := client.SendStreamMsg(ctx, sid, "more", timdesk.SendStreamMsgOptions{MsgKey: key}); !errors.As(err, &late) || late.Code != 141004 {
 		t.Fatalf("the last chunk did not carry Finish: %v", err)
 	}
 	empty := func(func(string) bool) {}
-	if _, err := client.StreamMsg(sid, empty, timdesk.StreamMsgOptions{}); !errors.Is(err, timdesk.ErrInvalidArgument) {
+	if _, err := client.StreamMsg(ctx, sid, empty, timdesk.StreamMsgOptions{}); !errors.Is(err, timdesk.ErrInvalidArgument) {
 		t.Fatalf("no chunk: %v", err)
 	}
 }

@@ -14,3 +14,14 @@ var KindSentinels = kindSentinels
 
 // OptionNames lists the core's client options, for tests.
 var OptionNames = optionNames
+
+// Waiting counts the calls whose outcome the client's dispatcher still waits for, for
+// tests: a cancelled call must leave none behind.
+func Waiting(c *Client) int {
+	if c.calls == nil {
+		return 0
+	}
+	c.calls.mu.Lock()
+	defer c.calls.mu.Unlock()
+	return len(c.calls.waiting)
+}

@@ -43,11 +43,11 @@ func BenchmarkGoroutinesShareOneClient(b *testing.B) {
 		call func() error
 	}{
 		{"Call", func() error {
-			_, err := client.Call("desk_http_svc/describe_im_cdr_list", body, true)
+			_, err := client.Call(ctx, "desk_http_svc/describe_im_cdr_list", body, true)
 			return err
 		}},
 		{"DescribeIMCdrList", func() error {
-			_, err := client.DescribeIMCdrList(timdesk.CdrQuery{Start: 0, End: 2000000000, Limit: 1})
+			_, err := client.DescribeIMCdrList(ctx, timdesk.CdrQuery{Start: 0, End: 2000000000, Limit: 1})
 			return err
 		}},
 	}
@@ -141,26 +141,27 @@ func TestCallsHoldNoThreadWhileWaiting(t *testing.T) {
 	control(t, emu, "POST", "/faults", map[string]any{"kind": "delay", "ms": 50, "count": -1, "path": "desk_http_svc/send_stream_msg"})
 	calls := map[string]func() error{
 		"GetSessionState": func() error {
-			state, err := client.GetSessionState(timdesk.GetSessionStateOptions{SessionID: sid})
+			state, err := client.GetSessionState(ctx, timdesk.GetSessionStateOptions{SessionID: sid})
 			if err == nil && state.CurrentState != "Chatbot" {
 				err = fmt.Errorf("GetSessionState = %+v", state)
 			}
 			return err
 		},
 		"DescribeIMCdrList": func() error {
-			_, err := client.DescribeIMCdrList(timdesk.CdrQuery{Start: 0, End: 1})
+			_, err := client.DescribeIMCdrList(ctx, timdesk.CdrQuery{Start: 0, End: 1})
 			return err
 		},
 		"Cdrs": func() error {
-			records := client.Cdrs(0, 1, "")
-			defer records.Close()
-			for records.Next() {
+			for _, err := range client.Cdrs(ctx, 0, 1, "") {
+				if err != nil {
+					return err
+				}
 			}
-			return records.Err()
+			return nil
 		},
 		// Two chunks: the first goes out when the second arrives, the second at the end.
 		"StreamMsg": func() error {
-			_, err := client.StreamMsg(sid, func(yield func(string) bool) { _ = yield("one ") && yield("two") }, timdesk.StreamMsgOptions{})
+			_, err := client.StreamMsg(ctx, sid, func(yield func(string) bool) { _ = yield("one ") && yield("two") }, timdesk.StreamMsgOptions{})
 			return err
 		},
 	}

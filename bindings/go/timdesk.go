@@ -1,19 +1,28 @@
 // Package timdesk is a client of the Tencent Cloud Chat Desk (contact-center) server API,
-// over the static libtimdesk (the Rust core's C ABI).
+// over the static libtimdesk (the Rust core's C ABI). bindings/go/README.md has the whole
+// guide.
 //
 // Build with libtimdesk installed (scripts/install-c) and PKG_CONFIG_PATH pointing at its
 // lib/pkgconfig:
 //
 //	client, err := timdesk.NewClient(timdesk.Config{SDKAppID: 1400000000, SecretKey: key, Region: "singapore"})
 //	defer client.Close()
-//	t, err := client.TransferToHuman(sessionID, timdesk.TransferOptions{})
+//	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+//	defer cancel()
+//	t, err := client.TransferToHuman(ctx, sessionID, timdesk.TransferOptions{})
 //	if errors.Is(err, timdesk.ErrNoAgentOnline) { ... }
 //
-// Calls block with the client's own timeouts; one Client is safe for concurrent use, from
-// any number of goroutines. Every method that calls the server (the iterators' page
-// fetches and StreamMsg's chunks too) starts its call with a short cgo call and waits on
-// the library's completion queue through Go's netpoller, so a call in flight holds no OS
-// thread.
+// Every method that does I/O takes a context.Context first. A context already done
+// refuses before anything starts; one cancelled (or past its deadline) while the call is
+// in flight aborts the request in the library, closing its connection (the client stays
+// usable), and the call returns an error for which errors.Is(err, context.Canceled) (or
+// context.DeadlineExceeded) holds. A request already sent may still take effect on the
+// server. Within the context, the client's own timeouts and retries apply.
+//
+// One Client is safe for concurrent use, from any number of goroutines. Every method that
+// calls the server (the iterators' page fetches and StreamMsg's chunks too) starts its
+// call with a short cgo call and waits on the library's completion queue through Go's
+// netpoller, so a call in flight holds no OS thread.
 //
 // Strings cross to the library as C strings, which end at a NUL byte: a string holding
 // one is refused (ErrInvalidArgument, naming the field) before anything is sent.
@@ -27,6 +36,7 @@ package timdesk
 import "C"
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"iter"
@@ -347,14 +357,14 @@ type TransferOptions struct {
 	QueueTimeout                    *uint32  // [QueueTimeout]; nil for none
 }
 
-// Transfer is the outcome of TransferToHuman.
+// Transfer is the outcome of TransferToHuman, with the answer's wire names.
 type Transfer struct {
-	AgentID string `json:"AgentId"` // "" while queued or outside working hours
-	InQueue bool   `json:"InQueue"`
+	AgentID   string `json:"AgentId"`   // "" while queued or outside working hours
+	IsInQueue bool   `json:"IsInQueue"` // queued for an agent
 }
 
 // TransferToHuman hands a session from the chatbot to a human agent.
-func (c *Client) TransferToHuman(sessionID string, opts TransferOptions) (Transfer, error) {
+func (c *Client) TransferToHuman(ctx context.Context, sessionID string, opts TransferOptions) (Transfer, error) {
 	var cs cstrings
 	defer cs.free()
 	options := C.timdesk_transfer_options{
@@ -389,7 +399,7 @@ func (c *Client) TransferToHuman(sessionID string, opts TransferOptions) (Transf
 		options.queue_timeout = C.uint32_t(*opts.QueueTimeout)
 	}
 	var out Transfer
-	err := c.started(&cs, &out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+	err := c.started(ctx, &cs, &out, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_transfer_to_human_start(ptr, cs.of("SessionId", sessionID), &options, queue, tag, cerr)
 	})
 	return out, err
@@ -463,7 +473,7 @@ type Message struct {
 
 // SendMsg sends a message and returns its MsgRandom. At most once unless the Config asks
 // for AtLeastOnce: an error with MaybeApplied names the MsgRandom used.
-func (c *Client) SendMsg(m Message) (uint32, error) {
+func (c *Client) SendMsg(ctx context.Context, m Message) (uint32, error) {
 	var cs cstrings
 	defer cs.free()
 	body, err := buildBody(m.Body, &cs)
@@ -485,17 +495,17 @@ func (c *Client) SendMsg(m Message) (uint32, error) {
 		msg.msg_random = C.uint32_t(*m.MsgRandom)
 	}
 	var sent struct{ MsgRandom uint32 }
-	err = c.started(&cs, &sent, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+	err = c.started(ctx, &cs, &sent, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_send_msg_start(ptr, &msg, queue, tag, cerr)
 	})
 	return sent.MsgRandom, err
 }
 
 // EndSession ends a session that was transferred to a human.
-func (c *Client) EndSession(sessionID string) error {
+func (c *Client) EndSession(ctx context.Context, sessionID string) error {
 	var cs cstrings
 	defer cs.free()
-	return c.started(&cs, nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+	return c.started(ctx, &cs, nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_end_session_start(ptr, cs.of("SessionId", sessionID), queue, tag, cerr)
 	})
 }
@@ -530,166 +540,138 @@ type CdrQuery struct {
 }
 
 // DescribeIMCdrList returns one page of CDR records.
-func (c *Client) DescribeIMCdrList(q CdrQuery) (CdrPage, error) {
+func (c *Client) DescribeIMCdrList(ctx context.Context, q CdrQuery) (CdrPage, error) {
 	var cs cstrings
 	defer cs.free()
 	var page CdrPage
-	err := c.started(&cs, &page, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+	err := c.started(ctx, &cs, &page, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_describe_im_cdr_list_start(ptr, C.uint64_t(q.Start), C.uint64_t(q.End), C.uint32_t(q.Limit), C.uint32_t(q.Offset), cs.optional("ClientUserId", q.ClientUserID), queue, tag, cerr)
 	})
 	return page, err
 }
 
-// pageWalk is what the paged iterators share: the C iterator's page step (its
-// `_next_page_start`) and free, the items taken and not yet handed out, the current item,
-// and the error that ended the walk. A step waits on the client's completion queue, so a
-// walk holds no OS thread while a page is fetched.
-type pageWalk[T any] struct {
-	client *Client
-	page   func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus
-	free   func()
-	items  []T
-	ended  bool
-	item   T
-	err    error
-}
+// pageStep starts the next page step of a C iterator (its `_next_page_start`).
+type pageStep func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus
 
-// advance takes the next item, stepping the C iterator for more when none is left; false
-// at the end or on an error.
-func (w *pageWalk[T]) advance() bool {
-	for len(w.items) == 0 {
-		if w.err != nil || w.page == nil {
-			return false
-		}
-		if w.ended {
-			w.close()
-			return false
-		}
-		var cs cstrings
-		var items []T
-		w.err = w.client.started(&cs, &items, func(_ *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-			return w.page(queue, tag, cerr)
+// walk is the iterator the paged methods share: each range over it opens a C iterator with
+// open (under the client's lock), fetches a page per step through the completion queue
+// under ctx, and yields the page's items one by one, with no lock held (so the loop may
+// use the client). The walk ends at the last item, after yielding its one error (a
+// refused request, a failed page, ctx ending), or when the loop breaks; however it ends,
+// the C iterator is freed.
+func walk[T any](ctx context.Context, c *Client, open func(ptr *C.timdesk_client) (pageStep, func(), error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		var step pageStep
+		var free func()
+		err := c.with(func(ptr *C.timdesk_client) error {
+			var err error
+			step, free, err = open(ptr)
+			return err
 		})
-		w.items, w.ended = items, len(items) == 0
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		defer free()
+		for {
+			var items []T
+			err := c.started(ctx, &cstrings{}, &items, func(_ *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+				return step(queue, tag, cerr)
+			})
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			if len(items) == 0 {
+				return
+			}
+			for _, item := range items {
+				if ctx.Err() != nil {
+					yield(zero, ctxError(ctx, false))
+					return
+				}
+				if !yield(item, nil) {
+					return
+				}
+			}
+		}
 	}
-	w.item, w.items = w.items[0], w.items[1:]
-	return true
 }
 
-// close frees the C iterator (idempotent).
-func (w *pageWalk[T]) close() {
-	if w.free != nil {
-		w.free()
-		w.free, w.page = nil, nil
-	}
-}
-
-// CdrIterator walks every CDR record of a window, fetching pages of 100 as needed:
+// Cdrs walks every CDR record of [start, end] (of one user when clientUserID is set),
+// fetching a page of 100 per step under ctx:
 //
-//	it := client.Cdrs(start, end, "")
-//	defer it.Close()
-//	for it.Next() { use(it.Record()) }
-//	if err := it.Err(); err != nil { ... }
-type CdrIterator struct {
-	walk pageWalk[CdrRecord]
-}
-
-// Cdrs iterates over the records of [start, end] (of one user when clientUserID is set).
-func (c *Client) Cdrs(start, end uint64, clientUserID string) *CdrIterator {
-	it := &CdrIterator{walk: pageWalk[CdrRecord]{client: c}}
-	var iter *C.timdesk_cdr_iter
-	it.walk.err = c.with(func(ptr *C.timdesk_client) error {
+//	for record, err := range client.Cdrs(ctx, start, end, "") {
+//		if err != nil { ... } // the walk ends after its one error
+//		use(record)
+//	}
+//
+// Breaking out of the loop frees the walk; each range walks afresh.
+func (c *Client) Cdrs(ctx context.Context, start, end uint64, clientUserID string) iter.Seq2[CdrRecord, error] {
+	return walk[CdrRecord](ctx, c, func(ptr *C.timdesk_client) (pageStep, func(), error) {
 		var cs cstrings
 		defer cs.free()
+		var it *C.timdesk_cdr_iter
 		var cerr *C.timdesk_error
-		return cs.check(C.timdesk_cdr_iter_new(ptr, C.uint64_t(start), C.uint64_t(end), cs.optional("ClientUserId", clientUserID), &iter, &cerr), cerr)
-	})
-	if it.walk.err == nil {
-		it.walk.page = func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-			return C.timdesk_cdr_iter_next_page_start(iter, queue, tag, cerr)
+		if err := cs.check(C.timdesk_cdr_iter_new(ptr, C.uint64_t(start), C.uint64_t(end), cs.optional("ClientUserId", clientUserID), &it, &cerr), cerr); err != nil {
+			return nil, nil, err
 		}
-		it.walk.free = func() { C.timdesk_cdr_iter_free(iter) }
-	}
-	return it
+		step := func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+			return C.timdesk_cdr_iter_next_page_start(it, queue, tag, cerr)
+		}
+		return step, func() { C.timdesk_cdr_iter_free(it) }, nil
+	})
 }
 
-// Next advances to the next record; false at the end or on an error (see Err).
-func (it *CdrIterator) Next() bool { return it.walk.advance() }
-
-// Record is the current record.
-func (it *CdrIterator) Record() CdrRecord { return it.walk.item }
-
-// Err is the error that ended the iteration, if any.
-func (it *CdrIterator) Err() error { return it.walk.err }
-
-// Close frees the iterator (idempotent).
-func (it *CdrIterator) Close() { it.walk.close() }
-
-// MessageIterator walks every message of a session (desk_http_svc/
-// describe_chat_messages), fetching pages of 100 as needed; each message is the server's
-// JSON object (FromAccount, FromAccountRole, MsgBody, Timestamp):
+// ChatMessages walks every message of a session (desk_http_svc/describe_chat_messages) in
+// order (1 oldest first, 2 newest first, 0 the server's default: newest first), fetching a
+// page of 100 per step under ctx. Each message is the server's JSON object (FromAccount,
+// FromAccountRole, MsgBody, Timestamp):
 //
-//	it := client.ChatMessages(sessionID, 1) // 1 oldest first, 2 newest first, 0 the default
-//	defer it.Close()
-//	for it.Next() { use(it.Message()) }
-//	if err := it.Err(); err != nil { ... }
-type MessageIterator struct {
-	walk pageWalk[map[string]any]
-}
-
-// ChatMessages iterates over a session's messages in order (1 oldest first, 2 newest
-// first, 0 the server's default: newest first). The request is checked before any is
-// sent: a bad order is an *Error matching ErrInvalidArgument from Err.
-func (c *Client) ChatMessages(sessionID string, order uint32) *MessageIterator {
-	it := &MessageIterator{walk: pageWalk[map[string]any]{client: c}}
-	var iter *C.timdesk_chat_message_iter
-	it.walk.err = c.with(func(ptr *C.timdesk_client) error {
+//	for message, err := range client.ChatMessages(ctx, sessionID, 1) {
+//		if err != nil { ... }
+//		use(message)
+//	}
+//
+// The request is checked before any is sent: a bad order is yielded as an *Error matching
+// ErrInvalidArgument. Breaking out of the loop frees the walk.
+func (c *Client) ChatMessages(ctx context.Context, sessionID string, order uint32) iter.Seq2[map[string]any, error] {
+	return walk[map[string]any](ctx, c, func(ptr *C.timdesk_client) (pageStep, func(), error) {
 		var cs cstrings
 		defer cs.free()
+		var it *C.timdesk_chat_message_iter
 		var cerr *C.timdesk_error
-		return cs.check(C.timdesk_chat_message_iter_new(ptr, cs.of("SessionId", sessionID), C.uint32_t(order), &iter, &cerr), cerr)
-	})
-	if it.walk.err == nil {
-		it.walk.page = func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
-			return C.timdesk_chat_message_iter_next_page_start(iter, queue, tag, cerr)
+		if err := cs.check(C.timdesk_chat_message_iter_new(ptr, cs.of("SessionId", sessionID), C.uint32_t(order), &it, &cerr), cerr); err != nil {
+			return nil, nil, err
 		}
-		it.walk.free = func() { C.timdesk_chat_message_iter_free(iter) }
-	}
-	return it
+		step := func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+			return C.timdesk_chat_message_iter_next_page_start(it, queue, tag, cerr)
+		}
+		return step, func() { C.timdesk_chat_message_iter_free(it) }, nil
+	})
 }
-
-// Next advances to the next message; false at the end or on an error (see Err).
-func (it *MessageIterator) Next() bool { return it.walk.advance() }
-
-// Message is the current message.
-func (it *MessageIterator) Message() map[string]any { return it.walk.item }
-
-// Err is the error that ended the iteration, if any.
-func (it *MessageIterator) Err() error { return it.walk.err }
-
-// Close frees the iterator (idempotent).
-func (it *MessageIterator) Close() { it.walk.close() }
 
 // DeleteRecentContact removes fromAccount's conversation with toAccount (one-to-one), or
 // with the group toGroup when toAccount is "": exactly one of them set.
-func (c *Client) DeleteRecentContact(fromAccount, toAccount, toGroup string, clearRoaming bool) error {
+func (c *Client) DeleteRecentContact(ctx context.Context, fromAccount, toAccount, toGroup string, clearRoaming bool) error {
 	var cs cstrings
 	defer cs.free()
-	return c.started(&cs, nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+	return c.started(ctx, &cs, nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_delete_recent_contact_start(ptr, cs.of("From_Account", fromAccount), cs.optional("To_Account", toAccount), cs.optional("ToGroupid", toGroup), C.bool(clearRoaming), queue, tag, cerr)
 	})
 }
 
 // Call sends a request to any v4 endpoint ("service/command") with body marshalled to a
 // JSON object, and returns the answer. With idempotent, lost answers are retried too.
-func (c *Client) Call(path string, body any, idempotent bool) (map[string]any, error) {
-	return c.callJSON(body, func(ptr *C.timdesk_client, cs *cstrings, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+func (c *Client) Call(ctx context.Context, path string, body any, idempotent bool) (map[string]any, error) {
+	return c.callJSON(ctx, body, func(ptr *C.timdesk_client, cs *cstrings, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_call_start(ptr, cs.of("path", path), cbody, C.bool(idempotent), queue, tag, cerr)
 	})
 }
 
-// callJSON marshals body, starts the call with `start` and unmarshals the answer.
-func (c *Client) callJSON(body any, start func(ptr *C.timdesk_client, cs *cstrings, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus) (map[string]any, error) {
+// callJSON marshals body, starts the call with `start` under ctx and unmarshals the answer.
+func (c *Client) callJSON(ctx context.Context, body any, start func(ptr *C.timdesk_client, cs *cstrings, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus) (map[string]any, error) {
 	text, err := json.Marshal(body)
 	if err != nil {
 		return nil, &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: body: " + err.Error()}
@@ -698,23 +680,23 @@ func (c *Client) callJSON(body any, start func(ptr *C.timdesk_client, cs *cstrin
 	defer cs.free()
 	cbody := cs.of("body", string(text))
 	var answer map[string]any
-	err = c.started(&cs, &answer, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+	err = c.started(ctx, &cs, &answer, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return start(ptr, &cs, cbody, queue, tag, cerr)
 	})
 	return answer, err
 }
 
-// started makes a call with start, a `_start` function of the C ABI given strings from cs,
-// and decodes the answer JSON it queues into out (nil to ignore it). The call waits on the
-// completion queue, so no OS thread waits meanwhile; it holds Close off until the answer
-// arrives.
-func (c *Client) started(cs *cstrings, out any, start func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus) error {
+// started makes a call under ctx with start, a `_start` function of the C ABI given
+// strings from cs, and decodes the answer JSON it queues into out (nil to ignore it). The
+// call waits on the completion queue, so no OS thread waits meanwhile; it holds Close off
+// until the answer arrives or ctx ends (which cancels the call).
+func (c *Client) started(ctx context.Context, cs *cstrings, out any, start func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus) error {
 	return c.with(func(ptr *C.timdesk_client) error {
 		calls, err := c.dispatcher()
 		if err != nil {
 			return err
 		}
-		answer, err := calls.await(func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		answer, err := calls.await(ctx, func(queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 			return start(ptr, queue, tag, cerr)
 		})
 		if cs.err != nil {
@@ -734,8 +716,8 @@ func (c *Client) started(cs *cstrings, out any, start func(ptr *C.timdesk_client
 // "modify_msg"; the list is in docs/api.md) with body marshalled to a JSON object. The body
 // is checked against the model before sending (an *Error matching ErrInvalidArgument names
 // the field and the rule) and the model's retry rule applies.
-func (c *Client) CallEndpoint(name string, body any) (map[string]any, error) {
-	return c.callJSON(body, func(ptr *C.timdesk_client, cs *cstrings, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+func (c *Client) CallEndpoint(ctx context.Context, name string, body any) (map[string]any, error) {
+	return c.callJSON(ctx, body, func(ptr *C.timdesk_client, cs *cstrings, cbody *C.char, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_call_endpoint_start(ptr, cs.of("name", name), cbody, queue, tag, cerr)
 	})
 }
@@ -748,8 +730,10 @@ type StreamMsgOptions struct {
 // StreamMsg streams chunks (an LLM's tokens, say) as one reply in a session with
 // send_stream_msg, and returns its MsgKey. The core sends each chunk when the next one
 // arrives, so that the last carries Finish; no chunk at all is refused before sending.
-// The iterator runs without the client's lock held, so it may use the client.
-func (c *Client) StreamMsg(sessionID string, chunks iter.Seq[string], opts StreamMsgOptions) (string, error) {
+// Each push runs under ctx: when ctx ends, the push under way is cancelled and the reply
+// stays unfinished on the server. The iterator runs without the client's lock held, so it
+// may use the client.
+func (c *Client) StreamMsg(ctx context.Context, sessionID string, chunks iter.Seq[string], opts StreamMsgOptions) (string, error) {
 	var stream *C.timdesk_msg_stream
 	err := c.with(func(ptr *C.timdesk_client) error {
 		var cs cstrings
@@ -767,7 +751,7 @@ func (c *Client) StreamMsg(sessionID string, chunks iter.Seq[string], opts Strea
 	defer C.timdesk_msg_stream_free(stream)
 	for chunk := range chunks {
 		var cs cstrings
-		err := c.started(&cs, nil, func(_ *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		err := c.started(ctx, &cs, nil, func(_ *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 			return C.timdesk_msg_stream_push_start(stream, cs.of("Chunk", chunk), queue, tag, cerr)
 		})
 		cs.free()
@@ -776,7 +760,7 @@ func (c *Client) StreamMsg(sessionID string, chunks iter.Seq[string], opts Strea
 		}
 	}
 	var finished struct{ MsgKey string }
-	err = c.started(&cstrings{}, &finished, func(_ *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+	err = c.started(ctx, &cstrings{}, &finished, func(_ *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_msg_stream_finish_start(stream, queue, tag, cerr)
 	})
 	if err != nil {

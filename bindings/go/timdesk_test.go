@@ -1,6 +1,7 @@
 package timdesk_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -21,6 +22,9 @@ const (
 	bob   = "b0f4ca12-4850-4218-a284-efe679a87066"
 	carol = "a97d3e1f-a88b-403b-9b3a-7bc6554ea05d"
 )
+
+// ctx is the context of the calls whose context is not what a test is about.
+var ctx = context.Background()
 
 func setup(t testing.TB) (*timdesktest.Emulator, *timdesk.Client) {
 	t.Helper()
@@ -53,15 +57,15 @@ func control(t *testing.T, emu *timdesktest.Emulator, method, path string, body 
 func TestWholeSession(t *testing.T) {
 	emu, client := setup(t)
 	group := uint64(3067)
-	tr, err := client.TransferToHuman(alice, timdesk.TransferOptions{AgentGroupID: &group})
-	if err != nil || tr.AgentID != "shannon@qq.com" || tr.InQueue {
+	tr, err := client.TransferToHuman(ctx, alice, timdesk.TransferOptions{AgentGroupID: &group})
+	if err != nil || tr.AgentID != "shannon@qq.com" || tr.IsInQueue {
 		t.Fatalf("transfer: %+v %v", tr, err)
 	}
 	random := uint32(99)
 	card := timdesk.Card("Order", "2 items", "p", "u")
 	sound := timdesk.JSONElement(`{"MsgType":"TIMSoundElem","MsgContent":{"Url":"https://x/s.mp3","Size":1,"Second":1}}`)
 	body := []timdesk.Element{timdesk.Text(`a "quoted" line`), card, sound}
-	got, err := client.SendMsg(timdesk.Message{SessionID: alice, Body: body, MsgRandom: &random, CloudCustomData: "ccd"})
+	got, err := client.SendMsg(ctx, timdesk.Message{SessionID: alice, Body: body, MsgRandom: &random, CloudCustomData: "ccd"})
 	if err != nil || got != 99 {
 		t.Fatalf("send: %d %v", got, err)
 	}
@@ -70,23 +74,23 @@ func TestWholeSession(t *testing.T) {
 		!strings.Contains(session, `a \"quoted\" line`) || !strings.Contains(session, "TIMSoundElem") {
 		t.Fatalf("not delivered: %s", session)
 	}
-	if _, err := client.SendMsg(timdesk.Message{SessionID: alice, Body: []timdesk.Element{{}}}); !errors.Is(err, timdesk.ErrInvalidArgument) {
+	if _, err := client.SendMsg(ctx, timdesk.Message{SessionID: alice, Body: []timdesk.Element{{}}}); !errors.Is(err, timdesk.ErrInvalidArgument) {
 		t.Fatalf("a zero Element: %v", err)
 	}
-	if _, err := client.SendMsg(timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.JSONElement(`{"MsgContent":{}}`)}}); !errors.Is(err, timdesk.ErrInvalidArgument) {
+	if _, err := client.SendMsg(ctx, timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.JSONElement(`{"MsgContent":{}}`)}}); !errors.Is(err, timdesk.ErrInvalidArgument) {
 		t.Fatalf("an element without MsgType: %v", err)
 	}
-	if err := client.EndSession(alice); err != nil {
+	if err := client.EndSession(ctx, alice); err != nil {
 		t.Fatal(err)
 	}
-	page, err := client.DescribeIMCdrList(timdesk.CdrQuery{Start: 0, End: 4_000_000_000, Limit: 100})
+	page, err := client.DescribeIMCdrList(ctx, timdesk.CdrQuery{Start: 0, End: 4_000_000_000, Limit: 100})
 	if err != nil || page.TotalCount != 1 || page.Records[0].SessionID != alice || page.Records[0].EndStatus != "AgentEndedSession" {
 		t.Fatalf("cdr: %+v %v", page, err)
 	}
-	if _, err := client.SendMsg(timdesk.Message{FromAccount: "shannon@qq.com", ToAccount: "user_alice", Body: []timdesk.Element{timdesk.Text("bye")}}); err != nil {
+	if _, err := client.SendMsg(ctx, timdesk.Message{FromAccount: "shannon@qq.com", ToAccount: "user_alice", Body: []timdesk.Element{timdesk.Text("bye")}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := client.DeleteRecentContact("user_alice", "shannon@qq.com", "", true); err != nil {
+	if err := client.DeleteRecentContact(ctx, "user_alice", "shannon@qq.com", "", true); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(string(control(t, emu, "GET", "/conversations/user_alice", nil)), "shannon@qq.com") {
@@ -96,30 +100,30 @@ func TestWholeSession(t *testing.T) {
 
 func TestErrorsMatchSentinelsAndCarryFields(t *testing.T) {
 	emu, client := setup(t)
-	if _, err := client.TransferToHuman(alice, timdesk.TransferOptions{}); err != nil {
+	if _, err := client.TransferToHuman(ctx, alice, timdesk.TransferOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := client.TransferToHuman(alice, timdesk.TransferOptions{})
+	_, err := client.TransferToHuman(ctx, alice, timdesk.TransferOptions{})
 	var e *timdesk.Error
 	if !errors.Is(err, timdesk.ErrNotTransferable) || !errors.As(err, &e) || e.Code != 141003 || e.Retryable {
 		t.Fatalf("got %#v", err)
 	}
-	if err := client.EndSession("5f0e2c4a-0000-4000-8000-000000000000"); !errors.Is(err, timdesk.ErrNotFound) {
+	if err := client.EndSession(ctx, "5f0e2c4a-0000-4000-8000-000000000000"); !errors.Is(err, timdesk.ErrNotFound) {
 		t.Fatalf("got %v", err)
 	}
-	if _, err := client.SendMsg(timdesk.Message{SessionID: alice}); !errors.Is(err, timdesk.ErrInvalidArgument) || !strings.Contains(err.Error(), "MsgBody") {
+	if _, err := client.SendMsg(ctx, timdesk.Message{SessionID: alice}); !errors.Is(err, timdesk.ErrInvalidArgument) || !strings.Contains(err.Error(), "MsgBody") {
 		t.Fatalf("got %v", err)
 	}
-	if _, err := client.Call("bad path", map[string]any{}, false); !errors.Is(err, timdesk.ErrInvalidArgument) {
+	if _, err := client.Call(ctx, "bad path", map[string]any{}, false); !errors.Is(err, timdesk.ErrInvalidArgument) {
 		t.Fatalf("got %v", err)
 	}
 	control(t, emu, "POST", "/agents/shannon@qq.com/online", map[string]any{"online": false})
 	control(t, emu, "POST", "/agents/test_agent@qq.com/online", map[string]any{"online": false})
-	if _, err := client.TransferToHuman(bob, timdesk.TransferOptions{SendTipIfNoAgentOnline: true}); !errors.Is(err, timdesk.ErrNoAgentOnline) {
+	if _, err := client.TransferToHuman(ctx, bob, timdesk.TransferOptions{SendTipIfNoAgentOnline: true}); !errors.Is(err, timdesk.ErrNoAgentOnline) {
 		t.Fatalf("got %v", err)
 	}
 	control(t, emu, "POST", "/faults", map[string]any{"kind": "http_status", "status": 502, "count": -1})
-	if err := client.EndSession(carol); !errors.Is(err, timdesk.ErrServer) || !errors.As(err, &e) || !e.Retryable {
+	if err := client.EndSession(ctx, carol); !errors.Is(err, timdesk.ErrServer) || !errors.As(err, &e) || !e.Retryable {
 		t.Fatalf("got %v", err)
 	}
 	control(t, emu, "DELETE", "/faults", nil)
@@ -152,7 +156,7 @@ func TestSendMsgIsAtMostOnceByDefault(t *testing.T) {
 	emu, client := setup(t)
 	control(t, emu, "POST", "/faults", map[string]any{"kind": "drop_after_apply", "path": "desk_http_svc/send_msg"})
 	random := uint32(31)
-	_, err := client.SendMsg(timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.Text("once")}, MsgRandom: &random})
+	_, err := client.SendMsg(ctx, timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.Text("once")}, MsgRandom: &random})
 	var e *timdesk.Error
 	if !errors.As(err, &e) || !e.MaybeApplied || !strings.Contains(e.Message, "MsgRandom 31") {
 		t.Fatalf("got %v", err)
@@ -174,7 +178,7 @@ func TestSendMsgAtLeastOnceRepeatsWithinTheSecond(t *testing.T) {
 	}
 	defer client.Close()
 	control(t, emu, "POST", "/faults", map[string]any{"kind": "drop_after_apply", "path": "desk_http_svc/send_msg"})
-	if _, err := client.SendMsg(timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.Text("once")}}); err != nil {
+	if _, err := client.SendMsg(ctx, timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.Text("once")}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := storedRandoms(t, emu, alice); len(got) != 1 {
@@ -186,22 +190,22 @@ func TestTransferOptionsReachTheServer(t *testing.T) {
 	emu, client := setup(t)
 	group, priority, timeout := uint64(2473), uint8(1), uint32(600)
 	opts := timdesk.TransferOptions{AgentGroupID: &group, Priority: &priority, QueueTimeout: &timeout}
-	if got, err := client.TransferToHuman(alice, opts); err != nil || got.AgentID != "test_agent@qq.com" {
+	if got, err := client.TransferToHuman(ctx, alice, opts); err != nil || got.AgentID != "test_agent@qq.com" {
 		t.Fatalf("%+v %v", got, err)
 	}
 	busy := opts
 	busy.DisableQueuing = true
-	if _, err := client.TransferToHuman(bob, busy); !errors.Is(err, timdesk.ErrAgentBusy) {
+	if _, err := client.TransferToHuman(ctx, bob, busy); !errors.Is(err, timdesk.ErrAgentBusy) {
 		t.Fatalf("got %v", err)
 	}
-	if got, err := client.TransferToHuman(bob, opts); err != nil || !got.InQueue {
+	if got, err := client.TransferToHuman(ctx, bob, opts); err != nil || !got.IsInQueue {
 		t.Fatalf("%+v %v", got, err)
 	}
 	if queue := string(control(t, emu, "GET", "/queue", nil)); !strings.Contains(queue, `"priority":1`) {
 		t.Fatal(queue)
 	}
 	bad := uint8(10)
-	if _, err := client.TransferToHuman(carol, timdesk.TransferOptions{Priority: &bad, AgentIDs: []string{"a@x.com"}}); !errors.Is(err, timdesk.ErrInvalidArgument) || !strings.Contains(err.Error(), "Priority") {
+	if _, err := client.TransferToHuman(ctx, carol, timdesk.TransferOptions{Priority: &bad, AgentIDs: []string{"a@x.com"}}); !errors.Is(err, timdesk.ErrInvalidArgument) || !strings.Contains(err.Error(), "Priority") {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -236,19 +240,20 @@ func TestCdrIteratorAndCall(t *testing.T) {
 		json.Unmarshal(control(t, emu, "POST", "/sessions", map[string]any{"client_user_id": "go", "started_at": 3000 + i}), &created)
 		control(t, emu, "POST", "/sessions/"+created.SessionID+"/end", map[string]any{"end_status": "UserTimeout"})
 	}
-	it := client.Cdrs(3000, 4000, "go")
-	defer it.Close()
 	count := 0
-	for it.Next() {
-		if it.Record().EndStatus != "UserTimeout" {
-			t.Fatalf("%+v", it.Record())
+	for record, err := range client.Cdrs(ctx, 3000, 4000, "go") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if record.EndStatus != "UserTimeout" {
+			t.Fatalf("%+v", record)
 		}
 		count++
 	}
-	if it.Err() != nil || count != 120 {
-		t.Fatalf("%d records, %v", count, it.Err())
+	if count != 120 {
+		t.Fatalf("%d records", count)
 	}
-	answer, err := client.Call("desk_http_svc/transfer_to_human", map[string]any{"SessionId": alice}, false)
+	answer, err := client.Call(ctx, "desk_http_svc/transfer_to_human", map[string]any{"SessionId": alice}, false)
 	if err != nil || answer["AgentId"] != "shannon@qq.com" {
 		t.Fatalf("%v %v", answer, err)
 	}
@@ -262,7 +267,7 @@ func TestCloseIsIdempotentAndLaterCallsFail(t *testing.T) {
 	if err := client.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := client.EndSession(alice); !errors.Is(err, timdesk.ErrClosed) {
+	if err := client.EndSession(ctx, alice); !errors.Is(err, timdesk.ErrClosed) {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -276,7 +281,7 @@ func TestGoroutinesShareOneClient(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 25; i++ {
-				_, err := client.SendMsg(timdesk.Message{FromAccount: "shannon@qq.com", ToAccount: "user_dave", Body: []timdesk.Element{timdesk.Text("x")}})
+				_, err := client.SendMsg(ctx, timdesk.Message{FromAccount: "shannon@qq.com", ToAccount: "user_dave", Body: []timdesk.Element{timdesk.Text("x")}})
 				errs <- err
 			}
 		}()
@@ -351,13 +356,13 @@ func TestSixteenGoroutinesFiveHundredMixedCallsMemoryFlat(t *testing.T) {
 					var err error
 					switch i % 4 {
 					case 0:
-						_, err = client.SendMsg(timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.Text("same")}, MsgRandom: &random})
+						_, err = client.SendMsg(ctx, timdesk.Message{SessionID: alice, Body: []timdesk.Element{timdesk.Text("same")}, MsgRandom: &random})
 					case 1:
-						_, err = client.DescribeIMCdrList(timdesk.CdrQuery{Start: 0, End: 1})
+						_, err = client.DescribeIMCdrList(ctx, timdesk.CdrQuery{Start: 0, End: 1})
 					case 2:
-						err = client.DeleteRecentContact("user_dave", "nobody", "", false)
+						err = client.DeleteRecentContact(ctx, "user_dave", "nobody", "", false)
 					default:
-						_, err = client.Call("desk_http_svc/describe_im_cdr_list", map[string]any{"StartTimestamp": 0, "EndTimestamp": 1}, true)
+						_, err = client.Call(ctx, "desk_http_svc/describe_im_cdr_list", map[string]any{"StartTimestamp": 0, "EndTimestamp": 1}, true)
 					}
 					if err != nil {
 						mu.Lock()
@@ -423,15 +428,13 @@ func TestChatMessagesWalkTheWholeHistoryInEitherOrder(t *testing.T) {
 		control(t, emu, "POST", "sessions/"+carol+"/messages", map[string]any{"from": "user", "text": "line " + strconv.Itoa(i)})
 	}
 	texts := func(order uint32) []string {
-		it := client.ChatMessages(carol, order)
-		defer it.Close()
 		var out []string
-		for it.Next() {
-			body := it.Message()["MsgBody"].([]any)[0].(map[string]any)
+		for message, err := range client.ChatMessages(ctx, carol, order) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := message["MsgBody"].([]any)[0].(map[string]any)
 			out = append(out, body["MsgContent"].(map[string]any)["Text"].(string))
-		}
-		if err := it.Err(); err != nil {
-			t.Fatal(err)
 		}
 		return out
 	}
@@ -444,10 +447,15 @@ func TestChatMessagesWalkTheWholeHistoryInEitherOrder(t *testing.T) {
 			t.Fatalf("the two orders differ at %d: %q vs %q", i, oldest[i], newest[len(newest)-1-i])
 		}
 	}
-	it := client.ChatMessages(carol, 3)
-	defer it.Close()
-	if it.Next() || !errors.Is(it.Err(), timdesk.ErrInvalidArgument) || !strings.Contains(it.Err().Error(), "Order") {
-		t.Fatalf("order 3: %v", it.Err())
+	var errs []error
+	for message, err := range client.ChatMessages(ctx, carol, 3) {
+		if message != nil {
+			t.Fatalf("order 3 gave a message: %v", message)
+		}
+		errs = append(errs, err)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], timdesk.ErrInvalidArgument) || !strings.Contains(errs[0].Error(), "Order") {
+		t.Fatalf("order 3: %v", errs)
 	}
 }
 
@@ -464,20 +472,20 @@ func TestNULBytesAreRefusedNamingTheFieldAndNothingIsSent(t *testing.T) {
 			t.Errorf("%s: %v", what, err)
 		}
 	}
-	_, err := client.SendMsg(timdesk.Message{SessionID: sid, Body: []timdesk.Element{timdesk.Text("visible\x00hidden")}})
+	_, err := client.SendMsg(ctx, timdesk.Message{SessionID: sid, Body: []timdesk.Element{timdesk.Text("visible\x00hidden")}})
 	refused("a text element", "Text", err)
-	_, err = client.SendMsg(timdesk.Message{SessionID: sid, CloudCustomData: "a\x00b", Body: []timdesk.Element{timdesk.Text("x")}})
+	_, err = client.SendMsg(ctx, timdesk.Message{SessionID: sid, CloudCustomData: "a\x00b", Body: []timdesk.Element{timdesk.Text("x")}})
 	refused("SendMsg's CloudCustomData", "CloudCustomData", err)
-	_, err = client.GetSessionState(timdesk.GetSessionStateOptions{SessionID: sid + "\x00"})
+	_, err = client.GetSessionState(ctx, timdesk.GetSessionStateOptions{SessionID: sid + "\x00"})
 	refused("a generated method's option", "SessionId", err)
-	err = client.ModifyMsg(sid, "key", []timdesk.Element{timdesk.Text("edited\x00")}, timdesk.ModifyMsgOptions{})
+	err = client.ModifyMsg(ctx, sid, "key", []timdesk.Element{timdesk.Text("edited\x00")}, timdesk.ModifyMsgOptions{})
 	refused("a generated method's body", "Text", err)
-	err = client.EndSession(sid + "\x00")
+	err = client.EndSession(ctx, sid+"\x00")
 	refused("EndSession", "SessionId", err)
-	_, err = client.Call("desk_http_svc/end_session\x00", map[string]any{"SessionId": sid}, false)
+	_, err = client.Call(ctx, "desk_http_svc/end_session\x00", map[string]any{"SessionId": sid}, false)
 	refused("Call's path", "path", err)
 	chunks := func(yield func(string) bool) { _ = yield("one ") && yield("two\x00") }
-	_, err = client.StreamMsg(sid, chunks, timdesk.StreamMsgOptions{})
+	_, err = client.StreamMsg(ctx, sid, chunks, timdesk.StreamMsgOptions{})
 	refused("a StreamMsg chunk", "Chunk", err)
 	_, err = timdesk.GenUserSig(1400000000, "secret\x00key", "administrator", time.Hour, nil, time.Time{})
 	refused("GenUserSig", "secret_key", err)
@@ -490,11 +498,11 @@ func TestNULBytesAreRefusedNamingTheFieldAndNothingIsSent(t *testing.T) {
 	refused("NewClient", "admin", err)
 
 	// Nothing reached the server: the session is open and holds no message.
-	state, err := client.GetSessionState(timdesk.GetSessionStateOptions{SessionID: sid})
+	state, err := client.GetSessionState(ctx, timdesk.GetSessionStateOptions{SessionID: sid})
 	if err != nil || state.CurrentState != "Chatbot" {
 		t.Fatalf("the session after the refusals: %+v, %v", state, err)
 	}
-	history, err := client.DescribeChatMessages(sid, timdesk.DescribeChatMessagesOptions{})
+	history, err := client.DescribeChatMessages(ctx, sid, timdesk.DescribeChatMessagesOptions{})
 	if err != nil || len(history.Messages) != 0 {
 		t.Fatalf("messages sent despite the refusals: %+v, %v", history, err)
 	}

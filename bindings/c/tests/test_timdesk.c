@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "timdesk.h"
 #include "timdesk_testing.h"
@@ -731,6 +732,123 @@ static void test_completion_queue(timdesk_client *client) {
     timdesk_completions_free(NULL);
 }
 
+static double now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static void sleep_us(long us) {
+    struct timespec t = {us / 1000000, (us % 1000000) * 1000};
+    nanosleep(&t, NULL);
+}
+
+/* Takes and frees whatever arrives on the queue within `ms`; returns how many arrived and
+ * whether any of them had a tag in [first, first + n) marked in `refused`. */
+static int drain_for(timdesk_completions *queue, int ms, uint64_t first, const bool *refused, int n, bool *stray) {
+    int seen = 0;
+    double until = now_ms() + ms;
+    for (double left = ms; left > 0; left = until - now_ms()) {
+        struct pollfd p = {.fd = timdesk_completions_fd(queue), .events = POLLIN};
+        if (poll(&p, 1, (int)left + 1) != 1) {
+            continue;
+        }
+        uint64_t tag = 0;
+        char *answer = NULL;
+        timdesk_error *error = NULL;
+        while (timdesk_completions_next(queue, &tag, NULL, &answer, &error)) {
+            seen++;
+            if (refused != NULL && tag >= first && tag < first + (uint64_t)n && refused[tag - first]) {
+                *stray = true;
+            }
+            timdesk_string_free(answer);
+            timdesk_error_free(error);
+            answer = NULL;
+            error = NULL;
+        }
+    }
+    return seen;
+}
+
+/* How many requests to `path` the emulator saw hung up by their client. */
+static int hangups(timdesk_emulator *emu, const char *path) {
+    char *answer = NULL;
+    if (timdesk_emulator_control(emu, "GET", "/hangups", NULL, &answer, NULL) != TIMDESK_STATUS_OK) {
+        return -1;
+    }
+    int count = 0;
+    const char *at = strstr(answer, path);
+    if (at != NULL) {
+        count = atoi(at + strlen(path) + 2); /* past `path":` */
+    }
+    timdesk_string_free(answer);
+    return count;
+}
+
+/* timdesk_completions_cancel: a call cancelled in flight closes its connection (the
+ * emulator sees the hang-up), queues nothing, frees its tag, and leaves the client
+ * serving; a call finishing while it is cancelled gives exactly one of its outcome or
+ * true, never both or neither. */
+static void test_cancel(timdesk_emulator *emu, timdesk_client *client) {
+    timdesk_completions *queue = NULL;
+    timdesk_error *err = NULL;
+    CHECK(timdesk_completions_new(&queue, NULL) == TIMDESK_STATUS_OK);
+    CHECK(!timdesk_completions_cancel(NULL, 1));
+    CHECK(!timdesk_completions_cancel(queue, 90)); /* nothing in flight */
+
+    const char *state = "{\"SessionId\":\"" BOB "\"}";
+    control(emu, "POST", "/faults", "{\"path\":\"desk_http_svc/get_session_state\",\"kind\":\"delay\",\"ms\":1000}");
+    double started = now_ms();
+    EXPECT(timdesk_call_endpoint_start(client, "get_session_state", state, queue, 91, &err), TIMDESK_STATUS_OK,
+           "start a delayed call");
+    EXPECT(timdesk_call_endpoint_start(client, "get_session_state", state, queue, 91, &err),
+           TIMDESK_STATUS_INVALID_ARGUMENT, "a second call with a tag in flight");
+    CHECK(err != NULL && strstr(timdesk_error_message(err), "tag") != NULL);
+    timdesk_error_free(err);
+    err = NULL;
+    sleep_us(50000); /* the request reaches the emulator */
+    CHECK(timdesk_completions_cancel(queue, 91));
+    CHECK(!timdesk_completions_cancel(queue, 91)); /* once */
+    int seen = 0;
+    for (int i = 0; i < 200 && (seen = hangups(emu, "desk_http_svc/get_session_state")) < 1; i++) {
+        sleep_us(10000);
+    }
+    CHECK(seen == 1); /* the connection was closed, not abandoned */
+
+    /* The tag is free again and the client answers at once, long before the delay ends. */
+    EXPECT(timdesk_call_endpoint_start(client, "get_session_state", state, queue, 91, &err), TIMDESK_STATUS_OK,
+           "the tag again");
+    completion done[1];
+    CHECK(await_completions(queue, done, 1) == 1);
+    CHECK(done[0].tag == 91 && done[0].status == TIMDESK_STATUS_OK);
+    CHECK(now_ms() - started < 900);
+    free_completions(done, 1);
+    /* Nothing of the cancelled call arrives, even once its delay is over. */
+    bool stray = false;
+    CHECK(drain_for(queue, (int)(started + 1200 - now_ms()), 0, NULL, 0, &stray) == 0);
+
+    /* Cancels racing with the outcomes: every call gives exactly one of the two. */
+    enum { RACES = 200 };
+    static bool cancelled[RACES];
+    int cancels = 0;
+    for (int i = 0; i < RACES; i++) {
+        EXPECT(timdesk_call_endpoint_start(client, "get_session_state", state, queue, 1000 + (uint64_t)i, &err),
+               TIMDESK_STATUS_OK, "start a racing call");
+        sleep_us((i % 25) * 100);
+        cancelled[i] = timdesk_completions_cancel(queue, 1000 + (uint64_t)i);
+        cancels += cancelled[i];
+    }
+    int outcomes = 0;
+    double until = now_ms() + 10000;
+    while (outcomes < RACES - cancels && now_ms() < until) {
+        outcomes += drain_for(queue, 100, 1000, cancelled, RACES, &stray);
+    }
+    outcomes += drain_for(queue, 200, 1000, cancelled, RACES, &stray);
+    CHECK(outcomes == RACES - cancels);
+    CHECK(!stray); /* no outcome of a cancelled call */
+    timdesk_completions_free(queue);
+}
+
 static void test_every_option_takes_effect(void) {
     static const char *fields[] = {
         "sdkappid",        "secret_key",        "admin",       "region",    "endpoint",
@@ -1264,6 +1382,7 @@ int main(void) {
     test_message_body_builder(emu, client);
     test_generated_endpoints(emu, client);
     test_completion_queue(client);
+    test_cancel(emu, client);
     test_typed_starts(client);
     test_iterator_pages(emu, client);
     test_stream_starts(emu, client);

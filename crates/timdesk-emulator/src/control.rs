@@ -32,6 +32,8 @@ pub(crate) struct Inner {
     pub(crate) faults: Vec<Fault>,
     pub(crate) limits: HashMap<Endpoint, RateLimit>,
     requests: BTreeMap<String, u64>,
+    /// Per `/v4` path, the delayed requests whose client closed the connection first.
+    hangups: BTreeMap<String, u64>,
     rng: u64,
     clock: Clock,
     /// Every callback delivery attempt since the callback URL was set.
@@ -82,6 +84,7 @@ impl Inner {
             faults: Vec::new(),
             limits,
             requests: BTreeMap::new(),
+            hangups: BTreeMap::new(),
             rng,
             clock: Clock::Real { offset: 0 },
             callbacks: Arc::default(),
@@ -113,6 +116,12 @@ impl Inner {
     /// Counts a request to `path`.
     pub(crate) fn count_request(&mut self, path: &str) {
         *self.requests.entry(path.to_owned()).or_default() += 1;
+    }
+
+    /// Counts a delayed request to `path` whose client closed the connection before its
+    /// answer was ready.
+    pub(crate) fn count_hangup(&mut self, path: &str) {
+        *self.hangups.entry(path.to_owned()).or_default() += 1;
     }
 }
 
@@ -327,6 +336,12 @@ impl Control {
         self.lock().requests.get(path).copied().unwrap_or(0)
     }
 
+    /// How many requests to `path` held by a delay fault saw their client close the
+    /// connection before the answer was ready (a cancelled or timed-out call).
+    pub fn hangup_count(&self, path: &str) -> u64 {
+        self.lock().hangups.get(path).copied().unwrap_or(0)
+    }
+
     /// How many `/v4` requests arrived in all.
     pub fn total_requests(&self) -> u64 {
         self.lock().requests.values().sum()
@@ -428,6 +443,7 @@ impl Control {
             }
             ("POST", ["rate_limits"]) => self.post_rate_limit(&body),
             ("GET", ["requests"]) => Ok(json!(self.lock().requests)),
+            ("GET", ["hangups"]) => Ok(json!(self.lock().hangups)),
             ("POST", ["callback"]) => self.post_callback(&body),
             ("GET", ["callbacks"]) => {
                 let log = Arc::clone(&self.lock().callbacks);

@@ -33,6 +33,29 @@ impl Hangup {
     }
 }
 
+/// Held by a delayed request's handler: dropped before its answer is ready (hyper drops
+/// the handler when the client closes the connection), it counts a hangup.
+struct HangupWatch {
+    control: Control,
+    path: String,
+    answered: bool,
+}
+
+impl HangupWatch {
+    /// The answer is ready: nothing to record.
+    fn answered(mut self) {
+        self.answered = true;
+    }
+}
+
+impl Drop for HangupWatch {
+    fn drop(&mut self) {
+        if !self.answered && self.control.in_serving_process() {
+            self.control.lock().count_hangup(&self.path);
+        }
+    }
+}
+
 /// The token the HTTP control API requires, if any.
 #[derive(Clone)]
 struct ControlToken(Option<Arc<str>>);
@@ -118,13 +141,21 @@ async fn v4(
     match fault {
         Some(FaultAction::Delay(delay)) => {
             // A slow server still applies the request when the client stops waiting: the
-            // work runs in its own task, which a closed connection does not cancel.
+            // work runs in its own task, which a closed connection does not cancel. A
+            // closed connection drops this handler, which the watch records.
+            let watch = HangupWatch {
+                control: control.clone(),
+                path: path.clone(),
+                answered: false,
+            };
             let query = query.unwrap_or_default();
             let work = tokio::spawn(async move {
                 tokio::time::sleep(delay).await;
                 handle_v4(&control, &method, &path, &query, &body)
             });
-            return work.await.unwrap_or_else(|_| error_page(500));
+            let answer = work.await.unwrap_or_else(|_| error_page(500));
+            watch.answered();
+            return answer;
         }
         Some(FaultAction::ErrorCode { code, info }) => {
             let endpoint = Endpoint::from_path(&path);

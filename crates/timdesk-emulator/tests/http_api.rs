@@ -801,3 +801,52 @@ fn refusals_are_one_error_and_echo_a_long_value_only_in_part() {
         "{info}"
     );
 }
+
+#[test]
+fn a_delayed_request_whose_client_hangs_up_is_counted_and_still_applied() {
+    let h = Harness::new();
+    let control = h.emulator.control();
+    let send = "desk_http_svc/send_msg";
+    let delay = |ms| Fault::new(Some(send), FaultAction::Delay(Duration::from_millis(ms)), 1);
+
+    control.inject(delay(50));
+    assert_ok(&h.call(send, in_session(ALICE, text(21, "answered"))));
+    assert_eq!(
+        control.hangup_count(send),
+        0,
+        "an answered request is no hangup"
+    );
+
+    control.inject(delay(600));
+    let impatient = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let gave_up = impatient
+        .post(format!("{}/v4/{send}?{}", h.emulator.base_url(), h.query()))
+        .body(in_session(ALICE, text(22, "hung up")).to_string())
+        .send();
+    assert!(gave_up.is_err(), "the client stops waiting");
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while control.hangup_count(send) == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(control.hangup_count(send), 1);
+    assert_eq!(h.control("GET", "hangups", Value::Null), json!({send: 1}));
+
+    // The server applies what it had received anyway, once its delay is over.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let delivered = || {
+        control
+            .messages(ALICE)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["msg_random"] == 22)
+    };
+    while !delivered() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(delivered(), "a request already received still takes effect");
+}

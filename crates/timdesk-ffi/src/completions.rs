@@ -3,15 +3,20 @@
 //! queue their outcome, with the caller's tag, on a `timdesk_completions` queue whose
 //! descriptor becomes readable. A runtime with its own poller (Go's netpoller, an event
 //! loop) waits on the descriptor instead of blocking a thread per call in flight.
+//!
+//! A call in flight can be cancelled by its tag (`timdesk_completions_cancel`): the queue
+//! keeps each call's canceller until its outcome is queued, and whichever comes first,
+//! the outcome or the cancel, takes the call's entry under one lock, so that a cancelled
+//! call queues nothing and a finished one cannot be cancelled.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::ffi::{CString, c_char};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::{Value, json};
 use timdesk::completion::CompletionQueue;
-use timdesk::{MsgStream, Paging, Step};
+use timdesk::{Canceller, MsgStream, Paging, Step};
 use timdesk_ffi_base::boundary::error_object;
 
 use crate::boundary::{self, Failure, json, put, put_handle, string};
@@ -24,13 +29,17 @@ use crate::error::*;
 use crate::stream::{stream_ref, timdesk_msg_stream};
 
 /// A queue of finished calls. Its descriptor (timdesk_completions_fd) becomes readable when
-/// a call finishes; then call timdesk_completions_next until it returns false. Safe to
-/// share between threads; free with timdesk_completions_free (calls still in flight then
-/// finish unseen).
+/// a call finishes; then call timdesk_completions_next until it returns false. Each call
+/// in flight on a queue has its own tag (a `_start` given a tag in flight already is
+/// refused), by which it can be cancelled (timdesk_completions_cancel). Safe to share
+/// between threads; free with timdesk_completions_free (calls still in flight then finish
+/// unseen).
 pub struct timdesk_completions {
     queue: Arc<Queue>,
     /// Taken from the queue, not yet handed out by timdesk_completions_next.
     taken: Mutex<VecDeque<Done>>,
+    /// The calls started on this queue whose outcome is not queued yet.
+    flights: Arc<Flights>,
 }
 
 type Queue = CompletionQueue<Done>;
@@ -39,6 +48,145 @@ type Queue = CompletionQueue<Done>;
 struct Done {
     tag: u64,
     outcome: Result<CString, timdesk_error>,
+}
+
+/// The calls in flight on a queue, by tag.
+#[derive(Default)]
+struct Flights {
+    calls: Mutex<HashMap<u64, Flight>>,
+    /// Numbers the calls, so that a call whose tag was cancelled and reused by a later
+    /// call never takes the later call's entry.
+    next_id: AtomicU64,
+}
+
+/// A call in flight: its number and how far its start has come.
+struct Flight {
+    id: u64,
+    state: FlightState,
+}
+
+enum FlightState {
+    /// Its task is being spawned.
+    Starting,
+    /// Spawned: cancellable.
+    Running(Canceller),
+    /// Its task ended unfinished before its start was recorded (the client's I/O thread
+    /// stopped): the starter queues the error.
+    Stopped,
+}
+
+impl Flights {
+    fn lock(&self) -> MutexGuard<'_, HashMap<u64, Flight>> {
+        self.calls.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Records a call with `tag` as starting and returns its number; refuses a tag that is
+    /// in flight already (a cancel by tag must name one call).
+    fn begin(&self, tag: u64) -> Result<u64, Failure> {
+        let mut calls = self.lock();
+        if calls.contains_key(&tag) {
+            return Err(Failure::invalid(
+                "tag",
+                format!(
+                    "{tag} is in flight on this queue already: give each call in flight its own tag"
+                ),
+            ));
+        }
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        calls.insert(
+            tag,
+            Flight {
+                id,
+                state: FlightState::Starting,
+            },
+        );
+        Ok(id)
+    }
+
+    /// Takes call `id`'s entry out, whatever its state: true when it was there (the call
+    /// was neither cancelled nor ended before).
+    fn take(&self, tag: u64, id: u64) -> bool {
+        let mut calls = self.lock();
+        if calls.get(&tag).is_some_and(|f| f.id == id) {
+            calls.remove(&tag);
+            return true;
+        }
+        false
+    }
+
+    /// Cancels the call with `tag`: true when it was in flight, and so will queue nothing.
+    fn cancel(&self, tag: u64) -> bool {
+        let Some(flight) = self.lock().remove(&tag) else {
+            return false;
+        };
+        if let FlightState::Running(canceller) = flight.state {
+            canceller.cancel();
+        }
+        true
+    }
+}
+
+/// A call's right to queue its outcome, moved into its task: it queues the outcome only
+/// while the call is in flight (not cancelled), and if the task is dropped unfinished
+/// (its time budget ran out, or the client's I/O thread stopped) it queues an error
+/// saying so.
+struct Ticket {
+    flights: Arc<Flights>,
+    queue: Arc<Queue>,
+    tag: u64,
+    id: u64,
+    used: bool,
+}
+
+impl Ticket {
+    /// Queues the call's outcome, unless it was cancelled.
+    fn deliver(mut self, outcome: Result<CString, timdesk_error>) {
+        self.used = true;
+        if self.flights.take(self.tag, self.id) {
+            self.queue.push(Done {
+                tag: self.tag,
+                outcome,
+            });
+        }
+    }
+}
+
+/// The outcome of a call whose task ended before the call did.
+fn stopped(tag: u64) -> Done {
+    Done {
+        tag,
+        outcome: Err(error_object(Failure {
+            status: TIMDESK_STATUS_TIMEOUT,
+            kind: "timeout".to_owned(),
+            code: 0,
+            message: "the call stopped before it ended: its time budget ran out, or the \
+                      client's I/O thread stopped"
+                .to_owned(),
+            retryable: true,
+            maybe_applied: true,
+        })),
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if self.used {
+            return;
+        }
+        let mut calls = self.flights.lock();
+        let Some(flight) = calls.get_mut(&self.tag).filter(|f| f.id == self.id) else {
+            return; // cancelled
+        };
+        match flight.state {
+            FlightState::Running(_) => {
+                calls.remove(&self.tag);
+                drop(calls);
+                self.queue.push(stopped(self.tag));
+            }
+            // The starter decides: it refuses the start, or queues the error.
+            FlightState::Starting | FlightState::Stopped => flight.state = FlightState::Stopped,
+        }
+    }
 }
 
 fn completions_ref<'a>(
@@ -63,6 +211,7 @@ pub unsafe extern "C" fn timdesk_completions_new(
             timdesk_completions {
                 queue: Arc::new(Queue::new()?),
                 taken: Mutex::new(VecDeque::new()),
+                flights: Arc::default(),
             },
         );
         Ok(())
@@ -132,6 +281,30 @@ pub unsafe extern "C" fn timdesk_completions_next(
     })
 }
 
+/// Cancels the call started on `completions` with `tag`: its request is aborted in the
+/// library (its connection closed, the client staying usable) and no outcome is queued for
+/// it. True when the call was in flight and is cancelled; false when no call with `tag` is
+/// in flight on the queue (it finished, and its outcome is queued or being queued; it was
+/// cancelled already; it never started), or `completions` is NULL. So every started call
+/// gives exactly one of: its outcome from timdesk_completions_next, or true here.
+///
+/// A request already sent may still take effect on the server. A cancelled page step
+/// (timdesk_*_iter_next_page_start) leaves its iterator where it was: the next step
+/// fetches the same page. A cancelled stream step (timdesk_msg_stream_push_start,
+/// _finish_start) ends the stream: later calls on it are refused.
+///
+/// # Safety
+/// `completions` must be NULL or a live queue.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_completions_cancel(
+    completions: *const timdesk_completions,
+    tag: u64,
+) -> bool {
+    boundary::quiet(false, || {
+        completions_ref(completions).is_ok_and(|c| c.flights.cancel(tag))
+    })
+}
+
 /// Frees a queue. NULL is a no-op.
 ///
 /// # Safety
@@ -142,9 +315,99 @@ pub unsafe extern "C" fn timdesk_completions_free(completions: *mut timdesk_comp
     unsafe { boundary::free_handle(completions) }
 }
 
-/// Starts a call on the client's I/O thread and queues its outcome, the answer as JSON, on
-/// `completions` with `tag`: the common part of every `_start` function, whose arguments
-/// are all read before this.
+/// Records a call with `tag` in flight on `completions`, to be started with
+/// [`Started::run`]; dropped unstarted, it leaves the queue again. Refuses a NULL queue and
+/// a tag in flight on it already.
+pub(crate) fn begin(completions: *const timdesk_completions, tag: u64) -> Result<Started, Failure> {
+    let completions = completions_ref(completions)?;
+    let flights = Arc::clone(&completions.flights);
+    let id = flights.begin(tag)?;
+    Ok(Started {
+        ticket: Some(Ticket {
+            flights,
+            queue: Arc::clone(&completions.queue),
+            tag,
+            id,
+            used: false,
+        }),
+    })
+}
+
+/// A call recorded in flight and not started yet (see [`begin`]).
+pub(crate) struct Started {
+    ticket: Option<Ticket>,
+}
+
+impl Started {
+    /// Starts the call on the client's I/O thread; its outcome, the answer as JSON, is
+    /// queued with its tag unless it is cancelled first. The common part of every
+    /// `_start` function, whose arguments are all read before this.
+    pub(crate) fn run<F, Fut>(mut self, client: &timdesk::Client, call: F) -> Result<(), Failure>
+    where
+        F: FnOnce(timdesk::AsyncClient) -> Fut,
+        Fut: Future<Output = timdesk::Result<Value>> + Send + 'static,
+    {
+        let Some(ticket) = self.ticket.take() else {
+            return Ok(());
+        };
+        let (flights, queue) = (Arc::clone(&ticket.flights), Arc::clone(&ticket.queue));
+        let (tag, id) = (ticket.tag, ticket.id);
+        let started = client.start(move |c| {
+            let work = call(c);
+            async move {
+                let outcome = match work.await {
+                    Ok(answer) => CString::new(answer.to_string()).map_err(|_| {
+                        error_object(Failure::other(
+                            TIMDESK_STATUS_BAD_RESPONSE,
+                            "bad_response",
+                            "the answer holds a NUL byte",
+                        ))
+                    }),
+                    Err(e) => Err(error_object(Failure::from(e))),
+                };
+                ticket.deliver(outcome);
+                Ok(())
+            }
+        });
+        let canceller = match started {
+            Ok(pending) => pending.detach(),
+            Err(e) => {
+                // Refused: the call leaves the queue without an outcome.
+                flights.take(tag, id);
+                return Err(e.into());
+            }
+        };
+        let mut calls = flights.lock();
+        match calls.get_mut(&tag).filter(|f| f.id == id) {
+            Some(Flight {
+                state: FlightState::Stopped,
+                ..
+            }) => {
+                calls.remove(&tag);
+                drop(calls);
+                queue.push(stopped(tag));
+            }
+            Some(flight) => flight.state = FlightState::Running(canceller),
+            // Cancelled while it started (or finished already, when this does nothing).
+            None => {
+                drop(calls);
+                canceller.cancel();
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        if let Some(ticket) = &mut self.ticket {
+            ticket.used = true;
+            ticket.flights.take(ticket.tag, ticket.id);
+        }
+    }
+}
+
+/// Starts `call` with `tag` on `completions` (see [`begin`] and [`Started::run`]).
 pub(crate) fn start<F, Fut>(
     client: &timdesk::Client,
     completions: *const timdesk_completions,
@@ -155,26 +418,7 @@ where
     F: FnOnce(timdesk::AsyncClient) -> Fut,
     Fut: Future<Output = timdesk::Result<Value>> + Send + 'static,
 {
-    let queue = Arc::clone(&completions_ref(completions)?.queue);
-    let pending = client.start(move |c| {
-        let work = call(c);
-        async move {
-            let outcome = match work.await {
-                Ok(answer) => CString::new(answer.to_string()).map_err(|_| {
-                    error_object(Failure::other(
-                        TIMDESK_STATUS_BAD_RESPONSE,
-                        "bad_response",
-                        "the answer holds a NUL byte",
-                    ))
-                }),
-                Err(e) => Err(error_object(Failure::from(e))),
-            };
-            queue.push(Done { tag, outcome });
-            Ok(())
-        }
-    })?;
-    pending.detach();
-    Ok(())
+    begin(completions, tag)?.run(client, call)
 }
 
 /// timdesk_call, returning at once: the outcome (the answer JSON or the error) is queued
@@ -232,7 +476,7 @@ pub unsafe extern "C" fn timdesk_call_endpoint_start(
 }
 
 /// timdesk_transfer_to_human, returning at once: the outcome is queued on `completions`
-/// with `tag`, on success as {"AgentId": "...", "InQueue": bool}.
+/// with `tag`, on success as {"AgentId": "...", "IsInQueue": bool} (the wire's names).
 /// Arguments that cannot be read are refused here; the rest are checked before anything
 /// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
 /// caller may free them once this returns.
@@ -253,7 +497,7 @@ pub unsafe extern "C" fn timdesk_transfer_to_human_start(
         let request = transfer_request(session_id, options)?;
         start(client, completions, tag, move |c| async move {
             let transfer = c.transfer_to_human(&request).await?;
-            Ok(json!({"AgentId": transfer.agent_id, "InQueue": transfer.in_queue}))
+            Ok(json!({"AgentId": transfer.agent_id, "IsInQueue": transfer.in_queue}))
         })
     })
 }
@@ -422,7 +666,7 @@ fn next_page_start<P: Paging>(
     to_json: fn(P::Item) -> Value,
 ) -> Result<(), Failure> {
     let walk = walk.ok_or_else(|| Failure::invalid("iter", "is NULL"))?;
-    completions_ref(completions)?;
+    let call = begin(completions, tag)?;
     let client = walk
         .iter
         .lock()
@@ -431,7 +675,7 @@ fn next_page_start<P: Paging>(
         .clone();
     walk.claim()?;
     let (iter, busy) = (Arc::clone(&walk.iter), Arc::clone(&walk.busy));
-    let started = start(&client, completions, tag, move |c| async move {
+    let started = call.run(&client, move |c| async move {
         // Frees the walk for its next step however this ends, even dropped unfinished
         // (after a fork, say), and before the outcome is queued.
         let _release = Release(busy);
@@ -519,13 +763,13 @@ where
     Fut: Future<Output = (MsgStream, timdesk::Result<Value>)> + Send + 'static,
 {
     let handle = stream_ref(stream)?;
-    completions_ref(completions)?;
+    let call = begin(completions, tag)?;
     let (client, taken) = {
         let mut inner = handle.inner.lock().unwrap_or_else(|p| p.into_inner());
         (inner.client().clone(), inner.take()?)
     };
     let shared = Arc::clone(&handle.inner);
-    start(&client, completions, tag, move |_| async move {
+    call.run(&client, move |_| async move {
         let (taken, result) = step(taken).await;
         shared
             .lock()

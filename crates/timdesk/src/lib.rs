@@ -38,7 +38,7 @@ pub use client::{
 pub use codes::ErrorKind;
 pub use config::{Config, Event, EventHook, RetryPolicy, SendMsgRetry, Target};
 pub use error::{Error, Result};
-pub use pending::Pending;
+pub use pending::{Canceller, Pending};
 pub use region::Region;
 pub use transport::answer::MAX_RESPONSE_BYTES;
 

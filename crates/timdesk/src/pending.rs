@@ -92,9 +92,11 @@ impl<T> Pending<T> {
     }
 
     /// Lets the request run to its end with nobody waiting (for calls that deliver their
-    /// outcome themselves, e.g. to a completion queue).
-    pub fn detach(mut self) {
+    /// outcome themselves, e.g. to a completion queue); the [`Canceller`] it returns can
+    /// still cancel it.
+    pub fn detach(mut self) -> Canceller {
         self.cancel_on_drop = false;
+        Canceller(self.abort.clone())
     }
 
     /// Blocks until the request ends.
@@ -146,6 +148,20 @@ impl<T> Pending<T> {
     /// take effect on the server.
     pub fn cancel(&self) {
         self.abort.abort();
+    }
+}
+
+/// Cancels a detached request ([`Pending::detach`]) as [`Pending::cancel`] does: the
+/// request's task is dropped, so its connection is closed, and the client stays usable. A
+/// request already sent may still take effect on the server. Cancelling a request that
+/// has ended does nothing.
+#[derive(Debug, Clone)]
+pub struct Canceller(tokio::task::AbortHandle);
+
+impl Canceller {
+    /// Cancels the request.
+    pub fn cancel(&self) {
+        self.0.abort();
     }
 }
 
