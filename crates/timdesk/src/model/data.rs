@@ -2,7 +2,7 @@
 //! One item per model, named after it (`models/send_msg.json` is [`SEND_MSG`]), so
 //! that code naming an endpoint that has no model does not compile.
 
-use super::{EndpointModel, FieldKind, FieldModel, LostAnswer};
+use super::{EndpointModel, FieldKind, FieldModel, LostAnswer, Paging};
 
 /// desk_http_svc/contact_user: An agent proactively starts a session with a user (SDK integration).
 ///
@@ -25,6 +25,7 @@ pub static CONTACT_USER: EndpointModel = EndpointModel {
         141000, 141001, 141002, 141003, 141004, 141011, 141012, 141013, 141014, 141015, 141016,
         141017,
     ],
+    paging: None,
     request: &[
         FieldModel {
             name: "IMAgentUserId",
@@ -117,6 +118,12 @@ pub static DESCRIBE_CHAT_MESSAGES: EndpointModel = EndpointModel {
     rate_limit: None,
     rate_limit_code: 141009,
     errors: &[],
+    paging: Some(Paging {
+        offset: "Offset",
+        limit: "Limit",
+        items: "Messages",
+        total: "TotalCount",
+    }),
     request: &[
         FieldModel {
             name: "SessionId",
@@ -225,6 +232,12 @@ pub static DESCRIBE_IM_CDR_LIST: EndpointModel = EndpointModel {
     rate_limit: None,
     rate_limit_code: 141009,
     errors: &[141000, 141002, 141004, 141009],
+    paging: Some(Paging {
+        offset: "Offset",
+        limit: "Limit",
+        items: "IMCdrList",
+        total: "TotalCount",
+    }),
     request: &[
         FieldModel {
             name: "StartTimestamp",
@@ -347,6 +360,7 @@ pub static END_QUEUING: EndpointModel = EndpointModel {
     rate_limit: None,
     rate_limit_code: 141009,
     errors: &[141000, 141002, 141004, 141005, 141009, 141027],
+    paging: None,
     request: &[FieldModel {
         name: "SessionID",
         snake: "session_id",
@@ -382,6 +396,7 @@ pub static END_SESSION: EndpointModel = EndpointModel {
     rate_limit: None,
     rate_limit_code: 141009,
     errors: &[141002, 141004, 141005],
+    paging: None,
     request: &[FieldModel {
         name: "SessionId",
         snake: "session_id",
@@ -417,6 +432,7 @@ pub static GET_SESSION_STATE: EndpointModel = EndpointModel {
     rate_limit: None,
     rate_limit_code: 141009,
     errors: &[],
+    paging: None,
     request: &[
         FieldModel {
             name: "SessionId",
@@ -525,6 +541,7 @@ pub static MODIFY_MSG: EndpointModel = EndpointModel {
     rate_limit: None,
     rate_limit_code: 141009,
     errors: &[90001, 90002, 90007],
+    paging: None,
     request: &[
         FieldModel {
             name: "SessionId",
@@ -604,6 +621,7 @@ pub static RECENTCONTACT_DELETE: EndpointModel = EndpointModel {
     rate_limit: Some(200),
     rate_limit_code: 60007,
     errors: &[50001, 50002, 50003, 50004, 50005],
+    paging: None,
     request: &[
         FieldModel {
             name: "From_Account",
@@ -699,6 +717,7 @@ pub static SEND_MSG: EndpointModel = EndpointModel {
     errors: &[
         90001, 90002, 90005, 90007, 90009, 90010, 93000, 141002, 141004, 141005,
     ],
+    paging: None,
     request: &[
         FieldModel {
             name: "SessionId",
@@ -820,6 +839,7 @@ pub static SEND_STREAM_MSG: EndpointModel = EndpointModel {
     rate_limit: None,
     rate_limit_code: 141009,
     errors: &[],
+    paging: None,
     request: &[
         FieldModel {
             name: "SessionId",
@@ -929,6 +949,7 @@ pub static TRANSFER_TO_HUMAN: EndpointModel = EndpointModel {
         90001, 90002, 90005, 90007, 90009, 90010, 93000, 141000, 141001, 141002, 141003, 141004,
         141005, 141006,
     ],
+    paging: None,
     request: &[
         FieldModel {
             name: "SessionId",
