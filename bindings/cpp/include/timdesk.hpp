@@ -250,11 +250,11 @@ private:
 };
 }  // namespace detail
 
-/// Iterates over CDR records (JSON text each), fetching pages of 100 as needed.
+/// Iterates over CDR records (JSON text each), fetching a page at a time as needed.
 using CdrIterator = detail::JsonPages<timdesk_cdr_iter, timdesk_cdr_iter_next, timdesk_cdr_iter_free>;
 
 /// Iterates over a session's messages (the server's JSON object each: FromAccount,
-/// FromAccountRole, MsgBody, Timestamp), fetching pages of 100 as needed.
+/// FromAccountRole, MsgBody, Timestamp), fetching a page at a time as needed.
 using ChatMessageIterator = detail::JsonPages<timdesk_chat_message_iter, timdesk_chat_message_iter_next,
                                               timdesk_chat_message_iter_free>;
 
