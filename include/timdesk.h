@@ -194,7 +194,8 @@ typedef struct timdesk_transfer_options {
   bool allow_assign_busy_member;
   // Whether `priority` is set.
   bool has_priority;
-  // Priority, 0 (highest) to 9 (lowest).
+  // Priority: lower is served first, within the model's bounds (docs/api.md), checked
+  // before sending.
   uint8_t priority;
   // Whether `queue_timeout` is set.
   bool has_queue_timeout;

@@ -155,7 +155,7 @@ struct TransferOptions {
     bool end_session_when_no_member_online = false; ///< [EndSessionWhenNoMemberOnline]
     bool disable_queuing = false;                 ///< [DisableQueuing]
     bool allow_assign_busy_member = false;        ///< [AllowAssignBusyMember]
-    std::optional<uint8_t> priority;              ///< [Priority] 0 (highest) to 9
+    std::optional<uint8_t> priority;              ///< [Priority] lower first; model bounds
     std::optional<uint32_t> queue_timeout;        ///< [QueueTimeout]
 };
 

@@ -98,7 +98,8 @@ pub struct timdesk_transfer_options {
     pub allow_assign_busy_member: bool,
     /// Whether `priority` is set.
     pub has_priority: bool,
-    /// Priority, 0 (highest) to 9 (lowest).
+    /// Priority: lower is served first, within the model's bounds (docs/api.md), checked
+    /// before sending.
     pub priority: u8,
     /// Whether `queue_timeout` is set.
     pub has_queue_timeout: bool,
