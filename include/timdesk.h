@@ -97,10 +97,10 @@ typedef enum timdesk_status {
 // 4,096 RequestIDs to recognise retries. Free with timdesk_callback_verifier_free.
 typedef struct timdesk_callback_verifier timdesk_callback_verifier;
 
-// Iterates over the CDR records of a time window, a page of 100 at a time.
+// Iterates over the CDR records of a time window, a page at a time (the model's largest).
 typedef struct timdesk_cdr_iter timdesk_cdr_iter;
 
-// Iterates over a session's messages, a page of 100 at a time.
+// Iterates over a session's messages, a page at a time (the model's largest).
 typedef struct timdesk_chat_message_iter timdesk_chat_message_iter;
 
 // A client of one application's server API. Safe to share between threads.
@@ -200,7 +200,8 @@ typedef struct timdesk_transfer_options {
   bool allow_assign_busy_member;
   // Whether `priority` is set.
   bool has_priority;
-  // Priority, 0 (highest) to 9 (lowest).
+  // Priority: lower is served first, within the model's bounds (docs/api.md), checked
+  // before sending.
   uint8_t priority;
   // Whether `queue_timeout` is set.
   bool has_queue_timeout;
@@ -497,7 +498,7 @@ enum timdesk_status timdesk_cdr_iter_next(struct timdesk_cdr_iter *iter,
 void timdesk_cdr_iter_free(struct timdesk_cdr_iter *iter);
 
 // Starts iterating over every message of `session_id` (desk_http_svc/
-// describe_chat_messages, a page of 100 at a time), in `order`: 1 oldest first, 2 newest
+// describe_chat_messages, a page at a time), in `order`: 1 oldest first, 2 newest
 // first, 0 the server's default (newest first). The request is checked here, before any
 // is sent; pages are fetched by timdesk_chat_message_iter_next.
 //

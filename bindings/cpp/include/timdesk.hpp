@@ -155,7 +155,7 @@ struct TransferOptions {
     bool end_session_when_no_member_online = false; ///< [EndSessionWhenNoMemberOnline]
     bool disable_queuing = false;                 ///< [DisableQueuing]
     bool allow_assign_busy_member = false;        ///< [AllowAssignBusyMember]
-    std::optional<uint8_t> priority;              ///< [Priority] 0 (highest) to 9
+    std::optional<uint8_t> priority;              ///< [Priority] lower first; model bounds
     std::optional<uint32_t> queue_timeout;        ///< [QueueTimeout]
 };
 
@@ -250,11 +250,11 @@ private:
 };
 }  // namespace detail
 
-/// Iterates over CDR records (JSON text each), fetching pages of 100 as needed.
+/// Iterates over CDR records (JSON text each), fetching a page at a time as needed.
 using CdrIterator = detail::JsonPages<timdesk_cdr_iter, timdesk_cdr_iter_next, timdesk_cdr_iter_free>;
 
 /// Iterates over a session's messages (the server's JSON object each: FromAccount,
-/// FromAccountRole, MsgBody, Timestamp), fetching pages of 100 as needed.
+/// FromAccountRole, MsgBody, Timestamp), fetching a page at a time as needed.
 using ChatMessageIterator = detail::JsonPages<timdesk_chat_message_iter, timdesk_chat_message_iter_next,
                                               timdesk_chat_message_iter_free>;
 

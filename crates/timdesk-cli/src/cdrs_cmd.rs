@@ -85,14 +85,16 @@ pub(crate) fn run(args: CdrsArgs, out: &mut dyn Write, err: &mut dyn Write) -> u
                         return 1;
                     }
                     written += 1;
-                    if progress && written % u64::from(timdesk::CdrIter::PAGE) == 0 {
+                    if progress
+                        && written % <timdesk::CdrPages as timdesk::Paging>::page_size() == 0
+                    {
                         let _ = write!(err, "\r{written} records");
                     }
                 }
             }
         },
     };
-    if progress && written >= u64::from(timdesk::CdrIter::PAGE) {
+    if progress && written >= <timdesk::CdrPages as timdesk::Paging>::page_size() {
         let _ = writeln!(err, "\r{written} records");
     }
     match failure {

@@ -46,6 +46,9 @@ pub struct Endpoint {
     /// The documented largest request.
     #[serde(default)]
     pub size_limit: Option<SizeLimit>,
+    /// How the endpoint pages, when it answers a page at a time.
+    #[serde(default)]
+    pub paging: Option<Paging>,
     /// Request fields.
     pub request: Vec<Field>,
     /// Answer fields.
@@ -97,6 +100,54 @@ pub struct SizeLimit {
     pub bytes: usize,
     /// The code above it.
     pub code: u32,
+}
+
+/// How a paged endpoint is walked: the fields that carry the walk. A walk asks for pages
+/// of the `limit` field's `max` from offset 0, moves the offset on by each page's items,
+/// and ends once it reaches `total` or a page has no items.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paging {
+    /// The request's integer field of items to skip.
+    pub offset: String,
+    /// The request's integer field of items per page; its `max` is the walk's page size.
+    pub limit: String,
+    /// The answer's array field of the page's items.
+    pub items: String,
+    /// The answer's integer field of items over all pages.
+    pub total: String,
+}
+
+impl Paging {
+    /// Checks that the fields it names are in `endpoint` with the types a walk needs.
+    fn check(&self, endpoint: &Endpoint) -> Result<(), String> {
+        let find = |fields: &[Field], name: &str, kind: &str, role: &str| match fields
+            .iter()
+            .find(|f| f.name == name)
+        {
+            Some(f) if f.kind == kind => Ok(f.clone()),
+            _ => Err(format!(
+                "{}: paging.{role} {name:?} must name a {kind} field of the {}",
+                endpoint.name,
+                if role == "offset" || role == "limit" {
+                    "request"
+                } else {
+                    "response"
+                }
+            )),
+        };
+        find(&endpoint.request, &self.offset, "integer", "offset")?;
+        let limit = find(&endpoint.request, &self.limit, "integer", "limit")?;
+        if limit.max.is_none() {
+            return Err(format!(
+                "{}: paging.limit {:?} needs a max (the page size)",
+                endpoint.name, self.limit
+            ));
+        }
+        find(&endpoint.response, &self.items, "array", "items")?;
+        find(&endpoint.response, &self.total, "integer", "total")?;
+        Ok(())
+    }
 }
 
 /// One field.
@@ -190,6 +241,9 @@ pub fn load(dir: &Path) -> Result<Vec<Endpoint>, String> {
             }
         }
         check_rules(&endpoint)?;
+        if let Some(paging) = &endpoint.paging {
+            paging.check(&endpoint)?;
+        }
         endpoints.push(endpoint);
     }
     Ok(endpoints)

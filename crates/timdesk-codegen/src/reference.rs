@@ -53,6 +53,19 @@ pub fn render(endpoints: &[Endpoint]) -> Result<String, String> {
                 limit.bytes, limit.code
             );
         }
+        if let Some(p) = &e.paging {
+            let size = e
+                .request
+                .iter()
+                .find(|f| f.name == p.limit)
+                .and_then(|f| f.max)
+                .unwrap_or_else(|| unreachable!("model::load checks the paging limit's max"));
+            out += &format!(
+                "- Paged: the iterators ask for {size} items a page ({}'s maximum) from {} 0, \
+                 take the page's items from {}, and stop once {} is reached or a page is empty.\n",
+                p.limit, p.offset, p.items, p.total
+            );
+        }
         if let Some(gap) = &e.gap {
             out += &format!("- Gap: {gap}\n");
         }

@@ -98,7 +98,8 @@ pub struct timdesk_transfer_options {
     pub allow_assign_busy_member: bool,
     /// Whether `priority` is set.
     pub has_priority: bool,
-    /// Priority, 0 (highest) to 9 (lowest).
+    /// Priority: lower is served first, within the model's bounds (docs/api.md), checked
+    /// before sending.
     pub priority: u8,
     /// Whether `queue_timeout` is set.
     pub has_queue_timeout: bool,
@@ -111,12 +112,12 @@ pub struct timdesk_client {
     pub(crate) inner: timdesk::Client,
 }
 
-/// Iterates over the CDR records of a time window, a page of 100 at a time.
+/// Iterates over the CDR records of a time window, a page at a time (the model's largest).
 pub struct timdesk_cdr_iter {
     pub(crate) inner: Walk<timdesk::CdrPages>,
 }
 
-/// Iterates over a session's messages, a page of 100 at a time.
+/// Iterates over a session's messages, a page at a time (the model's largest).
 pub struct timdesk_chat_message_iter {
     pub(crate) inner: Walk<timdesk::HistoryPages>,
 }
@@ -585,7 +586,7 @@ pub unsafe extern "C" fn timdesk_cdr_iter_free(iter: *mut timdesk_cdr_iter) {
 }
 
 /// Starts iterating over every message of `session_id` (desk_http_svc/
-/// describe_chat_messages, a page of 100 at a time), in `order`: 1 oldest first, 2 newest
+/// describe_chat_messages, a page at a time), in `order`: 1 oldest first, 2 newest
 /// first, 0 the server's default (newest first). The request is checked here, before any
 /// is sent; pages are fetched by timdesk_chat_message_iter_next.
 ///

@@ -320,7 +320,7 @@ impl Client {
         wait(py, pending)
     }
 
-    /// Every CDR record of a window, fetched lazily in pages of 100.
+    /// Every CDR record of a window, fetched lazily a page at a time.
     #[pyo3(signature = (*, start, end, client_user_id=None))]
     fn iter_cdrs(
         &self,
@@ -338,7 +338,7 @@ impl Client {
     }
 
     /// Every message of a session (dicts as the server sends them: FromAccount,
-    /// FromAccountRole, MsgBody, Timestamp), fetched lazily in pages of 100; `order` 1
+    /// FromAccountRole, MsgBody, Timestamp), fetched lazily a page at a time; `order` 1
     /// oldest first, 2 newest first (the server's default when None).
     #[pyo3(signature = (session_id, *, order=None))]
     fn iter_chat_messages(
@@ -431,7 +431,7 @@ impl AsyncClient {
         Ok(feed.call1((stream, chunks))?.unbind())
     }
 
-    /// Every CDR record of a window, fetched lazily in pages of 100: `async for`.
+    /// Every CDR record of a window, fetched lazily a page at a time: `async for`.
     #[pyo3(signature = (*, start, end, client_user_id=None))]
     fn iter_cdrs(
         &self,
@@ -448,7 +448,7 @@ impl AsyncClient {
         Ok(AsyncCdrIterator::new(iter))
     }
 
-    /// Every message of a session, fetched lazily in pages of 100: `async for`; as
+    /// Every message of a session, fetched lazily a page at a time: `async for`; as
     /// Client.iter_chat_messages.
     #[pyo3(signature = (session_id, *, order=None))]
     fn iter_chat_messages(
@@ -629,7 +629,7 @@ macro_rules! client_methods {
         let query = CdrQuery {
             start: timestamp(start, "start")?,
             end: timestamp(end, "end")?,
-            limit: optional_bounded(limit, "limit", 1, 100)?.map(|l| l as u32),
+            limit: optional_bounded(limit, "limit", 0, u64::from(u32::MAX))?.map(|l| l as u32),
             offset: optional_bounded(offset, "offset", 0, u64::from(u32::MAX))?.map(|o| o as u32),
             client_user_id,
         };

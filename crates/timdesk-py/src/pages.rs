@@ -117,7 +117,7 @@ where
     }
 }
 
-/// Iterates over CDR records, fetching a page of 100 when needed (without the GIL).
+/// Iterates over CDR records, fetching a page when needed (without the GIL).
 #[pyclass(module = "timdesk._native")]
 pub struct CdrIterator {
     inner: Mutex<timdesk::CdrIter>,
@@ -142,7 +142,7 @@ impl CdrIterator {
     }
 }
 
-/// Iterates over CDR records with `async for`, fetching a page of 100 when needed.
+/// Iterates over CDR records with `async for`, fetching a page when needed.
 #[pyclass(module = "timdesk._native")]
 pub struct AsyncCdrIterator {
     walk: AsyncWalk<timdesk::CdrPages>,
@@ -167,7 +167,7 @@ impl AsyncCdrIterator {
     }
 }
 
-/// Iterates over a session's messages (dicts), fetching a page of 100 when needed
+/// Iterates over a session's messages (dicts), fetching a page when needed
 /// (without the GIL).
 #[pyclass(module = "timdesk._native")]
 pub struct ChatMessageIterator {
@@ -193,7 +193,7 @@ impl ChatMessageIterator {
     }
 }
 
-/// Iterates over a session's messages with `async for`, fetching a page of 100 when
+/// Iterates over a session's messages with `async for`, fetching a page when
 /// needed.
 #[pyclass(module = "timdesk._native")]
 pub struct AsyncChatMessageIterator {

@@ -13,7 +13,8 @@ pub struct CdrQuery {
     pub start: u64,
     /// EndTimestamp (Unix seconds, inclusive).
     pub end: u64,
-    /// Limit: 1 to 100 records (the server's default is 20).
+    /// Limit: records per page, within the bounds of [`crate::model::DESCRIBE_IM_CDR_LIST`]
+    /// (checked before sending; the server's default when None).
     pub limit: Option<u32>,
     /// Offset into the matching records.
     pub offset: Option<u32>,

@@ -31,7 +31,8 @@ pub struct TransferToHuman {
     pub disable_queuing: bool,
     /// AllowAssignBusyMember: members in the busy (示忙) status may be assigned.
     pub allow_assign_busy_member: bool,
-    /// Priority: the queue priority when the session queues, 0 (highest) to 9 (lowest).
+    /// Priority: the queue priority when the session queues, lower first, within the bounds
+    /// of [`crate::model::TRANSFER_TO_HUMAN`].
     pub priority: Option<u8>,
     /// QueueTimeout: how long the session may wait in the queue (the page's description
     /// of this field was not readable; the emulator takes it as seconds).
@@ -59,7 +60,8 @@ impl TransferToHuman {
         self
     }
 
-    /// Sets the queue priority, 0 (highest) to 9 (Priority); checked before sending.
+    /// Sets the queue priority (Priority, lower first); checked against the model before
+    /// sending.
     pub fn priority(mut self, priority: u8) -> Self {
         self.priority = Some(priority);
         self

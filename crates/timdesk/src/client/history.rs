@@ -6,6 +6,7 @@ use super::generated::{DescribeChatMessages, DescribeChatMessagesAnswer};
 use super::pages::{PageIter, Paging, next_offset};
 use super::{AsyncClient, Client};
 use crate::error::Result;
+use crate::model::{DESCRIBE_CHAT_MESSAGES, EndpointModel};
 
 /// Where a walk over a session's message history stands: the paging rule, once, for the
 /// blocking iterator and the bindings' async ones.
@@ -15,19 +16,14 @@ pub struct HistoryPages {
     done: bool,
 }
 
-impl HistoryPages {
-    /// Messages per page: the model's maximum.
-    pub const PAGE: u64 = 100;
-}
-
 impl AsyncClient {
-    /// The pages of `session_id`'s messages, [`HistoryPages::PAGE`] at a time, in the
+    /// The pages of `session_id`'s messages, [`Paging::page_size`] at a time, in the
     /// `order` of describe_chat_messages (1 oldest first, 2 newest first, None the
     /// server's default), walked through [`Paging`]. The request is checked against the
     /// model here, before any is sent.
     pub fn history_pages(&self, session_id: &str, order: Option<u64>) -> Result<HistoryPages> {
         let mut request = DescribeChatMessages::new(session_id)
-            .limit(HistoryPages::PAGE)
+            .limit(HistoryPages::page_size())
             .offset(0);
         if let Some(order) = order {
             request = request.order(order);
@@ -42,7 +38,7 @@ impl AsyncClient {
 
 impl Client {
     /// Every message of `session_id` (each as the server's JSON object: FromAccount,
-    /// FromAccountRole, MsgBody, Timestamp), fetched lazily in pages of 100; `order` as
+    /// FromAccountRole, MsgBody, Timestamp), fetched lazily a page at a time; `order` as
     /// in [`AsyncClient::history_pages`], whose checks run here, before any request.
     pub fn chat_messages(&self, session_id: &str, order: Option<u64>) -> Result<HistoryIter> {
         Ok(PageIter::new(
@@ -59,6 +55,10 @@ impl Paging for HistoryPages {
     type Request = DescribeChatMessages;
     type Page = DescribeChatMessagesAnswer;
     type Item = Value;
+
+    fn model() -> &'static EndpointModel {
+        &DESCRIBE_CHAT_MESSAGES
+    }
 
     fn next_request(&self) -> Option<DescribeChatMessages> {
         (!self.done).then(|| self.request.clone())

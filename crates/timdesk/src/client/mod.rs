@@ -336,7 +336,7 @@ impl Client {
     }
 
     /// Every CDR record with a session time in `[start, end]` (optionally of one user),
-    /// fetched lazily in pages of 100. A window whose start is after its end is refused
+    /// fetched lazily a page at a time. A window whose start is after its end is refused
     /// here, before any request.
     pub fn cdrs(&self, start: u64, end: u64, client_user_id: Option<&str>) -> Result<CdrIter> {
         Ok(PageIter::new(
@@ -347,7 +347,7 @@ impl Client {
 }
 
 impl AsyncClient {
-    /// The pages of CDR records of `[start, end]`, a page of [`CdrPages::PAGE`] at a time,
+    /// The pages of CDR records of `[start, end]`, a page of [`Paging::page_size`] at a time,
     /// walked through [`Paging`]. The window is checked here, before any request.
     pub fn cdr_pages(
         &self,
@@ -358,7 +358,7 @@ impl AsyncClient {
         let query = CdrQuery {
             start,
             end,
-            limit: Some(CdrPages::PAGE),
+            limit: Some(u32::try_from(CdrPages::page_size()).unwrap_or(u32::MAX)),
             offset: Some(0),
             client_user_id: client_user_id.map(str::to_owned),
         };
@@ -373,11 +373,6 @@ impl AsyncClient {
 pub struct CdrPages {
     query: CdrQuery,
     done: bool,
-}
-
-impl CdrPages {
-    /// Records per page: the server's maximum.
-    pub const PAGE: u32 = 100;
 }
 
 /// `service/command`, from any of `service/command`, `v4/service/command` or
@@ -402,15 +397,14 @@ fn normalize_path(path: &str) -> Result<String> {
 /// Every CDR record of a window, fetched page by page as the iteration reaches it.
 pub type CdrIter = PageIter<CdrPages>;
 
-impl CdrIter {
-    /// Records per page: the server's maximum.
-    pub const PAGE: u32 = CdrPages::PAGE;
-}
-
 impl Paging for CdrPages {
     type Request = CdrQuery;
     type Page = CdrPage;
     type Item = CdrRecord;
+
+    fn model() -> &'static EndpointModel {
+        &crate::model::DESCRIBE_IM_CDR_LIST
+    }
 
     fn next_request(&self) -> Option<CdrQuery> {
         (!self.done).then(|| self.query.clone())
@@ -454,6 +448,28 @@ mod tests {
             let err = normalize_path(bad).unwrap_err();
             assert!(err.to_string().contains("path"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn walks_ask_for_pages_of_the_models_maximum_from_offset_0() {
+        let client = Client::new(Config::new(1, "k").base_url("http://127.0.0.1:9")).unwrap();
+        let limit = |model: &EndpointModel| {
+            let paging = model.paging.expect("a paged model");
+            let max = model.field(paging.limit).and_then(|f| f.max).unwrap();
+            u64::try_from(max).unwrap()
+        };
+        let cdrs = client.as_async().cdr_pages(0, 1, None).unwrap();
+        let first = cdrs.next_request().unwrap();
+        assert_eq!(
+            (first.limit.map(u64::from), first.offset),
+            (Some(limit(&model::DESCRIBE_IM_CDR_LIST)), Some(0))
+        );
+        let history = client.as_async().history_pages("s", None).unwrap();
+        let first = history.next_request().unwrap();
+        assert_eq!(
+            (first.limit, first.offset),
+            (Some(limit(&model::DESCRIBE_CHAT_MESSAGES)), Some(0))
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::future::Future;
 
 use super::{AsyncClient, Client};
 use crate::error::Result;
+use crate::model::EndpointModel;
 
 /// Where a walk over a paged answer stands, and how to take the next page: the paging
 /// rule, once, for [`PageIter`] and the bindings' async iterators.
@@ -15,6 +16,18 @@ pub trait Paging: Send + 'static {
     type Page: Send + 'static;
     /// What the walk yields, one by one.
     type Item: Send + 'static;
+
+    /// The model of the endpoint walked, whose `paging` declares the walk.
+    fn model() -> &'static EndpointModel;
+
+    /// Items per page: the model's maximum for its paging `limit` field
+    /// ([`EndpointModel::page_size`]).
+    fn page_size() -> u64 {
+        let model = Self::model();
+        model
+            .page_size()
+            .unwrap_or_else(|| unreachable!("{} is modelled with paging", model.name))
+    }
 
     /// The request for the next page, or None when the walk is over.
     fn next_request(&self) -> Option<Self::Request>;

@@ -2,7 +2,7 @@
 //! One item per model, named after it (`models/send_msg.json` is [`SEND_MSG`]), so
 //! that code naming an endpoint that has no model does not compile.
 
-use super::{EndpointModel, FieldKind, FieldModel, LostAnswer, RequestRule, SizeLimit};
+use super::{EndpointModel, FieldKind, FieldModel, LostAnswer, Paging, RequestRule, SizeLimit};
 
 /// desk_http_svc/contact_user: An agent proactively starts a session with a user (SDK integration).
 ///
@@ -25,6 +25,7 @@ pub static CONTACT_USER: EndpointModel = EndpointModel {
         141000, 141001, 141002, 141003, 141004, 141011, 141012, 141013, 141014, 141015, 141016,
         141017,
     ],
+    paging: None,
     request: &[
         FieldModel {
             name: "IMAgentUserId",
@@ -119,6 +120,12 @@ pub static DESCRIBE_CHAT_MESSAGES: EndpointModel = EndpointModel {
     rate_limit: None,
     rate_limit_code: 141009,
     errors: &[],
+    paging: Some(Paging {
+        offset: "Offset",
+        limit: "Limit",
+        items: "Messages",
+        total: "TotalCount",
+    }),
     request: &[
         FieldModel {
             name: "SessionId",
@@ -229,6 +236,12 @@ pub static DESCRIBE_IM_CDR_LIST: EndpointModel = EndpointModel {
     rate_limit: None,
     rate_limit_code: 141009,
     errors: &[141000, 141002, 141004, 141009],
+    paging: Some(Paging {
+        offset: "Offset",
+        limit: "Limit",
+        items: "IMCdrList",
+        total: "TotalCount",
+    }),
     request: &[
         FieldModel {
             name: "StartTimestamp",
@@ -353,6 +366,7 @@ pub static END_QUEUING: EndpointModel = EndpointModel {
     rate_limit: None,
     rate_limit_code: 141009,
     errors: &[141000, 141002, 141004, 141005, 141009, 141027],
+    paging: None,
     request: &[FieldModel {
         name: "SessionID",
         snake: "session_id",
@@ -390,6 +404,7 @@ pub static END_SESSION: EndpointModel = EndpointModel {
     rate_limit: None,
     rate_limit_code: 141009,
     errors: &[141002, 141004, 141005],
+    paging: None,
     request: &[FieldModel {
         name: "SessionId",
         snake: "session_id",
@@ -427,6 +442,7 @@ pub static GET_SESSION_STATE: EndpointModel = EndpointModel {
     rate_limit: None,
     rate_limit_code: 141009,
     errors: &[],
+    paging: None,
     request: &[
         FieldModel {
             name: "SessionId",
@@ -540,6 +556,7 @@ pub static MODIFY_MSG: EndpointModel = EndpointModel {
     rate_limit: None,
     rate_limit_code: 141009,
     errors: &[90001, 90002, 90007],
+    paging: None,
     request: &[
         FieldModel {
             name: "SessionId",
@@ -621,6 +638,7 @@ pub static RECENTCONTACT_DELETE: EndpointModel = EndpointModel {
     rate_limit: Some(200),
     rate_limit_code: 60007,
     errors: &[50001, 50002, 50003, 50004, 50005],
+    paging: None,
     request: &[
         FieldModel {
             name: "From_Account",
@@ -727,6 +745,7 @@ pub static SEND_MSG: EndpointModel = EndpointModel {
     errors: &[
         90001, 90002, 90005, 90007, 90009, 90010, 93000, 141002, 141004, 141005,
     ],
+    paging: None,
     request: &[
         FieldModel {
             name: "SessionId",
@@ -853,6 +872,7 @@ pub static SEND_STREAM_MSG: EndpointModel = EndpointModel {
     rate_limit: None,
     rate_limit_code: 141009,
     errors: &[],
+    paging: None,
     request: &[
         FieldModel {
             name: "SessionId",
@@ -964,6 +984,7 @@ pub static TRANSFER_TO_HUMAN: EndpointModel = EndpointModel {
         90001, 90002, 90005, 90007, 90009, 90010, 93000, 141000, 141001, 141002, 141003, 141004,
         141005, 141006,
     ],
+    paging: None,
     request: &[
         FieldModel {
             name: "SessionId",

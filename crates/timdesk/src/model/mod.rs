@@ -43,6 +43,8 @@ pub struct EndpointModel {
     pub rate_limit_code: u32,
     /// The codes the page documents.
     pub errors: &'static [u32],
+    /// How it pages, when it answers a page at a time.
+    pub paging: Option<Paging>,
     /// The request fields.
     pub request: &'static [FieldModel],
     /// The rules across request fields (checked after the fields, with `invalid_code`).
@@ -51,6 +53,21 @@ pub struct EndpointModel {
     pub size_limit: Option<SizeLimit>,
     /// The answer's fields (beyond ActionStatus, ErrorCode, ErrorInfo).
     pub response: &'static [FieldModel],
+}
+
+/// How a paged endpoint is walked, from its model's `paging`: a walk asks for pages of
+/// the `limit` field's `max` ([`EndpointModel::page_size`]) from offset 0, moves `offset`
+/// on by each page's `items`, and ends once it reaches `total` or a page has no items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// The request field of items to skip.
+    pub offset: &'static str,
+    /// The request field of items per page.
+    pub limit: &'static str,
+    /// The answer field holding the page's items.
+    pub items: &'static str,
+    /// The answer field of items over all pages.
+    pub total: &'static str,
 }
 
 /// What may follow an attempt whose answer was lost.
@@ -247,6 +264,14 @@ impl EndpointModel {
         }
     }
 
+    /// Items per page of a walk: the max of the model's paging `limit` field (the generator
+    /// refuses a paging model without one); None for an endpoint that does not page.
+    pub fn page_size(&self) -> Option<u64> {
+        let paging = self.paging?;
+        let max = self.field(paging.limit)?.max?;
+        u64::try_from(max).ok()
+    }
+
     /// The request field named `name`.
     pub fn field(&self, name: &str) -> Option<&'static FieldModel> {
         self.request.iter().find(|f| f.name == name)
@@ -293,6 +318,24 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_walk_takes_its_page_size_from_the_limit_fields_max() {
+        for endpoint in ENDPOINTS {
+            let Some(paging) = endpoint.paging else {
+                assert_eq!(endpoint.page_size(), None, "{}", endpoint.name);
+                continue;
+            };
+            let limit = endpoint.field(paging.limit).expect("the limit field");
+            assert_eq!(
+                endpoint.page_size().map(|n| i64::try_from(n).unwrap()),
+                limit.max,
+                "{}",
+                endpoint.name
+            );
+        }
+        assert!(DESCRIBE_IM_CDR_LIST.paging.is_some() && DESCRIBE_CHAT_MESSAGES.paging.is_some());
     }
 
     #[test]
