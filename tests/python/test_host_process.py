@@ -101,16 +101,40 @@ def _cpu_hogs(count):
     return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
 
 
-def _interrupt_when(ready, sent_at):
-    """A thread that waits for ``ready()``, then sends SIGINT to this process."""
-    def run():
-        while not ready():
+class _Interrupter:
+    """A thread that sends SIGINT to the main thread once ``ready()`` holds, unless the call
+    has ended first (then it sends nothing, so no KeyboardInterrupt strays into the rest of
+    the run); it gives up after ``patience`` seconds, and the test then fails."""
+
+    def __init__(self, ready, patience=5.0):
+        self.sent_at = None
+        self._ready = ready
+        self._patience = patience
+        self._lock = threading.Lock()
+        self._call_ended = False
+        self._main = threading.main_thread().ident
+        self._thread = threading.Thread(target=self._run)
+        self._thread.start()
+
+    def _run(self):
+        deadline = time.monotonic() + self._patience
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._call_ended:
+                    return
+                if self._ready():
+                    self.sent_at = time.monotonic()
+                    signal.pthread_kill(self._main, signal.SIGINT)
+                    return
             time.sleep(0.005)
-        sent_at.append(time.monotonic())
-        os.kill(os.getpid(), signal.SIGINT)
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
+
+    def call_ended(self):
+        """No signal is sent after this returns (one sent before it still arrives)."""
+        with self._lock:
+            self._call_ended = True
+
+    def join(self):
+        self._thread.join()
 
 
 @pytest.mark.parametrize("loaded", [False, True], ids=["idle", "every-core-busy"])
@@ -134,16 +158,18 @@ def test_ctrl_c_interrupts_a_slow_call_and_the_client_stays_usable(timdesk_emula
                 lands_at = time.monotonic() + 0.01 * round_
                 def ready():  # early: maybe before the request is written
                     return time.monotonic() >= lands_at
-            sent_at = []
-            thread = _interrupt_when(ready, sent_at)
+            interrupter = _Interrupter(ready)
             try:
                 with pytest.raises(KeyboardInterrupt):
-                    shared_client.describe_im_cdr_list(start=0, end=1)
-                    thread.join()  # the signal may land just after a fast answer
-                    time.sleep(1.0)
+                    try:
+                        shared_client.describe_im_cdr_list(start=0, end=1)
+                    finally:
+                        interrupter.call_ended()
+                    time.sleep(1.0)  # the call returned: a signal already sent lands here
             finally:
-                thread.join()
-            delay = time.monotonic() - sent_at[0]
+                interrupter.join()
+            assert interrupter.sent_at is not None, f"round {round_}: the server never held the request"
+            delay = time.monotonic() - interrupter.sent_at
             assert delay < 0.5, f"round {round_}: KeyboardInterrupt came {delay:.3f} s after SIGINT"
             timdesk_emulator.clear_faults()  # an early signal leaves the fault armed
             started = time.monotonic()

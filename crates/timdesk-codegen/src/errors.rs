@@ -34,6 +34,9 @@ pub struct Kind {
     pub status: u32,
     /// What it means, one paragraph.
     pub doc: String,
+    /// What it means for a C programmer, naming C functions, where that differs from `doc`.
+    #[serde(default)]
+    pub c_doc: Option<String>,
     /// The Python class's bases (default `TimdeskError`); a kind's class named here must be
     /// declared earlier.
     #[serde(default)]
@@ -54,6 +57,9 @@ pub struct OtherStatus {
     pub status: u32,
     /// What it means.
     pub doc: String,
+    /// What it means for a C programmer, naming C functions, where that differs from `doc`.
+    #[serde(default)]
+    pub c_doc: Option<String>,
     /// Whether Go has an `errors.Is` sentinel for it.
     #[serde(default)]
     pub go_sentinel: bool,
@@ -82,6 +88,7 @@ struct Status {
     go_name: String,
     value: u32,
     doc: String,
+    c_doc: String,
 }
 
 impl Declaration {
@@ -92,12 +99,14 @@ impl Declaration {
             go_name: k.pascal(),
             value: k.status,
             doc: k.doc.clone(),
+            c_doc: k.c_doc.clone().unwrap_or_else(|| k.doc.clone()),
         });
         let others = self.other_statuses.iter().map(|s| Status {
             c_name: format!("TIMDESK_STATUS_{}", s.c_name),
             go_name: s.go_name.clone(),
             value: s.status,
             doc: s.doc.clone(),
+            c_doc: s.c_doc.clone().unwrap_or_else(|| s.doc.clone()),
         });
         let mut all: Vec<Status> = kinds.chain(others).collect();
         all.sort_by_key(|s| s.value);
@@ -224,7 +233,7 @@ pub(crate) fn render_c(d: &Declaration) -> Result<String, String> {
     out += "/// `switch` over it needs a default case.\n";
     out += "#[repr(C)]\n#[derive(Debug, Clone, Copy, PartialEq, Eq)]\npub enum timdesk_status {\n";
     for status in d.statuses() {
-        out += &comment(&status.doc, "    /// ");
+        out += &comment(&status.c_doc, "    /// ");
         out += &format!("    {} = {},\n", status.c_name, status.value);
     }
     out += "}\n\npub use timdesk_status::*;\n\n";
