@@ -32,14 +32,16 @@ pub enum timdesk_status {
     TIMDESK_STATUS_TIMEOUT = 10,
     /// The answer is not a valid API answer (not JSON, an HTML error page, too large, ...).
     TIMDESK_STATUS_BAD_RESPONSE = 11,
-    /// A server code this library does not know; its number is kept (the error's code).
+    /// A server code this library does not know; its number is kept (see
+    /// timdesk_error_code).
     TIMDESK_STATUS_UNKNOWN = 12,
-    /// A UserSig did not decode or verify (the error's kind names the reason, e.g.
+    /// A UserSig did not decode or verify (timdesk_error_kind names the reason, e.g.
     /// "expired").
     TIMDESK_STATUS_USERSIG_INVALID = 13,
     /// The emulator could not start, or refused a control call.
     TIMDESK_STATUS_EMULATOR = 14,
-    /// The iteration is over (a page iterator has no more items); not an error.
+    /// The iteration is over (timdesk_cdr_iter_next, timdesk_chat_message_iter_next); not
+    /// an error.
     TIMDESK_STATUS_DONE = 15,
     /// Agents are online but none can take another session: queueing disabled, or the
     /// chosen agent is at its reception limit (141012).
