@@ -22,7 +22,9 @@ fn the_model_data_holds_every_model_file() {
         match path.extension().and_then(|x| x.to_str()) {
             Some("json") => files.push(path.file_stem().unwrap().to_string_lossy().into_owned()),
             _ if name == "README.md" || name == "library" => {}
-            _ => panic!("models/{name} is neither a model (NAME.json) nor README.md or library/: the generator would skip it"),
+            _ => panic!(
+                "models/{name} is neither a model (NAME.json) nor README.md or library/: the generator would skip it"
+            ),
         }
     }
     files.sort();
