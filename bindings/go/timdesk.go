@@ -534,7 +534,7 @@ type CdrPage struct {
 // CdrQuery selects CDR records with a session time in [Start, End].
 type CdrQuery struct {
 	Start, End   uint64
-	Limit        uint32 // 1 to 100; 0 for the server's default (20)
+	Limit        uint32 // within the model's bounds (docs/api.md); 0 for the server's default
 	Offset       uint32
 	ClientUserID string
 }
