@@ -102,15 +102,18 @@ def _cpu_hogs(count):
 
 
 class _Interrupter:
-    """A thread that sends SIGINT to the main thread once ``ready()`` holds, unless the call
-    has ended first (then it sends nothing, so no KeyboardInterrupt strays into the rest of
-    the run); it gives up after ``patience`` seconds, and the test then fails."""
+    """A thread that sends SIGINT to the main thread once the call has started and
+    ``ready(seconds_since_the_call_started)`` holds, unless the call has ended first (then
+    it sends nothing). Nothing is sent before ``call_starting()``, so no KeyboardInterrupt
+    can land outside the test's ``pytest.raises`` (e.g. in ``Thread.start()``) and stop the
+    whole run; it gives up after ``patience`` seconds, and the test then fails."""
 
     def __init__(self, ready, patience=5.0):
         self.sent_at = None
         self._ready = ready
         self._patience = patience
         self._lock = threading.Lock()
+        self._started_at = None
         self._call_ended = False
         self._main = threading.main_thread().ident
         self._thread = threading.Thread(target=self._run)
@@ -122,11 +125,16 @@ class _Interrupter:
             with self._lock:
                 if self._call_ended:
                     return
-                if self._ready():
+                if self._started_at is not None and self._ready(time.monotonic() - self._started_at):
                     self.sent_at = time.monotonic()
                     signal.pthread_kill(self._main, signal.SIGINT)
                     return
             time.sleep(0.005)
+
+    def call_starting(self):
+        """From now on a signal may be sent (call it inside ``pytest.raises``)."""
+        with self._lock:
+            self._started_at = time.monotonic()
 
     def call_ended(self):
         """No signal is sent after this returns (one sent before it still arrives)."""
@@ -152,16 +160,16 @@ def test_ctrl_c_interrupts_a_slow_call_and_the_client_stays_usable(timdesk_emula
         for round_ in range(6):
             timdesk_emulator.inject_fault("delay", path="desk_http_svc/describe_im_cdr_list", ms=6000)
             if round_ % 2 == 0:
-                def ready():  # the server holds the request
+                def ready(_since):  # the server holds the request
                     return timdesk_emulator.control("GET", "/faults") == []
             else:
-                lands_at = time.monotonic() + 0.01 * round_
-                def ready():  # early: maybe before the request is written
-                    return time.monotonic() >= lands_at
+                def ready(since, after=0.01 * round_):  # early: maybe before the request is written
+                    return since >= after
             interrupter = _Interrupter(ready)
             try:
                 with pytest.raises(KeyboardInterrupt):
                     try:
+                        interrupter.call_starting()
                         shared_client.describe_im_cdr_list(start=0, end=1)
                     finally:
                         interrupter.call_ended()
