@@ -976,6 +976,30 @@ enum timdesk_status timdesk_modify_msg_start(const struct timdesk_client *client
                                              uint64_t tag,
                                              struct timdesk_error **err);
 
+// Brings a member back online (the counterpart of forcing a member offline).
+//
+// `POST /v4/desk_http_svc/restore_member_online`, documented at <https://cloud.tencent.com/document/product/269/124321> (updated 2025-10-15).
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_restore_member_online(const struct timdesk_client *client,
+                                                  const char *member_mail,
+                                                  struct timdesk_error **err);
+
+// timdesk_restore_member_online, returning at once: the outcome is queued on `completions` with `tag`,
+// on success as {}.
+// Arguments that cannot be read are refused here; the rest are checked before anything
+// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+// caller may free them once this returns.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_restore_member_online_start(const struct timdesk_client *client,
+                                                        const char *member_mail,
+                                                        const struct timdesk_completions *completions,
+                                                        uint64_t tag,
+                                                        struct timdesk_error **err);
+
 // Streams a reply in chunks (as an LLM-backed bot does): the first call starts the message, later ones append to it.
 //
 // `POST /v4/desk_http_svc/send_stream_msg`, documented at <https://cloud.tencent.com/document/product/679/116636> (updated 2026-01-08). `options` may be NULL.

@@ -157,6 +157,16 @@ func (c *Client) ModifyMsg(ctx context.Context, sessionID string, msgKey string,
 	})
 }
 
+// RestoreMemberOnline calls desk_http_svc/restore_member_online: Brings a member back online (the counterpart of forcing a member offline).
+// The call waits on the completion queue (no OS thread waits meanwhile); ctx ending cancels it.
+func (c *Client) RestoreMemberOnline(ctx context.Context, memberMail string) error {
+	var cs cstrings
+	defer cs.free()
+	return c.started(ctx, &cs, nil, func(ptr *C.timdesk_client, queue *C.timdesk_completions, tag C.uint64_t, cerr **C.timdesk_error) cStatus {
+		return C.timdesk_restore_member_online_start(ptr, cs.of("MemberMail", memberMail), queue, tag, cerr)
+	})
+}
+
 // SendStreamMsgOptions holds the optional fields of SendStreamMsg; zero ones are left out of the request.
 type SendStreamMsgOptions struct {
 	MsgKey          string // MsgKey

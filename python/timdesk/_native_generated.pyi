@@ -79,6 +79,7 @@ class _Endpoints:
     def modify_msg(
         self, session_id: str, msg_key: str, body: Sequence[_Element_], *, cloud_custom_data: Optional[str] = None
     ) -> None: ...
+    def restore_member_online(self, member_mail: str) -> None: ...
     def send_stream_msg(
         self,
         session_id: str,
@@ -112,6 +113,7 @@ class _AsyncEndpoints:
     def modify_msg(
         self, session_id: str, msg_key: str, body: Sequence[_Element_], *, cloud_custom_data: Optional[str] = None
     ) -> Coroutine[Any, Any, None]: ...
+    def restore_member_online(self, member_mail: str) -> Coroutine[Any, Any, None]: ...
     def send_stream_msg(
         self,
         session_id: str,

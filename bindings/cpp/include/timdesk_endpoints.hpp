@@ -142,6 +142,12 @@ public:
         detail::call([&](timdesk_error **err) { return timdesk_modify_msg(handle(), detail::c_str("SessionId", session_id), detail::c_str("MsgKey", msg_key), msg_body.get(), &options, err); });
     }
 
+    /// Brings a member back online (the counterpart of forcing a member offline).
+    /// `POST /v4/desk_http_svc/restore_member_online`.
+    void restore_member_online(const std::string &member_mail) const {
+        detail::call([&](timdesk_error **err) { return timdesk_restore_member_online(handle(), detail::c_str("MemberMail", member_mail), err); });
+    }
+
     /// Streams a reply in chunks (as an LLM-backed bot does): the first call starts the message, later ones append to it.
     /// `POST /v4/desk_http_svc/send_stream_msg`.
     SendStreamMsgAnswer send_stream_msg(const std::string &session_id, const std::string &chunk, const SendStreamMsgOptions &o = {}) const {

@@ -54,6 +54,12 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         why: "A test against the emulator fails clearly at the missing behaviour instead of getting an invented answer.",
     },
     Assumption {
+        id: "restore_member_online",
+        behaviour: "restore_member_online sets the member online (queued sessions may then be assigned to it at once); a member already online stays so and the call succeeds; a MemberMail that is no member answers 141010.",
+        docs: "The page (269/124321, 2025-10-15) says it brings a member back online and lists 141000, 141002, 141004 and 141009; what an unknown member or an online one gets is not said. 141010 is the Desk's 'member account does not exist' (set_member_status documents it).",
+        why: "The Desk's own code for a missing member, rather than an invented one; restoring is idempotent by its meaning.",
+    },
+    Assumption {
         id: "admin_codes",
         behaviour: "A caller who is not the app administrator gets 90009 (transfer_to_human, send_msg), 50003 (recentcontact/delete) or 60010 (every other endpoint).",
         docs: "Each page lists its own admin code; end_session and describe_im_cdr_list list none.",

@@ -81,6 +81,11 @@ static BEHAVIOURS: &[(&EndpointModel, Behaviour)] = &[
     }),
     (&model::MODIFY_MSG, modify_msg),
     (&model::RECENTCONTACT_DELETE, recentcontact_delete),
+    (&model::RESTORE_MEMBER_ONLINE, |r| {
+        r.world
+            .set_agent_online(r.f.str("MemberMail").unwrap_or_default(), true)
+            .map(|()| Map::new())
+    }),
     (&model::SEND_MSG, send_msg),
     (&model::SEND_STREAM_MSG, |r| {
         r.world

@@ -383,6 +383,42 @@ fn assumption_none_online() {
 }
 
 #[test]
+fn assumption_restore_member_online() {
+    const RESTORE: &str = "desk_http_svc/restore_member_online";
+    let h = Harness::new();
+    let online = |h: &Harness| {
+        h.control("GET", "agents", Value::Null)
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["agent_id"] == "test_agent@qq.com")
+            .map(|a| a["online"].clone())
+    };
+    h.control(
+        "POST",
+        "agents/test_agent@qq.com/online",
+        json!({"online": false}),
+    );
+    assert_eq!(online(&h), Some(json!(false)));
+    // Group 2473's only online member is now offline: no one takes the session.
+    assert_fail(&transfer(&h, ALICE, json!({"AgentGroupId": 2473})), 141001);
+
+    assert_ok(&h.call(RESTORE, json!({"MemberMail": "test_agent@qq.com"})));
+    assert_eq!(online(&h), Some(json!(true)));
+    assert_eq!(
+        transfer(&h, ALICE, json!({"AgentGroupId": 2473}))["AgentId"],
+        "test_agent@qq.com",
+        "the restored member takes sessions again"
+    );
+    assert_ok(&h.call(RESTORE, json!({"MemberMail": "test_agent@qq.com"})));
+    assert_fail(
+        &h.call(RESTORE, json!({"MemberMail": "nobody@qq.com"})),
+        141010,
+    );
+    assert_fail(&h.call(RESTORE, json!({})), 141004);
+}
+
+#[test]
 fn assumption_agents_busy_141012() {
     let h = Harness::new();
     // Group 2473: test_agent (capacity 1) online, night_agent offline.

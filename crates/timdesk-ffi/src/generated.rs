@@ -9,7 +9,8 @@ use std::ffi::c_char;
 #[allow(unused_imports)]
 use serde_json::{Value, json};
 use timdesk::api::{
-    ContactUser, DescribeChatMessages, EndQueuing, GetSessionState, ModifyMsg, SendStreamMsg,
+    ContactUser, DescribeChatMessages, EndQueuing, GetSessionState, ModifyMsg, RestoreMemberOnline,
+    SendStreamMsg,
 };
 
 #[allow(unused_imports)]
@@ -437,6 +438,59 @@ fn modify_msg_request(
             request = request.cloud_custom_data(value);
         }
     }
+    Ok(request)
+}
+
+/// Brings a member back online (the counterpart of forcing a member offline).
+///
+/// `POST /v4/desk_http_svc/restore_member_online`, documented at <https://cloud.tencent.com/document/product/269/124321> (updated 2025-10-15).
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_restore_member_online(
+    client: *const timdesk_client,
+    member_mail: *const c_char,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        client.restore_member_online(&restore_member_online_request(member_mail)?)?;
+        Ok(())
+    })
+}
+
+/// timdesk_restore_member_online, returning at once: the outcome is queued on `completions` with `tag`,
+/// on success as {}.
+/// Arguments that cannot be read are refused here; the rest are checked before anything
+/// is sent, a refusal arriving as the call's outcome. Strings and bodies are copied: the
+/// caller may free them once this returns.
+///
+/// # Safety
+/// Pointers must be NULL or valid as described in timdesk.h's conventions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn timdesk_restore_member_online_start(
+    client: *const timdesk_client,
+    member_mail: *const c_char,
+    completions: *const timdesk_completions,
+    tag: u64,
+    err: *mut *mut timdesk_error,
+) -> timdesk_status {
+    boundary::run(err, || {
+        let client = client_ref(client)?;
+        let request = restore_member_online_request(member_mail)?;
+        start(client, completions, tag, move |c| async move {
+            c.restore_member_online(&request).await.map(|()| json!({}))
+        })
+    })
+}
+
+/// The request of timdesk_restore_member_online and its `_start` twin.
+fn restore_member_online_request(
+    member_mail: *const c_char,
+) -> Result<RestoreMemberOnline, Failure> {
+    #[allow(unused_mut)]
+    let mut request = RestoreMemberOnline::new(string(member_mail, "member_mail")?);
     Ok(request)
 }
 

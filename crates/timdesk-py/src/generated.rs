@@ -247,6 +247,19 @@ impl Client {
         )
     }
 
+    /// Brings a member back online (the counterpart of forcing a member offline).
+    #[pyo3(signature = (member_mail))]
+    #[allow(clippy::too_many_arguments)]
+    fn restore_member_online(&self, py: Python<'_>, member_mail: String) -> PyResult<Py<PyAny>> {
+        #[allow(unused_mut)]
+        let mut request = api::RestoreMemberOnline::new(member_mail);
+        self.dispatch(
+            py,
+            move |c| async move { c.restore_member_online(&request).await },
+            |py, ()| Ok(py.None()),
+        )
+    }
+
     /// Streams a reply in chunks (as an LLM-backed bot does): the first call starts the message, later ones append to it.
     #[pyo3(signature = (session_id, chunk, *, msg_key=None, finish=false, cloud_custom_data=None))]
     #[allow(clippy::too_many_arguments)]
@@ -436,6 +449,19 @@ impl AsyncClient {
         self.dispatch(
             py,
             move |c| async move { c.modify_msg(&request).await },
+            |py, ()| Ok(py.None()),
+        )
+    }
+
+    /// Brings a member back online (the counterpart of forcing a member offline).
+    #[pyo3(signature = (member_mail))]
+    #[allow(clippy::too_many_arguments)]
+    fn restore_member_online(&self, py: Python<'_>, member_mail: String) -> PyResult<Py<PyAny>> {
+        #[allow(unused_mut)]
+        let mut request = api::RestoreMemberOnline::new(member_mail);
+        self.dispatch(
+            py,
+            move |c| async move { c.restore_member_online(&request).await },
             |py, ()| Ok(py.None()),
         )
     }

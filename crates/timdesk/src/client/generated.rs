@@ -432,6 +432,53 @@ impl Client {
     }
 }
 
+/// Brings a member back online (the counterpart of forcing a member offline).
+///
+/// `POST /v4/desk_http_svc/restore_member_online`, documented at <https://cloud.tencent.com/document/product/269/124321> (updated 2025-10-15).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RestoreMemberOnline {
+    /// MemberMail: The member, by login email.
+    pub member_mail: String,
+}
+
+impl RestoreMemberOnline {
+    /// A request with its required fields; the setters add the others.
+    pub fn new(member_mail: impl Into<String>) -> Self {
+        Self {
+            member_mail: member_mail.into(),
+        }
+    }
+
+    /// The request body, checked against the endpoint model.
+    pub(crate) fn to_body(&self) -> Result<Vec<u8>> {
+        let mut body = Map::new();
+        body.insert("MemberMail".into(), json!(self.member_mail));
+        let body = Value::Object(body);
+        model::RESTORE_MEMBER_ONLINE.check_object(&body)?;
+        Ok(model::json_bytes(&body))
+    }
+}
+
+impl AsyncClient {
+    /// Brings a member back online (the counterpart of forcing a member offline).
+    ///
+    /// `POST /v4/desk_http_svc/restore_member_online`, documented at <https://cloud.tencent.com/document/product/269/124321> (updated 2025-10-15).
+    pub async fn restore_member_online(&self, request: &RestoreMemberOnline) -> Result<()> {
+        self.endpoint(&model::RESTORE_MEMBER_ONLINE, request.to_body()?)
+            .await
+            .map(drop)
+    }
+}
+
+impl Client {
+    /// Brings a member back online (the counterpart of forcing a member offline); see [`AsyncClient::restore_member_online`].
+    pub fn restore_member_online(&self, request: &RestoreMemberOnline) -> Result<()> {
+        let request = request.clone();
+        self.block(|c| async move { c.restore_member_online(&request).await })
+    }
+}
+
 /// Streams a reply in chunks (as an LLM-backed bot does): the first call starts the message, later ones append to it.
 ///
 /// `POST /v4/desk_http_svc/send_stream_msg`, documented at <https://cloud.tencent.com/document/product/679/116636> (updated 2026-01-08).

@@ -725,6 +725,44 @@ pub static RECENTCONTACT_DELETE: EndpointModel = EndpointModel {
     response: &[],
 };
 
+/// desk_http_svc/restore_member_online: Brings a member back online (the counterpart of forcing a member offline).
+///
+/// From `models/restore_member_online.json`.
+pub static RESTORE_MEMBER_ONLINE: EndpointModel = EndpointModel {
+    name: "restore_member_online",
+    path: "desk_http_svc/restore_member_online",
+    summary: "Brings a member back online (the counterpart of forcing a member offline).",
+    doc_url: "https://cloud.tencent.com/document/product/269/124321",
+    updated: "2025-10-15",
+    admin_code: 60010,
+    invalid_code: 141004,
+    bad_json_code: 90001,
+    error_display: false,
+    lost_answer: LostAnswer::Repeat,
+    done_code: None,
+    rate_limit: None,
+    rate_limit_code: 141009,
+    errors: &[141000, 141002, 141004, 141009],
+    paging: None,
+    request: &[FieldModel {
+        name: "MemberMail",
+        snake: "member_mail",
+        kind: FieldKind::String,
+        required: true,
+        min: None,
+        max: None,
+        allowed: &[],
+        default: None,
+        invalid_code: None,
+        missing_code: None,
+        doc: "The member, by login email.",
+        gap: None,
+    }],
+    rules: &[],
+    size_limit: None,
+    response: &[],
+};
+
 /// desk_http_svc/send_msg: Sends a message into a session, or from an IM agent account to a user.
 ///
 /// From `models/send_msg.json`.
@@ -1190,6 +1228,7 @@ pub static ENDPOINTS: &[&EndpointModel] = &[
     &GET_SESSION_STATE,
     &MODIFY_MSG,
     &RECENTCONTACT_DELETE,
+    &RESTORE_MEMBER_ONLINE,
     &SEND_MSG,
     &SEND_STREAM_MSG,
     &TRANSFER_TO_HUMAN,
