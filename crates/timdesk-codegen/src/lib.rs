@@ -4,11 +4,14 @@
 //! surface, the pyo3 surface and its stubs, the C functions and the C headers (by the
 //! pinned cbindgen, as a library), the C++ and Go surfaces, the API reference, and the
 //! README's table of the emulator's assumptions; and from the error kinds
-//! (`models/library/error_kinds.json`), their copy in every binding (`errors.rs`). `cargo run -p timdesk-codegen` writes
+//! (`models/library/error_kinds.json`), their copy in every binding (`errors.rs`); and from
+//! the message elements (`models/library/elements.json`), the core's element types and
+//! Python's element classes and stubs (`elements.rs`). `cargo run -p timdesk-codegen` writes
 //! them all; `cargo test -p timdesk-codegen` fails when any is stale. Data plus plain
 //! templates: each output is a function from the models to the text of a whole file.
 
 mod cpp;
+mod elements;
 mod errors;
 mod ffi;
 mod format;
@@ -77,6 +80,15 @@ const OUTPUTS: &[(&str, Render)] = &[
     }),
     ("docs/errors.md", |_| {
         errors::render_docs(&errors::declared()?)
+    }),
+    ("crates/timdesk/src/api/elements.rs", |_| {
+        elements::render_rust(&elements::declared()?)
+    }),
+    ("crates/timdesk-py/src/elements_generated.rs", |_| {
+        elements::render_py(&elements::declared()?)
+    }),
+    ("python/timdesk/_native_elements.pyi", |_| {
+        elements::render_stubs(&elements::declared()?)
     }),
     // The headers come after the FFI crates' generated sources, which they read.
     ("include/timdesk.h", header::timdesk),
