@@ -2,7 +2,7 @@
 import datetime
 from typing import (
     Any, AsyncIterator, Awaitable, Coroutine, Dict, Iterable, Iterator, List, Literal, Optional, Sequence,
-    Tuple, Union,
+    Union,
 )
 
 from typing import final
@@ -10,7 +10,7 @@ from typing import final
 # The message element classes (from models/library/elements.json); the generated endpoints' answers
 # and methods, and AsyncClient (derived from Client below).
 from timdesk._native_elements import *  # noqa: F403
-from timdesk._native_elements import Card, Custom, Face, File, Image, Location, Sound, Text, Video
+from timdesk._native_elements import Card, Custom, Face, File, Image, ImageInfo, Location, Sound, Text, Video
 from timdesk._native_generated import *  # noqa: F403
 from timdesk._native_generated import AsyncClient as AsyncClient, _Endpoints
 
