@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use crate::errors::comment;
 use crate::format::rustfmt;
 use crate::python::def_stub;
+use crate::surface::snake;
 
 /// Where the declaration lives, relative to the repository root.
 pub(crate) const SOURCE: &str = "models/library/elements.json";
@@ -507,6 +508,102 @@ pub(crate) fn render_py(d: &Declaration) -> Result<String, String> {
         out += &format!("    m.add_class::<{}>()?;\n", shape.name);
     }
     out += "    Ok(())\n}\n";
+    rustfmt(&out)
+}
+
+/// The C type of a field's parameter (elements with a list field have no C function).
+fn c_type(f: &ContentField) -> &'static str {
+    match f.kind.as_str() {
+        "integer" => "i64",
+        "number" => "f64",
+        _ => "*const c_char",
+    }
+}
+
+/// The element's value of a C parameter, read and checked.
+fn c_read(f: &ContentField) -> String {
+    match (f.kind.as_str(), f.required) {
+        ("integer" | "number", _) => f.name.clone(),
+        (_, true) => format!("string({}, {:?})?.to_owned()", f.name, f.name),
+        (_, false) => format!(
+            "optional_string({}, {:?})?.map(str::to_owned)",
+            f.name, f.name
+        ),
+    }
+}
+
+/// `crates/timdesk-ffi/src/elements_generated.rs`: `timdesk_message_body_add_<element>` for
+/// every declared element and card without a list field (an image goes through
+/// `timdesk_message_body_add_json`).
+pub(crate) fn render_ffi(d: &Declaration) -> Result<String, String> {
+    let mut out = format!("//! {}\n//!\n", generated_from());
+    out += "//! The C builders of the declared message elements: each adds one element to a\n";
+    out += "//! `timdesk_message_body` once every argument was read and checked.\n\n";
+    out += "use std::ffi::c_char;\n\nuse timdesk::api::{Card, MsgElement};\n\n";
+    out += "use crate::boundary::{Failure, optional_string, string};\nuse crate::error::*;\n";
+    out += "use crate::message_body::{push, timdesk_message_body};\n";
+    let roles = d.elements.iter().map(|e| (e, Role::Element));
+    for (shape, role) in roles.chain(d.cards.iter().map(|c| (c, Role::Card))) {
+        if shape.fields.iter().any(|f| f.list_of().is_some()) {
+            continue;
+        }
+        let what = match &shape.msg_type {
+            Some(t) => format!("Adds a {t}: {}", shape.doc),
+            None => {
+                let mut doc = shape.doc.clone();
+                doc[..1].make_ascii_lowercase();
+                format!("Adds {doc}")
+            }
+        };
+        out += "\n";
+        out += &comment(&what, "/// ");
+        let optional: Vec<String> = shape
+            .fields
+            .iter()
+            .filter(|f| !f.required)
+            .map(|f| format!("`{}`", f.name))
+            .collect();
+        if !optional.is_empty() {
+            out += &format!("/// {} may be NULL.\n", optional.join(", "));
+        }
+        out += "///\n/// # Safety\n/// Pointers must be NULL or valid as described in timdesk.h's conventions.\n";
+        out += &format!(
+            "#[unsafe(no_mangle)]\npub unsafe extern \"C\" fn timdesk_message_body_add_{}(\n    body: *mut timdesk_message_body,\n",
+            snake(&shape.name)
+        );
+        for f in &shape.fields {
+            out += &format!("    {}: {},\n", f.name, c_type(f));
+        }
+        out +=
+            "    err: *mut *mut timdesk_error,\n) -> timdesk_status {\n    push(err, body, || {\n";
+        for f in shape.fields.iter().filter(|f| f.kind == "number") {
+            out += &format!(
+                "        if !{}.is_finite() {{ return Err(Failure::invalid({:?}, \"must be a finite number\")); }}\n",
+                f.name, f.name
+            );
+        }
+        let values: Vec<String> = shape
+            .fields
+            .iter()
+            .map(|f| match c_read(f) {
+                read if read == f.name => read,
+                read => format!("{}: {read}", f.name),
+            })
+            .collect();
+        out += &match role {
+            Role::Card => format!(
+                "        Ok(MsgElement::card(&{} {{ {} }}))\n",
+                shape.name,
+                values.join(", ")
+            ),
+            _ => format!(
+                "        Ok(MsgElement::{} {{ {} }})\n",
+                shape.name,
+                values.join(", ")
+            ),
+        };
+        out += "    })\n}\n";
+    }
     rustfmt(&out)
 }
 

@@ -6,7 +6,7 @@
 //! README's table of the emulator's assumptions; and from the error kinds
 //! (`models/library/error_kinds.json`), their copy in every binding (`errors.rs`); and from
 //! the message elements (`models/library/elements.json`), the core's element types and
-//! Python's element classes and stubs (`elements.rs`). `cargo run -p timdesk-codegen` writes
+//! Python's element classes and stubs, and the C element builders (`elements.rs`). `cargo run -p timdesk-codegen` writes
 //! them all; `cargo test -p timdesk-codegen` fails when any is stale. Data plus plain
 //! templates: each output is a function from the models to the text of a whole file.
 
@@ -87,6 +87,9 @@ const OUTPUTS: &[(&str, Render)] = &[
     ("crates/timdesk-py/src/elements_generated.rs", |_| {
         elements::render_py(&elements::declared()?)
     }),
+    ("crates/timdesk-ffi/src/elements_generated.rs", |_| {
+        elements::render_ffi(&elements::declared()?)
+    }),
     ("python/timdesk/_native_elements.pyi", |_| {
         elements::render_stubs(&elements::declared()?)
     }),
@@ -153,12 +156,12 @@ pub fn run(root: &Path, check: bool) -> Result<Vec<String>, String> {
     Ok(stale)
 }
 
-/// The C functions the generated FFI source (`crates/timdesk-ffi/src/generated.rs`)
-/// exports for the models under `root`, as `bindings/c/abi/libtimdesk.symbols` must list
+/// The C functions the generated FFI sources (`crates/timdesk-ffi/src/generated.rs`, and
+/// `elements_generated.rs` from the element declaration) export for the models under `root`, as `bindings/c/abi/libtimdesk.symbols` must list
 /// them.
 pub fn generated_c_functions(root: &Path) -> Result<Vec<String>, String> {
     let endpoints = load(&root.join("models"))?;
-    let source = ffi::render_rust(&endpoints)?;
+    let source = ffi::render_rust(&endpoints)? + &elements::render_ffi(&elements::declared()?)?;
     Ok(source
         .lines()
         .filter_map(|line| line.split_once("extern \"C\" fn "))
