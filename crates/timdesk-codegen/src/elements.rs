@@ -607,6 +607,64 @@ pub(crate) fn render_ffi(d: &Declaration) -> Result<String, String> {
     rustfmt(&out)
 }
 
+/// The C++ parameter of a field; `defaulted` when it and every later field are optional.
+fn cpp_param(f: &ContentField, defaulted: bool) -> String {
+    let ty = match (f.kind.as_str(), f.required) {
+        ("integer", _) => "int64_t",
+        ("number", _) => "double",
+        (_, true) => "const std::string &",
+        (_, false) => "const std::optional<std::string> &",
+    };
+    let default = if defaulted { " = std::nullopt" } else { "" };
+    format!("{ty}{}{}{default}", if ty.ends_with('&') { "" } else { " " }, f.name)
+}
+
+/// The C argument of a C++ parameter (errors name the wire field).
+fn cpp_arg(f: &ContentField) -> String {
+    match (f.kind.as_str(), f.required) {
+        ("integer" | "number", _) => f.name.clone(),
+        (_, true) => format!("detail::c_str({:?}, {})", f.wire, f.name),
+        (_, false) => format!("detail::or_null({:?}, {})", f.wire, f.name),
+    }
+}
+
+/// `bindings/cpp/include/timdesk_elements.hpp`: `ElementBuilders`, the base of the
+/// hand-written `MessageBody`, with one method per C builder (`render_ffi`).
+pub(crate) fn render_cpp(d: &Declaration) -> Result<String, String> {
+    let mut out = format!("// {}\n", generated_from());
+    out += "// The C++ element builders, the base of MessageBody; included by timdesk.hpp (include\n";
+    out += "// that, not this).\n#ifndef TIMDESK_ELEMENTS_HPP\n#define TIMDESK_ELEMENTS_HPP\n\nnamespace timdesk {\n\n";
+    out += "/// The builders of the declared message elements, each adding one element to the body\n";
+    out += "/// `Body` (MessageBody) and returning it; an image goes through `Body::json`.\n";
+    out += "template <class Body> class ElementBuilders {\npublic:\n";
+    let roles = d.elements.iter().chain(&d.cards);
+    for shape in roles.filter(|s| s.fields.iter().all(|f| f.list_of().is_none())) {
+        let what = match &shape.msg_type {
+            Some(t) => format!("A {t}: {}", shape.doc),
+            None => shape.doc.clone(),
+        };
+        out += &comment(&what, "    /// ");
+        let params: Vec<String> = shape
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| cpp_param(f, shape.fields[i..].iter().all(|g| !g.required)))
+            .collect();
+        let args: Vec<String> = shape.fields.iter().map(cpp_arg).collect();
+        out += &format!(
+            "    Body &{}({}) {{\n        detail::call([&](timdesk_error **err) {{\n            return timdesk_message_body_add_{}(body(), {}, err);\n        }});\n        return static_cast<Body &>(*this);\n    }}\n\n",
+            snake(&shape.name),
+            params.join(", "),
+            snake(&shape.name),
+            args.join(", ")
+        );
+    }
+    out += "protected:\n    ElementBuilders() = default;\n\nprivate:\n";
+    out += "    timdesk_message_body *body() const noexcept { return static_cast<const Body &>(*this).get(); }\n";
+    out += "};\n\n} // namespace timdesk\n\n#endif\n";
+    Ok(out)
+}
+
 /// `python/timdesk/_native_elements.pyi`: the element classes' stubs, re-exported by the
 /// hand-written `_native.pyi`.
 pub(crate) fn render_stubs(d: &Declaration) -> Result<String, String> {

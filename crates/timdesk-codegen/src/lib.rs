@@ -6,7 +6,7 @@
 //! README's table of the emulator's assumptions; and from the error kinds
 //! (`models/library/error_kinds.json`), their copy in every binding (`errors.rs`); and from
 //! the message elements (`models/library/elements.json`), the core's element types and
-//! Python's element classes and stubs, and the C element builders (`elements.rs`). `cargo run -p timdesk-codegen` writes
+//! Python's element classes and stubs, and the C and C++ element builders (`elements.rs`). `cargo run -p timdesk-codegen` writes
 //! them all; `cargo test -p timdesk-codegen` fails when any is stale. Data plus plain
 //! templates: each output is a function from the models to the text of a whole file.
 
@@ -89,6 +89,9 @@ const OUTPUTS: &[(&str, Render)] = &[
     }),
     ("crates/timdesk-ffi/src/elements_generated.rs", |_| {
         elements::render_ffi(&elements::declared()?)
+    }),
+    ("bindings/cpp/include/timdesk_elements.hpp", |_| {
+        elements::render_cpp(&elements::declared()?)
     }),
     ("python/timdesk/_native_elements.pyi", |_| {
         elements::render_stubs(&elements::declared()?)
