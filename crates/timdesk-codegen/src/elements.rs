@@ -616,7 +616,11 @@ fn cpp_param(f: &ContentField, defaulted: bool) -> String {
         (_, false) => "const std::optional<std::string> &",
     };
     let default = if defaulted { " = std::nullopt" } else { "" };
-    format!("{ty}{}{}{default}", if ty.ends_with('&') { "" } else { " " }, f.name)
+    format!(
+        "{ty}{}{}{default}",
+        if ty.ends_with('&') { "" } else { " " },
+        f.name
+    )
 }
 
 /// The C argument of a C++ parameter (errors name the wire field).
@@ -632,9 +636,11 @@ fn cpp_arg(f: &ContentField) -> String {
 /// hand-written `MessageBody`, with one method per C builder (`render_ffi`).
 pub(crate) fn render_cpp(d: &Declaration) -> Result<String, String> {
     let mut out = format!("// {}\n", generated_from());
-    out += "// The C++ element builders, the base of MessageBody; included by timdesk.hpp (include\n";
+    out +=
+        "// The C++ element builders, the base of MessageBody; included by timdesk.hpp (include\n";
     out += "// that, not this).\n#ifndef TIMDESK_ELEMENTS_HPP\n#define TIMDESK_ELEMENTS_HPP\n\nnamespace timdesk {\n\n";
-    out += "/// The builders of the declared message elements, each adding one element to the body\n";
+    out +=
+        "/// The builders of the declared message elements, each adding one element to the body\n";
     out += "/// `Body` (MessageBody) and returning it; an image goes through `Body::json`.\n";
     out += "template <class Body> class ElementBuilders {\npublic:\n";
     let roles = d.elements.iter().chain(&d.cards);
