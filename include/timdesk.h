@@ -774,6 +774,95 @@ enum timdesk_status timdesk_msg_stream_finish_start(struct timdesk_msg_stream *s
                                                     uint64_t tag,
                                                     struct timdesk_error **err);
 
+// Adds a TIMTextElem: Plain text.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_message_body_add_text(struct timdesk_message_body *body,
+                                                  const char *text,
+                                                  struct timdesk_error **err);
+
+// Adds a TIMCustomElem: A custom payload: the desk's cards and other JSON payloads travel
+// in `data`.
+// `desc`, `ext`, `sound` may be NULL.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_message_body_add_custom(struct timdesk_message_body *body,
+                                                    const char *data,
+                                                    const char *desc,
+                                                    const char *ext,
+                                                    const char *sound,
+                                                    struct timdesk_error **err);
+
+// Adds a TIMFaceElem: An emoji by index.
+// `data` may be NULL.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_message_body_add_face(struct timdesk_message_body *body,
+                                                  int64_t index,
+                                                  const char *data,
+                                                  struct timdesk_error **err);
+
+// Adds a TIMLocationElem: A place on the map.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_message_body_add_location(struct timdesk_message_body *body,
+                                                      const char *desc,
+                                                      double latitude,
+                                                      double longitude,
+                                                      struct timdesk_error **err);
+
+// Adds a TIMSoundElem: A voice message already uploaded.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_message_body_add_sound(struct timdesk_message_body *body,
+                                                   const char *url,
+                                                   int64_t size,
+                                                   int64_t second,
+                                                   struct timdesk_error **err);
+
+// Adds a TIMFileElem: A file already uploaded.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_message_body_add_file(struct timdesk_message_body *body,
+                                                  const char *url,
+                                                  int64_t file_size,
+                                                  const char *file_name,
+                                                  struct timdesk_error **err);
+
+// Adds a TIMVideoFileElem: A video already uploaded, with its thumbnail.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_message_body_add_video(struct timdesk_message_body *body,
+                                                   const char *video_url,
+                                                   int64_t video_size,
+                                                   int64_t video_second,
+                                                   const char *video_format,
+                                                   const char *thumb_url,
+                                                   int64_t thumb_size,
+                                                   int64_t thumb_width,
+                                                   int64_t thumb_height,
+                                                   const char *thumb_format,
+                                                   struct timdesk_error **err);
+
+// Adds the desk's card message: a TIMCustomElem whose Data is `{"src": "22", "content":
+// {...}, "customerServicePlugin": 0}`.
+//
+// # Safety
+// Pointers must be NULL or valid as described in timdesk.h's conventions.
+enum timdesk_status timdesk_message_body_add_card(struct timdesk_message_body *body,
+                                                  const char *header,
+                                                  const char *desc,
+                                                  const char *pic,
+                                                  const char *url,
+                                                  struct timdesk_error **err);
+
 // The failure's status (the same value the function returned).
 //
 // # Safety
@@ -1049,58 +1138,9 @@ void timdesk_message_body_free(struct timdesk_message_body *body);
 // `body` must be NULL or a live body.
 size_t timdesk_message_body_len(const struct timdesk_message_body *body);
 
-// Adds a TIMTextElem.
-//
-// # Safety
-// Pointers must be NULL or valid as described in timdesk.h's conventions.
-enum timdesk_status timdesk_message_body_add_text(struct timdesk_message_body *body,
-                                                  const char *text,
-                                                  struct timdesk_error **err);
-
-// Adds a TIMCustomElem carrying `data` (often serialized JSON); `desc`, `ext` and
-// `sound` may be NULL.
-//
-// # Safety
-// Pointers must be NULL or valid as described in timdesk.h's conventions.
-enum timdesk_status timdesk_message_body_add_custom(struct timdesk_message_body *body,
-                                                    const char *data,
-                                                    const char *desc,
-                                                    const char *ext,
-                                                    const char *sound,
-                                                    struct timdesk_error **err);
-
-// Adds the desk's card message: title, description, picture URL and link URL.
-//
-// # Safety
-// Pointers must be NULL or valid as described in timdesk.h's conventions.
-enum timdesk_status timdesk_message_body_add_card(struct timdesk_message_body *body,
-                                                  const char *header,
-                                                  const char *desc,
-                                                  const char *pic,
-                                                  const char *url,
-                                                  struct timdesk_error **err);
-
-// Adds a TIMFaceElem (emoji `index`; `data` may be NULL).
-//
-// # Safety
-// Pointers must be NULL or valid as described in timdesk.h's conventions.
-enum timdesk_status timdesk_message_body_add_face(struct timdesk_message_body *body,
-                                                  int64_t index,
-                                                  const char *data,
-                                                  struct timdesk_error **err);
-
-// Adds a TIMLocationElem.
-//
-// # Safety
-// Pointers must be NULL or valid as described in timdesk.h's conventions.
-enum timdesk_status timdesk_message_body_add_location(struct timdesk_message_body *body,
-                                                      const char *desc,
-                                                      double latitude,
-                                                      double longitude,
-                                                      struct timdesk_error **err);
-
-// Adds any other element from its JSON form, `{"MsgType": ..., "MsgContent": {...}}`
-// (images, sounds, files, videos).
+// Adds any element from its JSON form, `{"MsgType": ..., "MsgContent": {...}}` (an image,
+// or a MsgType this library does not declare). A declared MsgType's content is checked
+// against the declaration: a missing required field is refused, naming it.
 //
 // # Safety
 // Pointers must be NULL or valid as described in timdesk.h's conventions.

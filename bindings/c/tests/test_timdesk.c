@@ -944,7 +944,20 @@ static void test_message_body_builder(timdesk_emulator *emu, timdesk_client *cli
     CHECK(timdesk_message_body_add_face(body, 3, NULL, NULL) == TIMDESK_STATUS_OK);
     CHECK(timdesk_message_body_add_location(body, "Shenzhen", 22.5, 114.0, NULL) == TIMDESK_STATUS_OK);
     CHECK(timdesk_message_body_add_json(body, "{\"MsgType\":\"TIMSoundElem\",\"MsgContent\":{\"Url\":\"https://x/s.mp3\",\"Size\":1,\"Second\":1}}", NULL) == TIMDESK_STATUS_OK);
-    CHECK(timdesk_message_body_len(body) == 6);
+    CHECK(timdesk_message_body_add_file(body, "https://x/f.pdf", 10, "f.pdf", NULL) == TIMDESK_STATUS_OK);
+    CHECK(timdesk_message_body_add_video(body, "https://x/v.mp4", 1, 2, "mp4", "https://x/t.jpg", 3, 4, 5, "JPG", NULL) == TIMDESK_STATUS_OK);
+    CHECK(timdesk_message_body_len(body) == 8);
+    err = NULL;
+    EXPECT(timdesk_message_body_add_sound(body, "https://x/s.mp3", 1, 1, NULL), TIMDESK_STATUS_OK, "sound");
+    EXPECT(timdesk_message_body_add_file(body, NULL, 1, "f", &err), TIMDESK_STATUS_INVALID_ARGUMENT, "file without url");
+    CHECK(strstr(timdesk_error_message(err), "url") != NULL);
+    timdesk_error_free(err);
+    err = NULL;
+    /* A declared element given as JSON without a required content field: refused, naming it. */
+    EXPECT(timdesk_message_body_add_json(body, "{\"MsgType\":\"TIMFileElem\",\"MsgContent\":{\"Url\":\"u\",\"FileSize\":1}}", &err),
+           TIMDESK_STATUS_INVALID_ARGUMENT, "file element without FileName");
+    CHECK(strstr(timdesk_error_message(err), "MsgContent.FileName") != NULL);
+    timdesk_error_free(err);
     err = NULL;
     EXPECT(timdesk_message_body_add_card(body, NULL, "d", "p", "u", &err), TIMDESK_STATUS_INVALID_ARGUMENT, "card without header");
     CHECK(strstr(timdesk_error_message(err), "header") != NULL);
@@ -952,7 +965,7 @@ static void test_message_body_builder(timdesk_emulator *emu, timdesk_client *cli
     err = NULL;
     EXPECT(timdesk_message_body_add_json(body, "{\"MsgContent\":{}}", &err), TIMDESK_STATUS_INVALID_ARGUMENT, "element without MsgType");
     timdesk_error_free(err);
-    CHECK(timdesk_message_body_len(body) == 6); /* refused elements are not added */
+    CHECK(timdesk_message_body_len(body) == 9); /* refused elements are not added */
     CHECK(timdesk_message_body_add_text(NULL, "x", NULL) == TIMDESK_STATUS_INVALID_ARGUMENT);
 
     char *session = NULL;
@@ -973,6 +986,7 @@ static void test_message_body_builder(timdesk_emulator *emu, timdesk_client *cli
     CHECK(timdesk_emulator_control(emu, "GET", path, NULL, &stored, NULL) == TIMDESK_STATUS_OK);
     CHECK(stored != NULL && strstr(stored, "quote \\\" backslash") != NULL && strstr(stored, "Order 42") != NULL);
     CHECK(stored != NULL && strstr(stored, "TIMLocationElem") != NULL && strstr(stored, "TIMSoundElem") != NULL);
+    CHECK(stored != NULL && strstr(stored, "TIMFileElem") != NULL && strstr(stored, "TIMVideoFileElem") != NULL);
     timdesk_string_free(stored);
 
     msg.msg_body_json = TEXT_BODY; /* both: refused */

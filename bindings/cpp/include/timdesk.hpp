@@ -165,8 +165,16 @@ struct Transfer {
     bool in_queue = false;
 };
 
-/// A message body built element by element (no JSON by hand); move-only.
-class MessageBody {
+} // namespace timdesk
+
+#include "timdesk_elements.hpp"
+
+namespace timdesk {
+
+/// A message body built element by element (no JSON by hand); move-only. The builders of
+/// the declared elements (`text`, `custom`, `card`, `face`, `location`, `sound`, `file`,
+/// `video`) come from ElementBuilders (timdesk_elements.hpp, generated).
+class MessageBody : public ElementBuilders<MessageBody> {
 public:
     MessageBody() {
         timdesk_message_body *raw = nullptr;
@@ -174,31 +182,8 @@ public:
         body_.reset(raw);
     }
 
-    /// A TIMTextElem.
-    MessageBody &text(const std::string &text) {
-        detail::call([&](timdesk_error **err) { return timdesk_message_body_add_text(get(), detail::c_str("Text", text), err); });
-        return *this;
-    }
-
-    /// A TIMCustomElem carrying `data` (often serialized JSON).
-    MessageBody &custom(const std::string &data, const std::optional<std::string> &desc = std::nullopt) {
-        detail::call([&](timdesk_error **err) {
-            return timdesk_message_body_add_custom(get(), detail::c_str("Data", data), detail::or_null("Desc", desc), nullptr, nullptr, err);
-        });
-        return *this;
-    }
-
-    /// The desk's card message: title, description, picture URL and link URL.
-    MessageBody &card(const std::string &header, const std::string &desc, const std::string &pic,
-                      const std::string &url) {
-        detail::call([&](timdesk_error **err) {
-            return timdesk_message_body_add_card(get(), detail::c_str("header", header), detail::c_str("desc", desc),
-                                                  detail::c_str("pic", pic), detail::c_str("url", url), err);
-        });
-        return *this;
-    }
-
-    /// Any other element from its JSON form.
+    /// Any element from its JSON form (an image, or a MsgType this library does not declare);
+    /// a declared MsgType missing a required content field is refused, naming it.
     MessageBody &json(const std::string &element_json) {
         detail::call(
             [&](timdesk_error **err) { return timdesk_message_body_add_json(get(), detail::c_str("element_json", element_json), err); });

@@ -50,6 +50,16 @@ TEST_F(TimdeskTest, WholeSession) {
     EXPECT_NE(roaming.find("Order 42"), std::string::npos) << roaming;
     EXPECT_NE(roaming.find(R"(a \"quoted\" line\n)"), std::string::npos) << roaming;
     EXPECT_THROW(timdesk::MessageBody().json(R"({"MsgContent":{}})"), timdesk::Error);
+    timdesk::MessageBody every;
+    every.custom("{}", "desc", "ext").face(3).location("Shenzhen", 22.5, 114.0).sound("https://x/s", 1, 2)
+        .file("https://x/f", 3, "f.pdf").video("https://x/v", 1, 2, "mp4", "https://x/t", 3, 4, 5, "JPG");
+    EXPECT_EQ(every.size(), 6u);
+    try {
+        timdesk::MessageBody().json(R"({"MsgType":"TIMFileElem","MsgContent":{"Url":"u","FileSize":1}})");
+        ADD_FAILURE() << "a file element without FileName was accepted";
+    } catch (const timdesk::Error &e) {
+        EXPECT_NE(std::string(e.what()).find("MsgContent.FileName"), std::string::npos) << e.what();
+    }
     client.end_session(ALICE);
     auto page = client.describe_im_cdr_list(0, 4000000000ull, 100);
     EXPECT_NE(page.find("\"TotalCount\":1"), std::string::npos);

@@ -186,7 +186,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// `text` as comment lines: each `prefix` + a wrapped line.
-fn comment(text: &str, prefix: &str) -> String {
+pub(crate) fn comment(text: &str, prefix: &str) -> String {
     wrap(text, 92 - prefix.len())
         .iter()
         .map(|line| format!("{prefix}{line}\n"))

@@ -4,11 +4,14 @@
 //! surface, the pyo3 surface and its stubs, the C functions and the C headers (by the
 //! pinned cbindgen, as a library), the C++ and Go surfaces, the API reference, and the
 //! README's table of the emulator's assumptions; and from the error kinds
-//! (`models/library/error_kinds.json`), their copy in every binding (`errors.rs`). `cargo run -p timdesk-codegen` writes
+//! (`models/library/error_kinds.json`), their copy in every binding (`errors.rs`); and from
+//! the message elements (`models/library/elements.json`), the core's element types and
+//! Python's element classes and stubs, and the C and C++ element builders (`elements.rs`). `cargo run -p timdesk-codegen` writes
 //! them all; `cargo test -p timdesk-codegen` fails when any is stale. Data plus plain
 //! templates: each output is a function from the models to the text of a whole file.
 
 mod cpp;
+mod elements;
 mod errors;
 mod ffi;
 mod format;
@@ -78,6 +81,21 @@ const OUTPUTS: &[(&str, Render)] = &[
     ("docs/errors.md", |_| {
         errors::render_docs(&errors::declared()?)
     }),
+    ("crates/timdesk/src/api/elements.rs", |_| {
+        elements::render_rust(&elements::declared()?)
+    }),
+    ("crates/timdesk-py/src/elements_generated.rs", |_| {
+        elements::render_py(&elements::declared()?)
+    }),
+    ("crates/timdesk-ffi/src/elements_generated.rs", |_| {
+        elements::render_ffi(&elements::declared()?)
+    }),
+    ("bindings/cpp/include/timdesk_elements.hpp", |_| {
+        elements::render_cpp(&elements::declared()?)
+    }),
+    ("python/timdesk/_native_elements.pyi", |_| {
+        elements::render_stubs(&elements::declared()?)
+    }),
     // The headers come after the FFI crates' generated sources, which they read.
     ("include/timdesk.h", header::timdesk),
     ("include/timdesk_testing.h", header::testing),
@@ -141,12 +159,12 @@ pub fn run(root: &Path, check: bool) -> Result<Vec<String>, String> {
     Ok(stale)
 }
 
-/// The C functions the generated FFI source (`crates/timdesk-ffi/src/generated.rs`)
-/// exports for the models under `root`, as `bindings/c/abi/libtimdesk.symbols` must list
+/// The C functions the generated FFI sources (`crates/timdesk-ffi/src/generated.rs`, and
+/// `elements_generated.rs` from the element declaration) export for the models under `root`, as `bindings/c/abi/libtimdesk.symbols` must list
 /// them.
 pub fn generated_c_functions(root: &Path) -> Result<Vec<String>, String> {
     let endpoints = load(&root.join("models"))?;
-    let source = ffi::render_rust(&endpoints)?;
+    let source = ffi::render_rust(&endpoints)? + &elements::render_ffi(&elements::declared()?)?;
     Ok(source
         .lines()
         .filter_map(|line| line.split_once("extern \"C\" fn "))

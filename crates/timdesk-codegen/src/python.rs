@@ -206,7 +206,7 @@ fn stub_param(f: &Field) -> String {
 
 /// A `def` stub as ruff format writes it: on one line when it fits in 120 columns, else
 /// with the parameters on one indented line, else one per line.
-fn def_stub(name: &str, params: &[String], returns: &str) -> String {
+pub(crate) fn def_stub(name: &str, params: &[String], returns: &str) -> String {
     let one_line = format!("    def {name}({}) -> {returns}: ...\n", params.join(", "));
     if one_line.len() <= 121 {
         return one_line;

@@ -5,6 +5,7 @@
 //! (the assumption `modelled_not_served_60009`).
 
 use serde_json::{Map, Value};
+use timdesk::api::ElementType;
 use timdesk::model::{self, EndpointModel, Refusal};
 
 use crate::answer::ApiError;
@@ -374,7 +375,8 @@ fn send_msg(r: Request<'_, '_>) -> Result<Map<String, Value>, ApiError> {
     .map(|()| Map::new())
 }
 
-/// Checks one TIMMsgElement: a known MsgType whose MsgContent has its required fields.
+/// Checks one TIMMsgElement: a declared MsgType whose MsgContent has its required fields
+/// (`timdesk::api::ELEMENTS`, the client's own declaration).
 fn check_element(element: &Value) -> Result<(), String> {
     let msg_type = element
         .get("MsgType")
@@ -384,46 +386,9 @@ fn check_element(element: &Value) -> Result<(), String> {
         .get("MsgContent")
         .and_then(Value::as_object)
         .ok_or("MsgContent must be an object")?;
-    let (strings, integers, numbers): (&[&str], &[&str], &[&str]) = match msg_type {
-        "TIMTextElem" => (&["Text"], &[], &[]),
-        "TIMCustomElem" => (&["Data"], &[], &[]),
-        "TIMFaceElem" => (&[], &["Index"], &[]),
-        "TIMLocationElem" => (&["Desc"], &[], &["Latitude", "Longitude"]),
-        "TIMImageElem" => (&["UUID"], &["ImageFormat"], &[]),
-        "TIMSoundElem" => (&["Url"], &["Size", "Second"], &[]),
-        "TIMFileElem" => (&["Url", "FileName"], &["FileSize"], &[]),
-        "TIMVideoFileElem" => (
-            &["VideoUrl", "VideoFormat", "ThumbUrl", "ThumbFormat"],
-            &[
-                "VideoSize",
-                "VideoSecond",
-                "ThumbSize",
-                "ThumbWidth",
-                "ThumbHeight",
-            ],
-            &[],
-        ),
-        other => return Err(format!("unknown MsgType {other:?}")),
-    };
-    for name in strings {
-        if !content.get(*name).is_some_and(Value::is_string) {
-            return Err(format!("{msg_type} needs MsgContent.{name} as a string"));
-        }
-    }
-    for name in integers {
-        if !content.get(*name).is_some_and(|v| v.is_i64() || v.is_u64()) {
-            return Err(format!("{msg_type} needs MsgContent.{name} as an integer"));
-        }
-    }
-    for name in numbers {
-        if !content.get(*name).is_some_and(Value::is_number) {
-            return Err(format!("{msg_type} needs MsgContent.{name} as a number"));
-        }
-    }
-    if msg_type == "TIMImageElem" && !content.get("ImageInfoArray").is_some_and(Value::is_array) {
-        return Err("TIMImageElem needs MsgContent.ImageInfoArray as an array".into());
-    }
-    Ok(())
+    ElementType::of(msg_type)
+        .ok_or_else(|| format!("unknown MsgType {msg_type:?}"))?
+        .check(content)
 }
 
 fn describe_im_cdr_list(r: Request<'_, '_>) -> Result<Map<String, Value>, ApiError> {

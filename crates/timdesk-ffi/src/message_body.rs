@@ -1,11 +1,13 @@
 //! `timdesk_message_body`: a message body built element by element, so that no C program
-//! pastes user text into JSON.
+//! pastes user text into JSON. The builder of each declared element is generated
+//! (`elements_generated.rs`, from `models/library/elements.json`); here, the body itself and
+//! the builder of any element from its JSON form.
 
 use std::ffi::c_char;
 
-use timdesk::api::{Card, MsgElement};
+use timdesk::api::MsgElement;
 
-use crate::boundary::{self, Failure, json, optional_string, put_handle, string};
+use crate::boundary::{self, Failure, json, put_handle};
 use crate::error::*;
 
 /// A MsgBody under construction: add elements, then point `timdesk_message.body` at it.
@@ -30,8 +32,9 @@ fn body_mut<'a>(body: *mut timdesk_message_body) -> Result<&'a mut timdesk_messa
     unsafe { body.as_mut() }.ok_or_else(|| Failure::invalid("body", "is NULL"))
 }
 
-/// Adds `element` to `body` once every argument was read.
-fn push(
+/// Adds `element` to `body` once every argument was read (the generated builders in
+/// `elements_generated.rs` and `timdesk_message_body_add_json`).
+pub(crate) fn push(
     err: *mut *mut timdesk_error,
     body: *mut timdesk_message_body,
     element: impl FnOnce() -> Result<MsgElement, Failure>,
@@ -85,112 +88,9 @@ pub unsafe extern "C" fn timdesk_message_body_len(body: *const timdesk_message_b
     })
 }
 
-/// Adds a TIMTextElem.
-///
-/// # Safety
-/// Pointers must be NULL or valid as described in timdesk.h's conventions.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn timdesk_message_body_add_text(
-    body: *mut timdesk_message_body,
-    text: *const c_char,
-    err: *mut *mut timdesk_error,
-) -> timdesk_status {
-    push(err, body, || Ok(MsgElement::text(string(text, "text")?)))
-}
-
-/// Adds a TIMCustomElem carrying `data` (often serialized JSON); `desc`, `ext` and
-/// `sound` may be NULL.
-///
-/// # Safety
-/// Pointers must be NULL or valid as described in timdesk.h's conventions.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn timdesk_message_body_add_custom(
-    body: *mut timdesk_message_body,
-    data: *const c_char,
-    desc: *const c_char,
-    ext: *const c_char,
-    sound: *const c_char,
-    err: *mut *mut timdesk_error,
-) -> timdesk_status {
-    push(err, body, || {
-        let owned = |ptr, name| optional_string(ptr, name).map(|s| s.map(str::to_owned));
-        Ok(MsgElement::Custom {
-            data: string(data, "data")?.to_owned(),
-            desc: owned(desc, "desc")?,
-            ext: owned(ext, "ext")?,
-            sound: owned(sound, "sound")?,
-        })
-    })
-}
-
-/// Adds the desk's card message: title, description, picture URL and link URL.
-///
-/// # Safety
-/// Pointers must be NULL or valid as described in timdesk.h's conventions.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn timdesk_message_body_add_card(
-    body: *mut timdesk_message_body,
-    header: *const c_char,
-    desc: *const c_char,
-    pic: *const c_char,
-    url: *const c_char,
-    err: *mut *mut timdesk_error,
-) -> timdesk_status {
-    push(err, body, || {
-        Ok(MsgElement::card(&Card {
-            header: string(header, "header")?.to_owned(),
-            desc: string(desc, "desc")?.to_owned(),
-            pic: string(pic, "pic")?.to_owned(),
-            url: string(url, "url")?.to_owned(),
-        }))
-    })
-}
-
-/// Adds a TIMFaceElem (emoji `index`; `data` may be NULL).
-///
-/// # Safety
-/// Pointers must be NULL or valid as described in timdesk.h's conventions.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn timdesk_message_body_add_face(
-    body: *mut timdesk_message_body,
-    index: i64,
-    data: *const c_char,
-    err: *mut *mut timdesk_error,
-) -> timdesk_status {
-    push(err, body, || {
-        Ok(MsgElement::Face {
-            index,
-            data: optional_string(data, "data")?.map(str::to_owned),
-        })
-    })
-}
-
-/// Adds a TIMLocationElem.
-///
-/// # Safety
-/// Pointers must be NULL or valid as described in timdesk.h's conventions.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn timdesk_message_body_add_location(
-    body: *mut timdesk_message_body,
-    desc: *const c_char,
-    latitude: f64,
-    longitude: f64,
-    err: *mut *mut timdesk_error,
-) -> timdesk_status {
-    push(err, body, || {
-        if !(latitude.is_finite() && longitude.is_finite()) {
-            return Err(Failure::invalid("latitude", "must be a finite number"));
-        }
-        Ok(MsgElement::Location {
-            desc: string(desc, "desc")?.to_owned(),
-            latitude,
-            longitude,
-        })
-    })
-}
-
-/// Adds any other element from its JSON form, `{"MsgType": ..., "MsgContent": {...}}`
-/// (images, sounds, files, videos).
+/// Adds any element from its JSON form, `{"MsgType": ..., "MsgContent": {...}}` (an image,
+/// or a MsgType this library does not declare). A declared MsgType's content is checked
+/// against the declaration: a missing required field is refused, naming it.
 ///
 /// # Safety
 /// Pointers must be NULL or valid as described in timdesk.h's conventions.

@@ -5,6 +5,7 @@ mod callbacks;
 mod client;
 mod convert;
 mod elements;
+mod elements_generated;
 mod emulator;
 mod errors;
 mod generated;
@@ -173,7 +174,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::CdrPage>()?;
     m.add_class::<types::CdrRecord>()?;
     m.add_class::<types::UserSig>()?;
-    elements::register(m)?;
+    elements_generated::register(m)?;
     generated::register(m)?;
     callbacks::register(m)?;
     m.add_class::<emulator::Emulator>()?;

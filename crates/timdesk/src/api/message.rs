@@ -1,125 +1,11 @@
-//! Message elements (TIMMsgElement): the parts of a MsgBody.
+//! Message elements (TIMMsgElement): the parts of a MsgBody. The types, their JSON and
+//! the table of every element's content are generated (`elements.rs`, from
+//! `models/library/elements.json`); here, the constructors and the check against that table.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value};
 
+use super::elements::{Card, ContentType, ELEMENTS, ElementType, MsgElement};
 use crate::error::{Error, Result};
-
-/// One element of a message body, serialized as `{"MsgType": …, "MsgContent": {…}}`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum MsgElement {
-    /// TIMTextElem.
-    Text {
-        /// The text.
-        text: String,
-    },
-    /// TIMCustomElem: the desk's cards and other JSON payloads travel in `data`.
-    Custom {
-        /// The payload, usually serialized JSON.
-        data: String,
-        /// Desc (shown in push notifications).
-        desc: Option<String>,
-        /// Ext.
-        ext: Option<String>,
-        /// Sound (push notification sound).
-        sound: Option<String>,
-    },
-    /// TIMFaceElem.
-    Face {
-        /// Index of the emoji.
-        index: i64,
-        /// Data.
-        data: Option<String>,
-    },
-    /// TIMLocationElem.
-    Location {
-        /// Description of the place.
-        desc: String,
-        /// Latitude.
-        latitude: f64,
-        /// Longitude.
-        longitude: f64,
-    },
-    /// TIMImageElem.
-    Image {
-        /// UUID of the image.
-        uuid: String,
-        /// ImageFormat (1 JPG, 2 GIF, 3 PNG, 4 BMP, 255 other).
-        image_format: i64,
-        /// ImageInfoArray: original, large and thumbnail.
-        image_info: Vec<ImageInfo>,
-    },
-    /// TIMSoundElem.
-    Sound {
-        /// Download URL.
-        url: String,
-        /// Size in bytes.
-        size: i64,
-        /// Length in seconds.
-        second: i64,
-    },
-    /// TIMFileElem.
-    File {
-        /// Download URL.
-        url: String,
-        /// Size in bytes.
-        file_size: i64,
-        /// File name.
-        file_name: String,
-    },
-    /// TIMVideoFileElem.
-    Video {
-        /// Video download URL.
-        video_url: String,
-        /// Video size in bytes.
-        video_size: i64,
-        /// Video length in seconds.
-        video_second: i64,
-        /// Video format, e.g. `mp4`.
-        video_format: String,
-        /// Thumbnail URL.
-        thumb_url: String,
-        /// Thumbnail size in bytes.
-        thumb_size: i64,
-        /// Thumbnail width in pixels.
-        thumb_width: i64,
-        /// Thumbnail height in pixels.
-        thumb_height: i64,
-        /// Thumbnail format, e.g. `JPG`.
-        thumb_format: String,
-    },
-    /// Any element as raw JSON (`{"MsgType": …, "MsgContent": …}`), for types this library
-    /// does not model.
-    Raw(Value),
-}
-
-/// One entry of an image's ImageInfoArray.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageInfo {
-    /// Type: 1 original, 2 large, 3 thumbnail.
-    pub kind: i64,
-    /// Size in bytes.
-    pub size: i64,
-    /// Width in pixels.
-    pub width: i64,
-    /// Height in pixels.
-    pub height: i64,
-    /// Download URL.
-    pub url: String,
-}
-
-/// The desk's card message: a title, a description, a picture and a link.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Card {
-    /// The card's title.
-    pub header: String,
-    /// Its description.
-    pub desc: String,
-    /// Picture URL.
-    pub pic: String,
-    /// Link URL.
-    pub url: String,
-}
 
 impl MsgElement {
     /// A text element.
@@ -139,112 +25,61 @@ impl MsgElement {
 
     /// The desk's card (`src` "22" in the desk's custom message protocol).
     pub fn card(card: &Card) -> Self {
-        Self::custom_json(&json!({
-            "src": "22",
-            "content": {"header": card.header, "desc": card.desc, "pic": card.pic, "url": card.url},
-            "customerServicePlugin": 0,
-        }))
+        Self::custom_json(&card.data())
     }
 
-    /// An element from its JSON form; the type is checked, the content is kept as given.
+    /// An element from its JSON form. A declared MsgType's content is checked against
+    /// the declaration (each required field present, with its type) before anything is
+    /// sent; another MsgType's content is kept as given.
     pub fn from_json(value: Value) -> Result<Self> {
-        match value.get("MsgType").and_then(Value::as_str) {
-            Some(_) if value.get("MsgContent").is_some_and(Value::is_object) => {
-                Ok(Self::Raw(value))
-            }
-            _ => Err(Error::invalid_argument(
+        let msg_type = value.get("MsgType").and_then(Value::as_str);
+        let content = value.get("MsgContent").and_then(Value::as_object);
+        let (Some(msg_type), Some(content)) = (msg_type, content) else {
+            return Err(Error::invalid_argument(
                 "MsgBody",
                 "each element needs a MsgType string and a MsgContent object",
-            )),
+            ));
+        };
+        if let Some(declared) = ElementType::of(msg_type) {
+            declared
+                .check(content)
+                .map_err(|rule| Error::invalid_argument("MsgBody", rule))?;
         }
+        Ok(Self::Raw(value))
+    }
+}
+
+impl ElementType {
+    /// The declared element whose MsgType is `msg_type`.
+    pub fn of(msg_type: &str) -> Option<&'static Self> {
+        ELEMENTS.iter().find(|e| e.msg_type == msg_type)
     }
 
-    /// The element's JSON form.
-    pub fn to_json(&self) -> Value {
-        let (msg_type, content) = match self {
-            Self::Text { text } => ("TIMTextElem", json!({"Text": text})),
-            Self::Custom {
-                data,
-                desc,
-                ext,
-                sound,
-            } => {
-                let mut c = json!({"Data": data});
-                for (key, value) in [("Desc", desc), ("Ext", ext), ("Sound", sound)] {
-                    if let Some(v) = value {
-                        c[key] = json!(v);
-                    }
-                }
-                ("TIMCustomElem", c)
+    /// Checks `content` (a MsgContent) has every required field with its declared type;
+    /// the error names the element and the field.
+    pub fn check(&self, content: &Map<String, Value>) -> std::result::Result<(), String> {
+        for field in self.fields.iter().filter(|f| f.required) {
+            let (fits, what): (fn(&Value) -> bool, _) = match field.kind {
+                ContentType::String => (Value::is_string, "a string"),
+                ContentType::Integer => (|v| v.is_i64() || v.is_u64(), "an integer"),
+                ContentType::Number => (Value::is_number, "a number"),
+                ContentType::Array => (Value::is_array, "an array"),
+            };
+            if !content.get(field.wire).is_some_and(fits) {
+                return Err(format!(
+                    "{} needs MsgContent.{} as {what}",
+                    self.msg_type, field.wire
+                ));
             }
-            Self::Face { index, data } => {
-                let mut c = json!({"Index": index});
-                if let Some(d) = data {
-                    c["Data"] = json!(d);
-                }
-                ("TIMFaceElem", c)
-            }
-            Self::Location {
-                desc,
-                latitude,
-                longitude,
-            } => (
-                "TIMLocationElem",
-                json!({"Desc": desc, "Latitude": latitude, "Longitude": longitude}),
-            ),
-            Self::Image {
-                uuid,
-                image_format,
-                image_info,
-            } => (
-                "TIMImageElem",
-                json!({
-                    "UUID": uuid,
-                    "ImageFormat": image_format,
-                    "ImageInfoArray": image_info.iter().map(|i| json!({
-                        "Type": i.kind, "Size": i.size, "Width": i.width, "Height": i.height, "URL": i.url,
-                    })).collect::<Vec<_>>(),
-                }),
-            ),
-            Self::Sound { url, size, second } => (
-                "TIMSoundElem",
-                json!({"Url": url, "Size": size, "Second": second, "Download_Flag": 2}),
-            ),
-            Self::File {
-                url,
-                file_size,
-                file_name,
-            } => (
-                "TIMFileElem",
-                json!({"Url": url, "FileSize": file_size, "FileName": file_name, "Download_Flag": 2}),
-            ),
-            Self::Video {
-                video_url,
-                video_size,
-                video_second,
-                video_format,
-                thumb_url,
-                thumb_size,
-                thumb_width,
-                thumb_height,
-                thumb_format,
-            } => (
-                "TIMVideoFileElem",
-                json!({
-                    "VideoUrl": video_url, "VideoSize": video_size, "VideoSecond": video_second,
-                    "VideoFormat": video_format, "VideoDownloadFlag": 2,
-                    "ThumbUrl": thumb_url, "ThumbSize": thumb_size, "ThumbWidth": thumb_width,
-                    "ThumbHeight": thumb_height, "ThumbFormat": thumb_format, "ThumbDownloadFlag": 2,
-                }),
-            ),
-            Self::Raw(value) => return value.clone(),
-        };
-        json!({"MsgType": msg_type, "MsgContent": content})
+        }
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
@@ -273,5 +108,95 @@ mod tests {
         .to_json();
         assert_eq!(loc["MsgContent"]["Latitude"], 1.5);
         assert!(MsgElement::from_json(json!({"MsgType": "X"})).is_err());
+    }
+
+    #[test]
+    fn every_typed_element_passes_its_own_check() {
+        let info = crate::api::ImageInfo {
+            kind: 1,
+            size: 2,
+            width: 3,
+            height: 4,
+            url: "u".into(),
+        };
+        let elements = [
+            MsgElement::text("t"),
+            MsgElement::custom_json(&json!({})),
+            MsgElement::Face {
+                index: 1,
+                data: None,
+            },
+            MsgElement::Location {
+                desc: "d".into(),
+                latitude: 0.5,
+                longitude: 1.0,
+            },
+            MsgElement::Image {
+                uuid: "u".into(),
+                image_format: 3,
+                image_info: vec![info],
+            },
+            MsgElement::Sound {
+                url: "u".into(),
+                size: 1,
+                second: 2,
+            },
+            MsgElement::File {
+                url: "u".into(),
+                file_size: 1,
+                file_name: "f".into(),
+            },
+            MsgElement::Video {
+                video_url: "u".into(),
+                video_size: 1,
+                video_second: 2,
+                video_format: "mp4".into(),
+                thumb_url: "t".into(),
+                thumb_size: 3,
+                thumb_width: 4,
+                thumb_height: 5,
+                thumb_format: "JPG".into(),
+            },
+        ];
+        let mut seen: Vec<&str> = Vec::new();
+        for element in elements {
+            let json = element.to_json();
+            let declared = ElementType::of(json["MsgType"].as_str().unwrap()).unwrap();
+            declared
+                .check(json["MsgContent"].as_object().unwrap())
+                .unwrap();
+            seen.push(declared.name);
+        }
+        let all: Vec<&str> = ELEMENTS.iter().map(|e| e.name).collect();
+        assert_eq!(seen, all);
+    }
+
+    #[test]
+    fn a_declared_element_missing_a_required_field_is_refused_naming_it() {
+        let err = MsgElement::from_json(json!({
+            "MsgType": "TIMFileElem",
+            "MsgContent": {"Url": "u", "FileSize": 3},
+        }))
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("MsgContent.FileName"), "{text}");
+        let wrong_type = MsgElement::from_json(json!({
+            "MsgType": "TIMFaceElem",
+            "MsgContent": {"Index": "1"},
+        }));
+        assert!(
+            wrong_type
+                .unwrap_err()
+                .to_string()
+                .contains("Index as an integer")
+        );
+        // Optional fields may be absent, and undeclared types pass as given.
+        assert!(
+            MsgElement::from_json(json!({"MsgType": "TIMFaceElem", "MsgContent": {"Index": 1}}))
+                .is_ok()
+        );
+        assert!(
+            MsgElement::from_json(json!({"MsgType": "TIMRelayElem", "MsgContent": {}})).is_ok()
+        );
     }
 }

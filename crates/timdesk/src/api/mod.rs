@@ -3,6 +3,7 @@
 
 mod cdr;
 mod contact;
+mod elements;
 mod message;
 mod session;
 
@@ -10,6 +11,6 @@ mod session;
 pub use crate::client::generated::*;
 pub use cdr::{CdrPage, CdrQuery, CdrRecord, EndStatus};
 pub use contact::{ContactPeer, DeleteRecentContact};
-pub use message::{Card, ImageInfo, MsgElement};
+pub use elements::{Card, ContentField, ContentType, ELEMENTS, ElementType, ImageInfo, MsgElement};
 pub(crate) use session::require_session_id;
 pub use session::{MsgTarget, SendMsg, SentMsg, Transfer, TransferToHuman};
