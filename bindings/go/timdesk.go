@@ -413,10 +413,10 @@ func (c *Client) TransferToHuman(ctx context.Context, sessionID string, opts Tra
 	return out, err
 }
 
-// Element is one MsgBody element: make it with a constructor of elements_generated.go
-// (Text, Custom, Face, Location, Sound, File, Video, Card), or JSONElement for any other
-// (an image). The core builds each element's JSON, so the message format is defined once
-// (models/library/elements.json).
+// Element is one MsgBody element: make it with its constructor (Text, Custom, Video, ...:
+// elements_generated.go has one per element declared in models/library/elements.json with
+// a C builder), or with JSONElement for any other (an image). The core builds each
+// element's JSON, so the message format is defined once.
 type Element struct {
 	add func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus
 	// err refuses the element when the body is built (more than one options value).
