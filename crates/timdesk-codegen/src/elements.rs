@@ -769,12 +769,8 @@ pub(crate) fn render_go(d: &Declaration) -> Result<String, String> {
         let mut params = Vec::new();
         let mut args = Vec::new();
         for f in &shape.fields {
-            let item = match f.required {
-                true => format!("{} [{}]: {}", go_param(&f.name), f.wire, f.doc),
-                false => format!("opts' {} [{}]: {}", go_name(&f.name), f.wire, f.doc),
-            };
-            out += &comment(&item, "//     ").replacen("//     ", "//   - ", 1);
-            if f.required {
+            // How the doc names the field, and the Go value the C argument is made of.
+            let (label, value) = if f.required {
                 let param = go_param(&f.name);
                 if GO_RESERVED.split_whitespace().any(|w| w == param) {
                     return Err(format!(
@@ -782,13 +778,18 @@ pub(crate) fn render_go(d: &Declaration) -> Result<String, String> {
                         f.name
                     ));
                 }
-                let (ty, arg) = go_field(shape, f, &param)?;
-                params.push(format!("{param} {ty}"));
-                args.push(arg);
+                (param.clone(), param)
             } else {
-                let (_, arg) = go_field(shape, f, &format!("o.{}", go_name(&f.name)))?;
-                args.push(arg);
+                let field = go_name(&f.name);
+                (format!("opts' {field}"), format!("o.{field}"))
+            };
+            let item = format!("{label} [{}]: {}", f.wire, f.doc);
+            out += &comment(&item, "//     ").replacen("//     ", "//   - ", 1);
+            let (ty, arg) = go_field(shape, f, &value)?;
+            if f.required {
+                params.push(format!("{value} {ty}"));
             }
+            args.push(arg);
         }
         let call = format!(
             "C.timdesk_message_body_add_{}(body, {}, cerr)",
