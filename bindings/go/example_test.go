@@ -2,6 +2,7 @@ package timdesk_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -65,4 +66,56 @@ func ExampleClient_Cdrs() {
 		fmt.Println(record.ClientUserID, record.EndStatus)
 	}
 	// Output: user_alice UserEndedSession
+}
+
+// A message body made of the element constructors generated from the declaration; the core
+// writes each element's JSON (bindings/go/README.md shows it).
+func ExampleElement() {
+	emu, err := timdesktest.StartEmulator()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer emu.Close()
+	client, err := timdesk.NewClient(emu.Config())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+	ctx := context.Background()
+	sessionID := "fd8a2e30-54de-4e40-bcaf-02718409c5cf"
+
+	desc := "Your order"
+	body := []timdesk.Element{
+		timdesk.Text("Here is your invoice:"),
+		timdesk.File("https://example.com/invoice.pdf", 48_213, "invoice.pdf"),
+		timdesk.Location("Pickup point", 1.2834, 103.8607),
+		timdesk.Custom(`{"order": 42}`, timdesk.CustomOptions{Desc: &desc}),
+		timdesk.Card("Order 42", "2 items", "https://example.com/p.png", "https://example.com/o/42"),
+	}
+	if _, err := client.SendMsg(ctx, timdesk.Message{SessionID: sessionID, Body: body}); err != nil {
+		log.Fatal(err)
+	}
+
+	// What the emulator stored: each element's MsgType.
+	session, err := emu.Control("GET", "/sessions/"+sessionID, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var s struct {
+		Messages []struct {
+			MsgBody []struct{ MsgType string } `json:"msg_body"`
+		} `json:"messages"`
+	}
+	if err := json.Unmarshal(session, &s); err != nil {
+		log.Fatal(err)
+	}
+	for _, element := range s.Messages[len(s.Messages)-1].MsgBody {
+		fmt.Println(element.MsgType)
+	}
+	// Output:
+	// TIMTextElem
+	// TIMFileElem
+	// TIMLocationElem
+	// TIMCustomElem
+	// TIMCustomElem
 }

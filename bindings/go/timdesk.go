@@ -156,6 +156,14 @@ func (c *cstrings) optional(field, s string) *C.char {
 	return c.of(field, s)
 }
 
+// optionalPtr is NULL for nil, else a C copy of *s (which may be "").
+func (c *cstrings) optionalPtr(field string, s *string) *C.char {
+	if s == nil {
+		return nil
+	}
+	return c.of(field, *s)
+}
+
 // check is check(status, cerr), except that a string of refused is the error.
 func (c *cstrings) check(status cStatus, cerr *C.timdesk_error) error {
 	err := check(status, cerr)
@@ -405,36 +413,33 @@ func (c *Client) TransferToHuman(ctx context.Context, sessionID string, opts Tra
 	return out, err
 }
 
-// Element is one MsgBody element: make it with Text, Custom, Card or JSONElement. The
-// core builds each element's JSON, so the message format is defined once.
+// Element is one MsgBody element: make it with its constructor (Text, Custom, Video, ...:
+// elements_generated.go has one per element declared in models/library/elements.json with
+// a C builder), or with JSONElement for any other (an image). The core builds each
+// element's JSON, so the message format is defined once.
 type Element struct {
 	add func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus
+	// err refuses the element when the body is built (more than one options value).
+	err error
 }
 
-// Text is a TIMTextElem.
-func Text(text string) Element {
-	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_message_body_add_text(body, cs.of("Text", text), cerr)
-	}}
-}
-
-// Custom is a TIMCustomElem carrying data (often serialized JSON).
-func Custom(data string) Element {
-	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_message_body_add_custom(body, cs.of("Data", data), nil, nil, nil, cerr)
-	}}
-}
-
-// Card is the desk's card message: title, description, picture URL and link URL.
-func Card(header, desc, pic, url string) Element {
-	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus {
-		return C.timdesk_message_body_add_card(body, cs.of("header", header), cs.of("desc", desc), cs.of("pic", pic), cs.of("url", url), cerr)
-	}}
+// oneOptions is the options value of the element constructor name: the zero value when
+// opts is empty, its one value, or an error when more than one was passed.
+func oneOptions[T any](name string, opts []T) (T, error) {
+	var zero T
+	switch len(opts) {
+	case 0:
+		return zero, nil
+	case 1:
+		return opts[0], nil
+	}
+	return zero, &Error{Status: StatusInvalidArgument, Kind: "invalid_argument",
+		Message: fmt.Sprintf("invalid argument: %s: takes at most one %sOptions, not %d", name, name, len(opts))}
 }
 
 // JSONElement is any other element from its JSON form, {"MsgType": ..., "MsgContent": {...}}.
 func JSONElement(element string) Element {
-	return Element{func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus {
+	return Element{add: func(body *C.timdesk_message_body, cs *cstrings, cerr **C.timdesk_error) cStatus {
 		return C.timdesk_message_body_add_json(body, cs.of("element", element), cerr)
 	}}
 }
@@ -447,9 +452,13 @@ func buildBody(elements []Element, cs *cstrings) (*C.timdesk_message_body, error
 		return nil, err
 	}
 	for _, element := range elements {
+		if element.err != nil {
+			C.timdesk_message_body_free(body)
+			return nil, element.err
+		}
 		if element.add == nil {
 			C.timdesk_message_body_free(body)
-			return nil, &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: MsgBody: a zero Element; make elements with Text, Custom, Card or JSONElement"}
+			return nil, &Error{Status: StatusInvalidArgument, Kind: "invalid_argument", Message: "invalid argument: MsgBody: a zero Element; make elements with their constructors (Text, Custom, ...) or JSONElement"}
 		}
 		var cerr *C.timdesk_error
 		if err := cs.check(element.add(body, cs, &cerr), cerr); err != nil {

@@ -21,7 +21,7 @@ pub(crate) fn go_name(wire: &str) -> String {
 }
 
 /// A parameter name: `SessionId` → `sessionID`.
-fn go_param(wire: &str) -> String {
+pub(crate) fn go_param(wire: &str) -> String {
     let name = go_name(wire);
     let upper = name.chars().take_while(char::is_ascii_uppercase).count();
     // Lower a leading initialism (all of it but the next word's capital), or one letter.

@@ -96,6 +96,9 @@ const OUTPUTS: &[(&str, Render)] = &[
     ("python/timdesk/_native_elements.pyi", |_| {
         elements::render_stubs(&elements::declared()?)
     }),
+    ("bindings/go/elements_generated.go", |_| {
+        elements::render_go(&elements::declared()?)
+    }),
     // The headers come after the FFI crates' generated sources, which they read.
     ("include/timdesk.h", header::timdesk),
     ("include/timdesk_testing.h", header::testing),
