@@ -8,45 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use timdesk::usersig::Signer;
 
-/// The case files, one per documentation page.
-const FILES: [(&str, &str); 9] = [
-    (
-        "common.json",
-        include_str!("../../../tests/conformance/common.json"),
-    ),
-    (
-        "send_msg.json",
-        include_str!("../../../tests/conformance/send_msg.json"),
-    ),
-    (
-        "transfer_to_human.json",
-        include_str!("../../../tests/conformance/transfer_to_human.json"),
-    ),
-    (
-        "end_session.json",
-        include_str!("../../../tests/conformance/end_session.json"),
-    ),
-    (
-        "describe_im_cdr_list.json",
-        include_str!("../../../tests/conformance/describe_im_cdr_list.json"),
-    ),
-    (
-        "recentcontact_delete.json",
-        include_str!("../../../tests/conformance/recentcontact_delete.json"),
-    ),
-    (
-        "describe_chat_messages.json",
-        include_str!("../../../tests/conformance/describe_chat_messages.json"),
-    ),
-    (
-        "end_queuing.json",
-        include_str!("../../../tests/conformance/end_queuing.json"),
-    ),
-    (
-        "modify_msg.json",
-        include_str!("../../../tests/conformance/modify_msg.json"),
-    ),
-];
+use crate::conformance_files::FILES;
 
 /// The names of the case files this build carries.
 pub fn file_names() -> Vec<&'static str> {

@@ -10,6 +10,7 @@ mod call_cmd;
 mod cdrs_cmd;
 pub mod conformance;
 mod conformance_cmd;
+mod conformance_files;
 mod demo_cmd;
 mod emulator_cmd;
 mod usersig_cmd;

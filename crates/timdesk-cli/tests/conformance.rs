@@ -14,7 +14,10 @@ fn every_case_file_is_carried_and_valid() {
     on_disk.sort();
     let mut carried = file_names();
     carried.sort();
-    assert_eq!(on_disk, carried, "list every case file in conformance.rs");
+    assert_eq!(
+        on_disk, carried,
+        "every case file is carried: run `cargo run -p timdesk-codegen`"
+    );
     let suites = suites();
     assert!(suites.iter().map(|s| s.cases.len()).sum::<usize>() >= 25);
     for suite in &suites {

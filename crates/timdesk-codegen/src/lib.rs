@@ -10,6 +10,7 @@
 //! them all; `cargo test -p timdesk-codegen` fails when any is stale. Data plus plain
 //! templates: each output is a function from the models to the text of a whole file.
 
+mod conformance;
 mod cpp;
 mod elements;
 mod errors;
@@ -99,6 +100,10 @@ const OUTPUTS: &[(&str, Render)] = &[
     ("bindings/go/elements_generated.go", |_| {
         elements::render_go(&elements::declared()?)
     }),
+    (
+        "crates/timdesk-cli/src/conformance_files.rs",
+        conformance::render,
+    ),
     // The headers come after the FFI crates' generated sources, which they read.
     ("include/timdesk.h", header::timdesk),
     ("include/timdesk_testing.h", header::testing),
