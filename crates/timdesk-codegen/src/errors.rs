@@ -351,7 +351,8 @@ pub(crate) fn render_docs(d: &Declaration) -> Result<String, String> {
     let mut out = String::from("# Error kinds\n\n");
     out += &format!("{}\n\n", generated_from());
     out += "Every failure has one kind, the thing to branch on. Server codes get theirs from \
-            the table of every documented code (`timdesk::codes::TABLE`); a code not in it keeps \
+            the table of every documented code (`timdesk::codes::TABLE`, declared in \
+            `models/library/codes.json`); a code not in it keeps \
             its number with the kind `unknown`. Whether a failed request may succeed when \
             sent again, and whether it may have taken effect, are properties of each error \
             (`retryable`, `maybe_applied`), not of its kind.\n\n";
