@@ -845,32 +845,4 @@ mod tests {
         let err = render_go(&parse(&text).unwrap()).unwrap_err();
         assert!(err.contains("Face.index"), "{err}");
     }
-
-    /// An element as the tables compare it: name, MsgType, (wire name, required) fields.
-    type Row<'a> = (&'a str, &'a str, Vec<(&'a str, bool)>);
-
-    #[test]
-    fn the_core_table_is_the_declared_elements() {
-        let d = declared().unwrap();
-        let declared: Vec<Row<'_>> = d
-            .elements
-            .iter()
-            .map(|e| {
-                let fields = e.fields.iter().map(|f| (f.wire.as_str(), f.required));
-                (
-                    e.name.as_str(),
-                    e.msg_type.as_deref().unwrap(),
-                    fields.collect(),
-                )
-            })
-            .collect();
-        let core: Vec<Row<'_>> = timdesk::api::ELEMENTS
-            .iter()
-            .map(|e| {
-                let fields = e.fields.iter().map(|f| (f.wire, f.required));
-                (e.name, e.msg_type, fields.collect())
-            })
-            .collect();
-        assert_eq!(core, declared);
-    }
 }

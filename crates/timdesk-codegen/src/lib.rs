@@ -6,10 +6,16 @@
 //! README's table of the emulator's assumptions; and from the error kinds
 //! (`models/library/error_kinds.json`), their copy in every binding (`errors.rs`); and from
 //! the message elements (`models/library/elements.json`), the core's element types and
-//! Python's element classes and stubs, and the C and C++ element builders (`elements.rs`). `cargo run -p timdesk-codegen` writes
+//! Python's element classes and stubs, and the C and C++ element builders (`elements.rs`);
+//! and from the documented server codes (`models/library/codes.json`) the core's code
+//! table, and from the emulator's assumptions (`models/library/assumptions.json`) its list
+//! and the README's table. The generator links none of the crates it writes into, so it
+//! runs whatever state their generated files are in. `cargo run -p timdesk-codegen` writes
 //! them all; `cargo test -p timdesk-codegen` fails when any is stale. Data plus plain
 //! templates: each output is a function from the models to the text of a whole file.
 
+mod assumptions;
+mod codes;
 mod conformance;
 mod cpp;
 mod elements;
@@ -20,7 +26,6 @@ mod go;
 mod header;
 mod model;
 mod python;
-mod readme;
 mod reference;
 mod rust;
 mod surface;
@@ -107,7 +112,13 @@ const OUTPUTS: &[(&str, Render)] = &[
     // The headers come after the FFI crates' generated sources, which they read.
     ("include/timdesk.h", header::timdesk),
     ("include/timdesk_testing.h", header::testing),
-    ("README.md", readme::render),
+    ("crates/timdesk/src/codes/table.rs", |_| {
+        codes::render_rust(&codes::declared()?)
+    }),
+    ("crates/timdesk-emulator/src/assumptions/table.rs", |_| {
+        assumptions::render_rust(&assumptions::declared()?)
+    }),
+    ("README.md", assumptions::render_readme),
 ];
 
 impl Inputs<'_> {
