@@ -106,11 +106,16 @@ func TestADoneContextSendsNothing(t *testing.T) {
 	if _, err := client.Call(cctx, "desk_http_svc/end_session", map[string]any{"SessionId": alice}, false); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Call: %v", err)
 	}
+	steps := 0
 	for record, err := range client.Cdrs(cctx, 0, 1, "") {
+		steps++
 		ended(t, err, context.Canceled)
 		if record != (timdesk.CdrRecord{}) {
 			t.Fatalf("a record from a done context: %+v", record)
 		}
+	}
+	if steps != 1 {
+		t.Fatalf("a walk over a done context yielded %d times, want once with its error", steps)
 	}
 	if got := counts(t, emu, "/requests"); len(got) != 0 {
 		t.Fatalf("requests sent: %v", got)
