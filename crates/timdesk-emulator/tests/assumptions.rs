@@ -295,6 +295,31 @@ fn assumption_malformed_session_id() {
 }
 
 #[test]
+fn assumption_size_limit_12k() {
+    let h = Harness::new();
+    // A body of exactly `bytes` bytes: the request padded with a field the server ignores.
+    let sized = |mut body: Value, bytes: usize| {
+        body["Pad"] = json!("");
+        let pad = bytes - body.to_string().len();
+        body["Pad"] = json!("p".repeat(pad));
+        assert_eq!(body.to_string().len(), bytes);
+        body
+    };
+    let at_limit = h.call(TRANSFER, sized(json!({"SessionId": ALICE}), 12_288));
+    assert_ok(&at_limit);
+    assert_fail(
+        &h.call(TRANSFER, sized(json!({"SessionId": BOB}), 12_289)),
+        93000,
+    );
+    assert_eq!(state(&h, BOB), "chatbot_reception", "nothing was applied");
+    assert_fail(
+        &h.call(SEND, sized(in_session(CAROL, text(7, "x")), 12_289)),
+        93000,
+    );
+    assert_ok(&h.call(SEND, sized(in_session(CAROL, text(8, "x")), 12_288)));
+}
+
+#[test]
 fn assumption_error_info_bounded() {
     let h = Harness::new();
     let huge = format!("{}-tail", "s".repeat(1 << 20));

@@ -77,6 +77,12 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         why: "Each endpoint answers only with its documented codes.",
     },
     Assumption {
+        id: "size_limit_12k",
+        behaviour: "send_msg and transfer_to_human refuse with 93000 a request whose raw JSON body is over 12 KB, counted as 12,288 bytes as sent (whitespace included), before anything else is checked; 12,288 bytes pass.",
+        docs: "Both pages say the message body should not exceed 12K and list 93000; they do not say whether K is 1,000 or 1,024 bytes, nor whether the whole request or MsgBody alone is counted.",
+        why: "The request as sent is what a client can measure before sending; 1,024 is the unit Tencent's Chat limits use elsewhere (e.g. 12 KB messages in the IM docs).",
+    },
+    Assumption {
         id: "error_info_bounded",
         behaviour: "An error message repeats at most the first 64 characters of a value the request sent, then that value's length in bytes (`\"ssss…\"… (1048581 bytes in all)`); and any ErrorInfo (and ErrorDisplay) still longer than 512 bytes, e.g. a refusal text from the shared model checks, keeps its first and last 232 bytes around a note of how many were left out. So a huge value (a 1 MB SessionId) is never echoed whole. The emulator sets no length limit of its own on request strings.",
         docs: "No page of the modelled endpoints gives a length for SessionId, user ids or other strings, nor says what ErrorInfo holds beyond \"detailed error message\".",
