@@ -320,6 +320,51 @@ fn assumption_size_limit_12k() {
 }
 
 #[test]
+fn assumption_send_msg_target() {
+    let h = Harness::new();
+    assert_fail(&h.call(SEND, text(1, "nowhere")), 141004);
+    let mut half = text(2, "half");
+    half["FromAccount"] = json!("@customer_service_account");
+    assert_fail(&h.call(SEND, half.clone()), 141004);
+    half["ToAccount"] = json!("");
+    assert_fail(&h.call(SEND, half.clone()), 141004);
+    half["ToAccount"] = json!("user_alice");
+    assert_ok(&h.call(SEND, half));
+    let mut both = in_session(ALICE, text(3, "in the session"));
+    both["FromAccount"] = json!("nobody");
+    assert_ok(&h.call(SEND, both));
+}
+
+#[test]
+fn assumption_element_checks() {
+    let h = Harness::new();
+    let with_body = |random: u64, body: Value| {
+        let mut message = in_session(ALICE, text(random, "x"));
+        message["MsgBody"] = body;
+        h.call(SEND, message)
+    };
+    assert_fail(&with_body(1, json!([])), 90002);
+    let unknown = with_body(2, json!([{"MsgType": "TIMRelayElem", "MsgContent": {}}]));
+    assert_fail(&unknown, 90010);
+    assert!(
+        unknown["ErrorInfo"]
+            .as_str()
+            .unwrap()
+            .contains("MsgBody[0]")
+    );
+    let text_as_number = json!([{"MsgType": "TIMFaceElem", "MsgContent": {"Index": "1"}}]);
+    let wrong_type = with_body(3, text_as_number);
+    assert_fail(&wrong_type, 90010);
+    assert!(wrong_type["ErrorInfo"].as_str().unwrap().contains("Index"));
+    let missing = with_body(4, json!([{"MsgType": "TIMTextElem", "MsgContent": {}}]));
+    assert_fail(&missing, 90010);
+    assert_ok(&with_body(
+        5,
+        json!([{"MsgType": "TIMFaceElem", "MsgContent": {"Index": 1}}]),
+    ));
+}
+
+#[test]
 fn assumption_error_info_bounded() {
     let h = Harness::new();
     let huge = format!("{}-tail", "s".repeat(1 << 20));

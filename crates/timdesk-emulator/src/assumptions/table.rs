@@ -83,6 +83,18 @@ pub const ASSUMPTIONS: &[Assumption] = &[
         why: "The request as sent is what a client can measure before sending; 1,024 is the unit Tencent's Chat limits use elsewhere (e.g. 12 KB messages in the IM docs).",
     },
     Assumption {
+        id: "send_msg_target",
+        behaviour: "send_msg needs SessionId, or both FromAccount and ToAccount; neither (or an empty one) answers 141004, and with SessionId given the accounts are ignored.",
+        docs: "SessionId: \"If this field is filled, there is no need to fill the FromAccount and ToAccount fields\"; all three are marked optional, and what a request with none of them gets is not said.",
+        why: "141004 is the Desk's invalid-parameter code; a message needs somewhere to go.",
+    },
+    Assumption {
+        id: "element_checks",
+        behaviour: "send_msg refuses an empty MsgBody with 90002, and with 90010 an element whose MsgType is not one of the declared elements (models/library/elements.json) or whose MsgContent lacks a required field or holds it with another JSON type (\"Index\": \"1\" for a number), naming MsgBody[i] and the field.",
+        docs: "90002: MsgBody \"does not match the message format description, or is not an Array\"; 90010: the request \"does not match the message format description\" (the TIMMsgElement definition); which deviations each covers is not listed.",
+        why: "The format description is the declaration the client builds from; the client itself lets an undeclared MsgType through (the server may know more element types than the Desk pages show), so only the emulator refuses it, and a test against it names the gap rather than passing silently.",
+    },
+    Assumption {
         id: "error_info_bounded",
         behaviour: "An error message repeats at most the first 64 characters of a value the request sent, then that value's length in bytes (`\"ssss…\"… (1048581 bytes in all)`); and any ErrorInfo (and ErrorDisplay) still longer than 512 bytes, e.g. a refusal text from the shared model checks, keeps its first and last 232 bytes around a note of how many were left out. So a huge value (a 1 MB SessionId) is never echoed whole. The emulator sets no length limit of its own on request strings.",
         docs: "No page of the modelled endpoints gives a length for SessionId, user ids or other strings, nor says what ErrorInfo holds beyond \"detailed error message\".",
