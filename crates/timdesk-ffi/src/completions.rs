@@ -290,7 +290,9 @@ pub unsafe extern "C" fn timdesk_completions_next(
 ///
 /// A request already sent may still take effect on the server. A cancelled page step
 /// (timdesk_*_iter_next_page_start) leaves its iterator where it was: the next step
-/// fetches the same page. A cancelled stream step (timdesk_msg_stream_push_start,
+/// fetches the same page, once the cancelled one has been dropped on the client's I/O
+/// thread (a step started at once after cancelling may be refused as still under way;
+/// start it again). A cancelled stream step (timdesk_msg_stream_push_start,
 /// _finish_start) ends the stream: later calls on it are refused.
 ///
 /// # Safety
